@@ -1,0 +1,43 @@
+using System.CommandLine;
+using MaterialsDb.Chemistry;
+using MaterialsDb.Cli.Commands;
+using MaterialsDb.Data.Downloads;
+
+namespace MaterialsDb.Cli;
+
+/// <summary>Builds the <c>materialsdb</c> command tree and runs it with the given output writers.</summary>
+public static class CliApp
+{
+    /// <summary>Exit code for bad input files, failed downloads and other runtime errors.</summary>
+    public const int ErrorExitCode = 1;
+
+    /// <summary>Runs the program; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var context = new CliContext(output, error, DatasetStore.FromEnvironment());
+        var root = new RootCommand("MaterialsDb: virtual screening and property prediction for inorganic materials.")
+        {
+            DatasetsCommand.Create(context),
+            CompositionCommand.Create(context),
+        };
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUserFacing(e))
+        {
+            await error.WriteLineAsync($"materialsdb: error: {e.Message}").ConfigureAwait(false);
+            return ErrorExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("materialsdb: cancelled").ConfigureAwait(false);
+            return 130;
+        }
+    }
+
+    // Errors whose message alone tells the user what to fix; anything else is a bug and keeps its stack trace.
+    private static bool IsUserFacing(Exception e) =>
+        e is IOException or InvalidDataException or KeyNotFoundException or ArgumentException or FormulaException or UnauthorizedAccessException;
+}

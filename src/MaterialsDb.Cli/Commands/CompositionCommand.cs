@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using MaterialsDb.Chemistry;
+using MaterialsDb.Data.Tables;
+
+namespace MaterialsDb.Cli.Commands;
+
+/// <summary><c>materialsdb composition --input formulas.csv --output out.(csv|parquet)</c>.</summary>
+internal static class CompositionCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var input = new Option<FileInfo>("--input", "-i") { Description = "CSV file with a 'formula' column.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Output file, .csv or .parquet.", Required = true };
+        var column = new Option<string>("--column") { Description = "Name of the formula column.", DefaultValueFactory = _ => "formula" };
+        var command = new Command(
+            "composition",
+            "Parse formulas and write formula, reduced_formula, num_atoms, chemsys, fractions (Symbol:fraction by atomic number) and error per row. A bad row never stops the file.")
+        {
+            input, output, column,
+        };
+        command.SetAction((parse, ct) => RunAsync(context, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(column)!, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string column, CancellationToken cancellationToken)
+    {
+        if (!input.Exists)
+        {
+            throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
+        }
+
+        var table = CsvTableReader.Read(input.FullName, [column]);
+        if (!table.Contains(column))
+        {
+            throw new InvalidDataException($"{input.FullName}: no '{column}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+        }
+
+        var result = Describe(table.GetStrings(column), out var failed);
+        await TableWriter.WriteAsync(result, output.FullName, cancellationToken).ConfigureAwait(false);
+        await context.Output.WriteLineAsync($"{result.RowCount} rows written to {output.FullName}; {failed} failed to parse.").ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>The output table for a list of formulas; rows that fail carry the parser's message in <c>error</c>.</summary>
+    public static ColumnTable Describe(IReadOnlyList<string?> formulas, out int failed)
+    {
+        var n = formulas.Count;
+        var reduced = new string?[n];
+        var numAtoms = new double[n];
+        var chemsys = new string?[n];
+        var fractions = new string?[n];
+        var errors = new string?[n];
+        failed = 0;
+        var sb = new StringBuilder();
+        for (var i = 0; i < n; i++)
+        {
+            var formula = formulas[i] ?? string.Empty;
+            if (!FormulaParser.TryParse(formula, out var composition, out var error))
+            {
+                numAtoms[i] = double.NaN;
+                errors[i] = error.Message;
+                failed++;
+                continue;
+            }
+
+            reduced[i] = composition.ReducedFormula;
+            numAtoms[i] = composition.NumAtoms;
+            chemsys[i] = composition.ChemicalSystem;
+            sb.Clear();
+            foreach (var (element, amount) in composition.AsPairs())
+            {
+                sb.Append(sb.Length == 0 ? string.Empty : " ").Append(element.Symbol).Append(':')
+                  .Append((amount / composition.NumAtoms).ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            fractions[i] = sb.ToString();
+        }
+
+        return new ColumnTable(
+        [
+            new StringColumn("formula", [.. formulas]),
+            new StringColumn("reduced_formula", reduced),
+            new DoubleColumn("num_atoms", numAtoms),
+            new StringColumn("chemsys", chemsys),
+            new StringColumn("fractions", fractions),
+            new StringColumn("error", errors),
+        ]);
+    }
+}

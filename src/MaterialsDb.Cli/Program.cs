@@ -1,0 +1,3 @@
+using MaterialsDb.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);

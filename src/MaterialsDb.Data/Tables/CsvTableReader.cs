@@ -1,0 +1,112 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+
+namespace MaterialsDb.Data.Tables;
+
+/// <summary>Reads comma-separated files with a header row into a <see cref="ColumnTable"/>.</summary>
+/// <remarks>
+/// A column becomes a <see cref="DoubleColumn"/> when every non-empty value parses as a number (empty → NaN);
+/// otherwise, or when named in <c>textColumns</c>, a <see cref="StringColumn"/> (empty → null). Quoted fields are unescaped.
+/// </remarks>
+public static class CsvTableReader
+{
+    /// <summary>Reads a CSV file.</summary>
+    /// <exception cref="InvalidDataException">The file is empty, has no header or a row of the wrong width; the message names the file and line.</exception>
+    public static ColumnTable Read(string path, IReadOnlyCollection<string>? textColumns = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new InvalidDataException($"{path}: the file is empty; a header row is needed.");
+        }
+
+        using var reader = Sep.New(',').Reader(o => o with { Unescape = true, Trim = SepTrim.Outer }).FromFile(path);
+        return Read(reader, path, textColumns);
+    }
+
+    /// <summary>Reads CSV text (used by tests and for small inputs).</summary>
+    public static ColumnTable ReadText(string text, IReadOnlyCollection<string>? textColumns = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            throw new InvalidDataException("The CSV text is empty; a header row is needed.");
+        }
+
+        using var reader = Sep.New(',').Reader(o => o with { Unescape = true, Trim = SepTrim.Outer }).FromText(text);
+        return Read(reader, "(text)", textColumns);
+    }
+
+    private static ColumnTable Read(SepReader reader, string source, IReadOnlyCollection<string>? textColumns)
+    {
+        var names = reader.Header.ColNames;
+        if (names.Count == 0 || names.All(string.IsNullOrWhiteSpace))
+        {
+            throw new InvalidDataException($"{source}: no header row.");
+        }
+
+        var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidDataException($"{source}: the header names column '{duplicate.Key}' more than once.");
+        }
+
+        var raw = names.Select(_ => new List<string?>()).ToArray();
+        var line = 1;
+        try
+        {
+            foreach (var row in reader)
+            {
+                line = row.LineNumberFrom;
+                if (row.ColCount != names.Count)
+                {
+                    throw new InvalidDataException($"{source}, line {line}: {row.ColCount} fields where the header has {names.Count}.");
+                }
+
+                for (var c = 0; c < names.Count; c++)
+                {
+                    var span = row[c].Span;
+                    raw[c].Add(span.IsEmpty ? null : span.ToString());
+                }
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{source}, near line {line}: {e.Message}", e);
+        }
+
+        return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], textColumns?.Contains(name) == true)));
+    }
+
+    private static Column ToColumn(string name, List<string?> values, bool forceText)
+    {
+        if (!forceText && values.Count > 0)
+        {
+            var numbers = new double[values.Count];
+            var allNumeric = true;
+            for (var i = 0; i < values.Count && allNumeric; i++)
+            {
+                var v = values[i];
+                if (v is null)
+                {
+                    numbers[i] = double.NaN;
+                }
+                else
+                {
+                    allNumeric = double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]);
+                }
+            }
+
+            if (allNumeric && values.Any(v => v is not null))
+            {
+                return new DoubleColumn(name, numbers);
+            }
+        }
+
+        return new StringColumn(name, [.. values]);
+    }
+}
