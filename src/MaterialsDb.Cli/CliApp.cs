@@ -12,9 +12,14 @@ public static class CliApp
     public const int ErrorExitCode = 1;
 
     /// <summary>Runs the program; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="output">Where results and progress go.</param>
+    /// <param name="error">Where errors go, one line each.</param>
+    /// <param name="store">The dataset cache; by default configured from the environment.</param>
+    /// <param name="cancellationToken">Stops long work.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, DatasetStore? store = null, CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(output, error, DatasetStore.FromEnvironment());
+        var context = new CliContext(output, error, store ?? DatasetStore.FromEnvironment());
         var root = new RootCommand("MaterialsDb: virtual screening and property prediction for inorganic materials.")
         {
             DatasetsCommand.Create(context),

@@ -72,6 +72,10 @@ public sealed partial class DatasetCatalog
             throw new InvalidDataException($"Dataset id '{id}' must be lowercase letters, digits and underscores.");
         }
 
+        var title = Required(d.Title, id, "title");
+        var description = Required(d.Description, id, "description");
+        var license = Required(d.License, id, "license");
+        var citation = Required(d.Citation, id, "citation");
         var format = d.Format ?? throw new InvalidDataException($"Dataset '{id}': missing field 'format'.");
         var files = (d.Files ?? []).Select(f =>
         {
@@ -104,10 +108,10 @@ public sealed partial class DatasetCatalog
 
         return new DatasetEntry(
             id,
-            Required(d.Title, id, "title"),
-            Required(d.Description, id, "description"),
-            Required(d.License, id, "license"),
-            Required(d.Citation, id, "citation"),
+            title,
+            description,
+            license,
+            citation,
             new DatasetFormat(Required(format.Kind, id, "format.kind"), format.Columns, format.FormulaColumn, format.Target, format.Task, format.Units ?? new Dictionary<string, string>()),
             files);
     }

@@ -108,6 +108,10 @@ public sealed class DatasetStore
             {
                 last = e;
             }
+            catch (HttpRequestException e)
+            {
+                throw new DatasetDownloadException($"Dataset '{dataset.Id}', file '{file.Name}': {e.Message}", source.ToString(), e);
+            }
             finally
             {
                 TryDelete(temp);

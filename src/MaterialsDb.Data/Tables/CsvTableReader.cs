@@ -10,6 +10,22 @@ namespace MaterialsDb.Data.Tables;
 /// </remarks>
 public static class CsvTableReader
 {
+    // Column counts are checked here rather than by Sep, to name the line in our own words.
+    private static SepReaderOptions Options => Sep.New(',').Reader(o => o with { Unescape = true, Trim = SepTrim.Outer, DisableColCountCheck = true });
+
+    // Sep reads the header when the reader is created, and rejects duplicate names there.
+    private static SepReader Open(Func<SepReader> open, string source)
+    {
+        try
+        {
+            return open();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: bad header: {e.Message}", e);
+        }
+    }
+
     /// <summary>Reads a CSV file.</summary>
     /// <exception cref="InvalidDataException">The file is empty, has no header or a row of the wrong width; the message names the file and line.</exception>
     public static ColumnTable Read(string path, IReadOnlyCollection<string>? textColumns = null)
@@ -20,7 +36,7 @@ public static class CsvTableReader
             throw new InvalidDataException($"{path}: the file is empty; a header row is needed.");
         }
 
-        using var reader = Sep.New(',').Reader(o => o with { Unescape = true, Trim = SepTrim.Outer }).FromFile(path);
+        using var reader = Open(() => Options.FromFile(path), path);
         return Read(reader, path, textColumns);
     }
 
@@ -33,7 +49,7 @@ public static class CsvTableReader
             throw new InvalidDataException("The CSV text is empty; a header row is needed.");
         }
 
-        using var reader = Sep.New(',').Reader(o => o with { Unescape = true, Trim = SepTrim.Outer }).FromText(text);
+        using var reader = Open(() => Options.FromText(text), "(text)");
         return Read(reader, "(text)", textColumns);
     }
 

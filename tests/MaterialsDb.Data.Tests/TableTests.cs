@@ -1,0 +1,137 @@
+using MaterialsDb.Data.Catalog;
+using MaterialsDb.Data.Tables;
+using MaterialsDb.TestSupport;
+using Parquet;
+using Parquet.Schema;
+
+namespace MaterialsDb.Data.Tests;
+
+public sealed class TableTests
+{
+    [Fact]
+    public void ReadsCsvIntoTypedColumns()
+    {
+        var table = CsvTableReader.ReadText("formula,target,note\nFe2O3,1.5,\"a, b\"\nNaCl,,\"say \"\"hi\"\"\"\n");
+        Assert.Equal(2, table.RowCount);
+        Assert.IsType<StringColumn>(table["formula"]);
+        var target = Assert.IsType<DoubleColumn>(table["target"]).Values;
+        Assert.Equal(1.5, target[0]);
+        Assert.True(double.IsNaN(target[1]));
+        Assert.Equal(new[] { "a, b", "say \"hi\"" }, table.GetStrings("note").Select(s => s!));
+    }
+
+    [Fact]
+    public void TextColumnsStayText()
+    {
+        var table = CsvTableReader.ReadText("formula\n1\n2\n", ["formula"]);
+        Assert.Equal(new[] { "1", "2" }, table.GetStrings("formula").Select(s => s!));
+    }
+
+    [Fact]
+    public void NamesTheLineOfARowOfTheWrongWidth()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => CsvTableReader.ReadText("a,b\n1,2\n3\n"));
+        Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RejectsEmptyFiles()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("empty.csv");
+        File.WriteAllText(path, string.Empty);
+        var e = Assert.Throws<InvalidDataException>(() => CsvTableReader.Read(path));
+        Assert.Contains("empty", e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RejectsDuplicateColumns() =>
+        Assert.Throws<InvalidDataException>(() => CsvTableReader.ReadText("a,a\n1,2\n"));
+
+    [Fact]
+    public async Task ReadsTheMatbenchFormationEnergies()
+    {
+        var store = SharedFiles.MirrorStore();
+        var dataset = DatasetCatalog.Default.Get("mp_e_form");
+        var path = await store.EnsureFileAsync(dataset, dataset.Files[0], cancellationToken: TestContext.Current.CancellationToken);
+        var table = CsvTableReader.Read(path, [dataset.Format.FormulaColumn!]);
+        Assert.Equal(132_752, table.RowCount);
+        Assert.Equal("C1Pt1", table.GetStrings("formula")[0]);
+        Assert.Equal(1.9953836506249996, table.GetDoubles("target")[0]);
+    }
+
+    [Fact]
+    public async Task ReadsMagpieElementTables()
+    {
+        var store = SharedFiles.MirrorStore();
+        var magpie = DatasetCatalog.Default.Get("magpie_elementdata");
+        var folder = await store.EnsureAsync(magpie, cancellationToken: TestContext.Current.CancellationToken);
+
+        var number = ElementTableReader.ReadValues(Path.Combine(folder, "Number.table"));
+        Assert.Equal(Enumerable.Range(1, number.Count(v => !double.IsNaN(v))).Select(z => (double)z), number.Where(v => !double.IsNaN(v)));
+        Assert.Equal(26, number[25]);
+
+        var oxidation = ElementTableReader.ReadIntegerLists(Path.Combine(folder, "OxidationStates.table"));
+        Assert.Equal([-1, 1], oxidation[0]);
+        Assert.Empty(oxidation[1]);
+        Assert.Contains(3, oxidation[25]);
+    }
+
+    [Fact]
+    public void ElementTableNamesABadLine()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("bad.table");
+        File.WriteAllLines(path, ["1.0", "Missing", "abc"]);
+        var e = Assert.Throws<InvalidDataException>(() => ElementTableReader.ReadValues(path));
+        Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
+        File.WriteAllLines(path, ["1.0", "Missing", "", "4"]);
+        var values = ElementTableReader.ReadValues(path);
+        Assert.Equal(1.0, values[0]);
+        Assert.True(double.IsNaN(values[1]) && double.IsNaN(values[2]) && double.IsNaN(values[117]));
+        Assert.Equal(4, values[3]);
+    }
+
+    [Fact]
+    public async Task WritesCsvAndParquetThatReadBack()
+    {
+        using var dir = new TempDirectory();
+        var rows = TableWriter.ParquetRowGroupSize + 10;
+        var table = new ColumnTable(
+        [
+            new StringColumn("formula", [.. Enumerable.Range(0, rows).Select(i => i % 7 == 0 ? null : $"Fe{i}O")]),
+            new DoubleColumn("value", [.. Enumerable.Range(0, rows).Select(i => i == 3 ? double.NaN : i / 3.0)]),
+        ]);
+
+        var csv = dir.File("out.csv");
+        await TableWriter.WriteAsync(table, csv, TestContext.Current.CancellationToken);
+        var back = CsvTableReader.Read(csv, ["formula"]);
+        Assert.Equal(rows, back.RowCount);
+        Assert.Equal(table.GetDoubles("value").Skip(4), back.GetDoubles("value").Skip(4));
+        Assert.True(double.IsNaN(back.GetDoubles("value")[3]));
+
+        var parquet = dir.File("out.parquet");
+        await TableWriter.WriteAsync(table, parquet, TestContext.Current.CancellationToken);
+        await using var stream = File.OpenRead(parquet);
+        await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(2, reader.RowGroupCount);
+        var fields = reader.Schema.GetDataFields();
+        Assert.Equal(["formula", "value"], fields.Select(f => f.Name));
+        using var group = reader.OpenRowGroupReader(1);
+        var values = new double[group.RowCount];
+        await group.ReadAsync<double>(fields[1], values, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(table.GetDoubles("value").Skip(TableWriter.ParquetRowGroupSize), values);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task RejectsUnknownOutputFormats()
+    {
+        using var dir = new TempDirectory();
+        var table = new ColumnTable([new DoubleColumn("x", [1])]);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => TableWriter.WriteAsync(table, dir.File("out.xlsx"), TestContext.Current.CancellationToken));
+        Assert.Contains(".parquet", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+}
