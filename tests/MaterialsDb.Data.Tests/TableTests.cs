@@ -84,8 +84,9 @@ public sealed class TableTests
         using var dir = new TempDirectory();
         var path = dir.File("bad.table");
         File.WriteAllLines(path, ["1.0", "Missing", "abc"]);
-        var e = Assert.Throws<InvalidDataException>(() => ElementTableReader.ReadValues(path));
+        var e = Assert.Throws<InvalidDataException>(() => ElementTableReader.ReadValues(path, strict: true));
         Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
+        Assert.True(double.IsNaN(ElementTableReader.ReadValues(path)[2]));
         File.WriteAllLines(path, ["1.0", "Missing", "", "4"]);
         var values = ElementTableReader.ReadValues(path);
         Assert.Equal(1.0, values[0]);

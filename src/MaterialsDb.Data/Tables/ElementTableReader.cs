@@ -3,8 +3,9 @@ using System.Globalization;
 namespace MaterialsDb.Data.Tables;
 
 /// <summary>
-/// Reads Magpie <c>.table</c> files: line k holds the value for atomic number k; <c>Missing</c> or a blank or absent
-/// line means no value.
+/// Reads Magpie <c>.table</c> files: line k holds the value for atomic number k. A blank or absent line, and by default
+/// any text that is not a number (the tables write <c>Missing</c>, <c>None</c>, <c>NA</c>, <c>Missing["Unknown"]</c>),
+/// means no value — exactly how matminer reads them.
 /// </summary>
 public static class ElementTableReader
 {
@@ -12,8 +13,10 @@ public static class ElementTableReader
     public const int MaxZ = 118;
 
     /// <summary>Reads a numeric table: index Z - 1 holds the value of element Z, NaN where missing.</summary>
-    /// <exception cref="InvalidDataException">A line is neither a number nor <c>Missing</c>; the message names the file and line.</exception>
-    public static double[] ReadValues(string path)
+    /// <param name="path">The .table file.</param>
+    /// <param name="strict">Reject any non-numeric text other than <c>Missing</c> instead of reading it as missing.</param>
+    /// <exception cref="InvalidDataException">Strict mode, and a line is neither a number nor <c>Missing</c>; the message names the file and line.</exception>
+    public static double[] ReadValues(string path, bool strict = false)
     {
         var values = new double[MaxZ];
         Array.Fill(values, double.NaN);
@@ -37,9 +40,14 @@ public static class ElementTableReader
                 continue;
             }
 
-            values[z - 1] = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-                ? v
-                : throw new InvalidDataException($"{path}, line {z}: '{text}' is neither a number nor 'Missing'.");
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            {
+                values[z - 1] = v;
+            }
+            else if (strict)
+            {
+                throw new InvalidDataException($"{path}, line {z}: '{text}' is neither a number nor 'Missing'.");
+            }
         }
 
         return values;

@@ -1,0 +1,104 @@
+using MaterialsDb.Chemistry;
+using MaterialsDb.Features.Internal;
+
+namespace MaterialsDb.Features;
+
+/// <summary>
+/// Statistics of element properties over a composition (matminer's <c>ElementProperty</c>): for each property, in the
+/// order given, each statistic in the order given. Labels are <c>"{source} {statistic} {property}"</c>.
+/// </summary>
+public sealed class ElementPropertyFeaturizer : ICompositionFeaturizer
+{
+    /// <summary>The 22 Magpie properties of matminer's <c>ElementProperty.from_preset("magpie")</c>, in its order.</summary>
+    public static readonly IReadOnlyList<string> MagpieProperties =
+    [
+        "Number", "MendeleevNumber", "AtomicWeight", "MeltingT", "Column", "Row", "CovalentRadius", "Electronegativity",
+        "NsValence", "NpValence", "NdValence", "NfValence", "NValence", "NsUnfilled", "NpUnfilled", "NdUnfilled",
+        "NfUnfilled", "NUnfilled", "GSvolume_pa", "GSbandgap", "GSmagmom", "SpaceGroupNumber",
+    ];
+
+    /// <summary>The six statistics of the magpie preset, in matminer's order.</summary>
+    public static readonly IReadOnlyList<PropertyStatistic> MagpieStatistics =
+    [
+        PropertyStatistic.Minimum, PropertyStatistic.Maximum, PropertyStatistic.Range,
+        PropertyStatistic.Mean, PropertyStatistic.AvgDev, PropertyStatistic.Mode,
+    ];
+
+    private readonly ElementStatisticsKernel _kernel;
+    private readonly int[] _statisticIndex;
+
+    /// <summary>Creates a featurizer over <paramref name="properties"/> × <paramref name="statistics"/>.</summary>
+    public ElementPropertyFeaturizer(string id, ElementPropertySource source, IReadOnlyList<string> properties, IReadOnlyList<PropertyStatistic> statistics)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(properties);
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (properties.Count == 0 || statistics.Count == 0)
+        {
+            throw new ArgumentException("An element-property featurizer needs at least one property and one statistic.");
+        }
+
+        Id = id;
+        Properties = properties;
+        Statistics = statistics;
+        _kernel = new ElementStatisticsKernel(source, properties);
+        _statisticIndex = [.. statistics.Select(s => (int)s)];
+        FeatureLabels = [.. properties.SelectMany(p => statistics.Select(s => $"{source.Name} {s.Label()} {p}"))];
+        Citations = [source.Citation];
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <summary>Element properties, in output order.</summary>
+    public IReadOnlyList<string> Properties { get; }
+
+    /// <summary>Statistics per property, in output order.</summary>
+    public IReadOnlyList<PropertyStatistic> Statistics { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> FeatureLabels { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Citations { get; }
+
+    /// <summary>When false the scalar twin is used; for tests and benchmarks.</summary>
+    public bool UseSimd { get; init; } = true;
+
+    /// <summary>matminer's <c>ElementProperty.from_preset("magpie")</c>: 22 properties × 6 statistics = 132 features.</summary>
+    public static ElementPropertyFeaturizer Magpie(ElementPropertySource source) =>
+        new("magpie", source, MagpieProperties, MagpieStatistics);
+
+    /// <inheritdoc />
+    public void Featurize(CompositionBatch batch, int startRow, int rowCount, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var width = FeatureLabels.Count;
+        FeaturizerGuards.CheckRange(batch, startRow, rowCount, destination, width);
+        var scratch = new double[_kernel.ScratchLength];
+        var stride = _kernel.Stride;
+        var statistics = _statisticIndex.Length;
+        for (var r = 0; r < rowCount; r++)
+        {
+            var row = destination.Slice(r * width, width);
+            var index = startRow + r;
+            if (batch.IsEmpty(index))
+            {
+                row.Fill(float.NaN);
+                continue;
+            }
+
+            _kernel.Compute(batch.RowAtomicNumbers(index), batch.RowFractions(index), batch.RowAmounts(index), scratch, UseSimd);
+
+            // Scratch is statistic-major; the output is property-major (all statistics of a property together).
+            for (var p = 0; p < _kernel.PropertyCount; p++)
+            {
+                var o = p * statistics;
+                for (var s = 0; s < statistics; s++)
+                {
+                    row[o + s] = (float)scratch[(_statisticIndex[s] * stride) + p];
+                }
+            }
+        }
+    }
+}

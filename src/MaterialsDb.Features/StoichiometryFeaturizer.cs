@@ -1,0 +1,74 @@
+using MaterialsDb.Chemistry;
+using MaterialsDb.Features.Internal;
+
+namespace MaterialsDb.Features;
+
+/// <summary>
+/// matminer's <c>Stoichiometry()</c>: the p-norms of the atomic fractions, ‖x‖ₚ = (Σ xᵢᵖ)^(1/p), for p = 2, 3, 5, 7, 10,
+/// and for p = 0 the number of elements. Labels <c>"{p}-norm"</c>.
+/// </summary>
+public sealed class StoichiometryFeaturizer : ICompositionFeaturizer
+{
+    private readonly int[] _p;
+
+    /// <summary>Creates the featurizer for the given norms (matminer's default: 0, 2, 3, 5, 7, 10).</summary>
+    public StoichiometryFeaturizer(IReadOnlyList<int>? norms = null)
+    {
+        _p = [.. norms ?? [0, 2, 3, 5, 7, 10]];
+        if (_p.Any(p => p < 0))
+        {
+            throw new ArgumentException("Norm orders must be 0 or positive.", nameof(norms));
+        }
+
+        FeatureLabels = [.. _p.Select(p => $"{p}-norm")];
+    }
+
+    /// <inheritdoc />
+    public string Id => "stoichiometry";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> FeatureLabels { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Citations { get; } =
+    [
+        "Ward, L., Agrawal, A., Choudhary, A. & Wolverton, C. A general-purpose machine learning framework for predicting properties of inorganic materials. npj Comput. Mater. 2, 16028 (2016).",
+    ];
+
+    /// <inheritdoc />
+    public void Featurize(CompositionBatch batch, int startRow, int rowCount, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var width = _p.Length;
+        FeaturizerGuards.CheckRange(batch, startRow, rowCount, destination, width);
+        for (var r = 0; r < rowCount; r++)
+        {
+            var row = destination.Slice(r * width, width);
+            var index = startRow + r;
+            if (batch.IsEmpty(index))
+            {
+                row.Fill(float.NaN);
+                continue;
+            }
+
+            var fractions = batch.RowFractions(index);
+            for (var k = 0; k < _p.Length; k++)
+            {
+                var p = _p[k];
+                if (p == 0)
+                {
+                    row[k] = fractions.Length;
+                    continue;
+                }
+
+                var sum = 0.0;
+                foreach (var x in fractions)
+                {
+                    sum += Math.Pow(x, p);
+                }
+
+                row[k] = (float)Math.Pow(sum, 1.0 / p);
+            }
+        }
+    }
+}
