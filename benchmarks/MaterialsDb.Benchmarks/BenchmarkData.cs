@@ -1,6 +1,8 @@
+using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Data.Tables;
+using MaterialsDb.Features;
 
 namespace MaterialsDb.Benchmarks;
 
@@ -13,5 +15,31 @@ internal static class BenchmarkData
         var dataset = DatasetCatalog.Default.Get("mp_e_form");
         var path = DatasetStore.FromEnvironment().EnsureFileAsync(dataset, dataset.Files[0]).GetAwaiter().GetResult();
         return [.. CsvTableReader.Read(path, ["formula"]).GetStrings("formula").Select(f => f!)];
+    }
+
+    /// <summary><paramref name="rows"/> compositions: the mp_e_form formulas repeated, parsed into one batch.</summary>
+    public static CompositionBatch RepeatedMpEForm(int rows)
+    {
+        var formulas = MpEFormFormulas();
+        var batch = new CompositionBatch(rows);
+        for (var i = 0; i < rows; i++)
+        {
+            batch.TryAdd(formulas[i % formulas.Length], out _);
+        }
+
+        return batch;
+    }
+
+    /// <summary>The Magpie element tables from the catalog, missing values imputed as matminer does by default.</summary>
+    public static ElementPropertySource Magpie()
+    {
+        var dataset = DatasetCatalog.Default.Get("magpie_elementdata");
+        var folder = DatasetStore.FromEnvironment().EnsureAsync(dataset).GetAwaiter().GetResult();
+        return ElementPropertySource.Create(
+            "MagpieData",
+            FeaturizerPresets.RequiredProperties,
+            p => ElementTableReader.ReadValues(Path.Combine(folder, p + ".table")),
+            dataset.Citation,
+            imputeNan: true);
     }
 }

@@ -24,6 +24,7 @@ public static class CliApp
         {
             DatasetsCommand.Create(context),
             CompositionCommand.Create(context),
+            FeaturizeCommand.Create(context),
         };
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try

@@ -1,0 +1,226 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+using Parquet;
+using Parquet.Schema;
+
+namespace MaterialsDb.Data.Tables;
+
+/// <summary>
+/// Streams a wide table (some text columns, then float32 columns, then more text columns) to CSV or Parquet in chunks,
+/// so that millions of rows never need to be in memory at once. Each chunk becomes one Parquet row group.
+/// The file is written under a temporary name and appears under its own name only on <see cref="CompleteAsync"/>.
+/// </summary>
+public sealed class ChunkedTableWriter : IAsyncDisposable
+{
+    private readonly string _path;
+    private readonly string _temp;
+    private readonly string[] _leading;
+    private readonly string[] _floats;
+    private readonly string[] _trailing;
+    private readonly bool _parquet;
+    private readonly Stream? _stream;
+    private readonly SepWriter? _csv;
+    private ParquetWriter? _parquetWriter;
+    private DataField[] _fields = [];
+    private float[][] _columnBuffers = [];
+    private bool _completed;
+
+    private ChunkedTableWriter(string path, string[] leading, string[] floats, string[] trailing)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is not (".csv" or ".parquet"))
+        {
+            throw new ArgumentException($"Output '{path}' must end in .csv or .parquet.", nameof(path));
+        }
+
+        _path = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        _temp = $"{_path}.{Guid.NewGuid():N}.tmp";
+        _leading = leading;
+        _floats = floats;
+        _trailing = trailing;
+        _parquet = extension == ".parquet";
+        if (_parquet)
+        {
+            _stream = File.Create(_temp);
+        }
+        else
+        {
+            _csv = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(_temp);
+        }
+    }
+
+    /// <summary>Rows written so far.</summary>
+    public long RowsWritten { get; private set; }
+
+    /// <summary>Opens a writer for <paramref name="path"/> (<c>.csv</c> or <c>.parquet</c>).</summary>
+    public static async Task<ChunkedTableWriter> CreateAsync(string path, IReadOnlyList<string> leadingTextColumns, IReadOnlyList<string> floatColumns, IReadOnlyList<string> trailingTextColumns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var writer = new ChunkedTableWriter(path, [.. leadingTextColumns], [.. floatColumns], [.. trailingTextColumns]);
+        if (writer._parquet)
+        {
+            writer._fields =
+            [
+                .. writer._leading.Select(n => (DataField)new DataField<string>(n, true)),
+                .. writer._floats.Select(n => (DataField)new DataField<float>(n, false)),
+                .. writer._trailing.Select(n => (DataField)new DataField<string>(n, true)),
+            ];
+            writer._parquetWriter = await ParquetWriter.CreateAsync(new ParquetSchema(writer._fields), writer._stream!, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return writer;
+    }
+
+    /// <summary>Appends <paramref name="rows"/> rows.</summary>
+    /// <param name="leading">One array per leading text column, at least <paramref name="rows"/> long.</param>
+    /// <param name="floats">Row-major float values, <paramref name="rows"/> × float columns.</param>
+    /// <param name="trailing">One array per trailing text column.</param>
+    /// <param name="rows">Rows in this chunk.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    public async Task WriteAsync(IReadOnlyList<string?[]> leading, ReadOnlyMemory<float> floats, IReadOnlyList<string?[]> trailing, int rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(leading);
+        ArgumentNullException.ThrowIfNull(trailing);
+        if (leading.Count != _leading.Length || trailing.Count != _trailing.Length || floats.Length < (long)rows * _floats.Length)
+        {
+            throw new ArgumentException("The chunk does not match the table's columns.");
+        }
+
+        if (rows == 0)
+        {
+            return;
+        }
+
+        if (_parquet)
+        {
+            await WriteParquetAsync(leading, floats, trailing, rows, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            WriteCsv(leading, floats.Span, trailing, rows);
+        }
+
+        RowsWritten += rows;
+    }
+
+    /// <summary>Finishes the file and moves it to its final name.</summary>
+    public async Task CompleteAsync()
+    {
+        if (_parquetWriter is not null)
+        {
+            await _parquetWriter.DisposeAsync().ConfigureAwait(false);
+            _parquetWriter = null;
+            await _stream!.FlushAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        else if (_csv is not null)
+        {
+            if (RowsWritten == 0)
+            {
+                // Sep writes the header with the first row; an empty result still gets its header line.
+                _csv.Dispose();
+                await File.WriteAllTextAsync(_temp, string.Join(',', _leading.Concat(_floats).Concat(_trailing).Select(Quote)) + "\n").ConfigureAwait(false);
+            }
+            else
+            {
+                _csv.Dispose();
+            }
+        }
+
+        File.Move(_temp, _path, overwrite: true);
+        _completed = true;
+    }
+
+    /// <summary>Abandons an incomplete file: nothing is left under either name.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_parquetWriter is not null)
+            {
+                await _parquetWriter.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // The file is being thrown away.
+        }
+
+        _csv?.Dispose();
+        if (_stream is not null)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        File.Delete(_temp);
+    }
+
+    private static string Quote(string name) => name.Contains(',') || name.Contains('"') ? $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : name;
+
+    private void WriteCsv(IReadOnlyList<string?[]> leading, ReadOnlySpan<float> floats, IReadOnlyList<string?[]> trailing, int rows)
+    {
+        var width = _floats.Length;
+        for (var r = 0; r < rows; r++)
+        {
+            using var row = _csv!.NewRow();
+            for (var c = 0; c < _leading.Length; c++)
+            {
+                row[_leading[c]].Set(leading[c][r] ?? string.Empty);
+            }
+
+            for (var c = 0; c < width; c++)
+            {
+                // "R" keeps every bit of the float32 value.
+                row[_floats[c]].Set(floats[(r * width) + c].ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            for (var c = 0; c < _trailing.Length; c++)
+            {
+                row[_trailing[c]].Set(trailing[c][r] ?? string.Empty);
+            }
+        }
+    }
+
+    private async Task WriteParquetAsync(IReadOnlyList<string?[]> leading, ReadOnlyMemory<float> floats, IReadOnlyList<string?[]> trailing, int rows, CancellationToken cancellationToken)
+    {
+        var width = _floats.Length;
+        if (_columnBuffers.Length != width || _columnBuffers[0].Length < rows)
+        {
+            _columnBuffers = [.. Enumerable.Range(0, width).Select(_ => new float[rows])];
+        }
+
+        // Row-major to column-major, one pass over the chunk.
+        var source = floats.Span;
+        for (var r = 0; r < rows; r++)
+        {
+            var offset = r * width;
+            for (var c = 0; c < width; c++)
+            {
+                _columnBuffers[c][r] = source[offset + c];
+            }
+        }
+
+        using var group = _parquetWriter!.CreateRowGroup();
+        var f = 0;
+        foreach (var column in leading)
+        {
+            await group.WriteAsync(_fields[f++], new ArraySegment<string>(column!, 0, rows)).ConfigureAwait(false);
+        }
+
+        for (var c = 0; c < width; c++)
+        {
+            await group.WriteAsync(_fields[f++], new ReadOnlyMemory<float>(_columnBuffers[c], 0, rows), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var column in trailing)
+        {
+            await group.WriteAsync(_fields[f++], new ArraySegment<string>(column!, 0, rows)).ConfigureAwait(false);
+        }
+    }
+}
