@@ -1,0 +1,113 @@
+using System.Globalization;
+using MaterialsDb.Chemistry;
+
+namespace MaterialsDb.Stability;
+
+/// <summary>
+/// The reference set of known phases that hulls are built from. Entries with the same composition are all kept (the
+/// hull uses the lowest). Each element of a system counts at formation energy 0 — its reference state — whether the
+/// set lists it or not.
+/// </summary>
+public sealed class PhaseEntrySet
+{
+    private readonly PhaseEntry[] _entries;
+    private readonly ulong[] _masks;
+
+    private PhaseEntrySet(PhaseEntry[] entries)
+    {
+        _entries = entries;
+        _masks = new ulong[entries.Length * 2];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            foreach (var z in entries[i].Composition.AtomicNumbers)
+            {
+                _masks[(2 * i) + (z >> 6)] |= 1UL << (z & 63);
+            }
+        }
+    }
+
+    /// <summary>All entries, in the order given.</summary>
+    public IReadOnlyList<PhaseEntry> Entries => _entries;
+
+    /// <summary>Validates and indexes entries.</summary>
+    /// <exception cref="ReferenceDataException">Two entries share an id, or an energy is NaN or infinite; the message names them.</exception>
+    public static PhaseEntrySet Create(IEnumerable<PhaseEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var list = entries.ToArray();
+        var problems = new List<string>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Length; i++)
+        {
+            var e = list[i];
+            if (!seen.TryAdd(e.Id, i))
+            {
+                problems.Add($"entries {seen[e.Id] + 1} and {i + 1} share the id '{e.Id}'");
+            }
+
+            if (!double.IsFinite(e.EFormPerAtomEv))
+            {
+                problems.Add($"entry {i + 1} ('{e.Id}', {e.Composition.ReducedFormula}) has formation energy {e.EFormPerAtomEv.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        return problems.Count > 0 ? throw Problems(problems) : new PhaseEntrySet(list);
+    }
+
+    /// <summary>
+    /// Builds a set from columns as read from a file: formulas, energies (eV/atom) and optional ids (default
+    /// <c>{source}:{row}</c>). Row numbers in messages count data rows from 1 (the header is row 0).
+    /// </summary>
+    /// <exception cref="ReferenceDataException">Any formula fails to parse, any energy is missing or not finite, or ids repeat.</exception>
+    public static PhaseEntrySet FromColumns(IReadOnlyList<string?> formulas, IReadOnlyList<double> energies, IReadOnlyList<string?>? ids, string source)
+    {
+        ArgumentNullException.ThrowIfNull(formulas);
+        ArgumentNullException.ThrowIfNull(energies);
+        var problems = new List<string>();
+        var entries = new List<PhaseEntry>(formulas.Count);
+        for (var i = 0; i < formulas.Count; i++)
+        {
+            var row = i + 1;
+            if (!FormulaParser.TryParse(formulas[i] ?? string.Empty, out var composition, out var error))
+            {
+                problems.Add($"row {row}: formula '{formulas[i]}' {error.Message}");
+                continue;
+            }
+
+            if (!double.IsFinite(energies[i]))
+            {
+                problems.Add($"row {row}: formation energy of {formulas[i]} is {energies[i].ToString(CultureInfo.InvariantCulture)}");
+                continue;
+            }
+
+            var id = ids?[i];
+            entries.Add(new PhaseEntry(string.IsNullOrWhiteSpace(id) ? $"{source}:{row}" : id, composition, energies[i], source));
+        }
+
+        return problems.Count > 0 ? throw Problems(problems) : Create(entries);
+    }
+
+    /// <summary>Entries whose elements all belong to <paramref name="system"/> (atomic numbers).</summary>
+    public IEnumerable<PhaseEntry> InSystem(IEnumerable<int> system)
+    {
+        Span<ulong> mask = stackalloc ulong[2];
+        foreach (var z in system)
+        {
+            mask[z >> 6] |= 1UL << (z & 63);
+        }
+
+        var result = new List<PhaseEntry>();
+        for (var i = 0; i < _entries.Length; i++)
+        {
+            if ((_masks[2 * i] & ~mask[0]) == 0 && (_masks[(2 * i) + 1] & ~mask[1]) == 0)
+            {
+                result.Add(_entries[i]);
+            }
+        }
+
+        return result;
+    }
+
+    private static ReferenceDataException Problems(List<string> problems) =>
+        new($"The reference data has {problems.Count} problem(s): {string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? "; ..." : string.Empty)}.");
+}
