@@ -25,6 +25,8 @@ public static class CliApp
             DatasetsCommand.Create(context),
             CompositionCommand.Create(context),
             FeaturizeCommand.Create(context),
+            StabilityCommand.CreateStability(context),
+            StabilityCommand.CreateHull(context),
         };
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
@@ -33,7 +35,7 @@ public static class CliApp
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            await error.WriteLineAsync($"materialsdb: error: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"materialsdb: error: {OneLine(e)}").ConfigureAwait(false);
             return ErrorExitCode;
         }
         catch (OperationCanceledException)
@@ -43,7 +45,12 @@ public static class CliApp
         }
     }
 
+    // ArgumentException appends "(Parameter 'x')", which names our code, not the user's input.
+    private static string OneLine(Exception e) =>
+        (e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message)
+        .ReplaceLineEndings(" ");
+
     // Errors whose message alone tells the user what to fix; anything else is a bug and keeps its stack trace.
     private static bool IsUserFacing(Exception e) =>
-        e is IOException or InvalidDataException or KeyNotFoundException or ArgumentException or FormulaException or UnauthorizedAccessException;
+        e is IOException or InvalidDataException or KeyNotFoundException or ArgumentException or FormatException or UnauthorizedAccessException;
 }

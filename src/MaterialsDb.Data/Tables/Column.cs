@@ -31,3 +31,13 @@ public sealed class DoubleColumn(string name, double[] values) : Column(name)
     /// <inheritdoc />
     public override int Length => Values.Length;
 }
+
+/// <summary>A true/false column.</summary>
+public sealed class BoolColumn(string name, bool[] values) : Column(name)
+{
+    /// <summary>The values.</summary>
+    public bool[] Values { get; } = values;
+
+    /// <inheritdoc />
+    public override int Length => Values.Length;
+}

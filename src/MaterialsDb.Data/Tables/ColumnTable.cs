@@ -53,6 +53,7 @@ public sealed class ColumnTable
     {
         StringColumn s => s.Values,
         DoubleColumn d => [.. d.Values.Select(v => double.IsNaN(v) ? null : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))],
+        BoolColumn b => [.. b.Values.Select(v => v ? "true" : "false")],
         _ => throw new InvalidOperationException(),
     };
 

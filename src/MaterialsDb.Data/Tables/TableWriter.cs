@@ -72,6 +72,9 @@ public static class TableWriter
                         // Round-trip form keeps full precision; NaN is written as NaN so that readers see a missing value.
                         row[column.Name].Set(d.Values[r].ToString("R", CultureInfo.InvariantCulture));
                         break;
+                    case BoolColumn b:
+                        row[column.Name].Set(b.Values[r] ? "true" : "false");
+                        break;
                 }
             }
         }
@@ -82,6 +85,7 @@ public static class TableWriter
         var fields = table.Columns.Select(c => c switch
         {
             StringColumn => (DataField)new DataField<string>(c.Name, true),
+            BoolColumn => new DataField<bool>(c.Name, false),
             _ => new DataField<double>(c.Name, false),
         }).ToArray();
         await using var stream = File.Create(path);
@@ -99,6 +103,9 @@ public static class TableWriter
                         break;
                     case DoubleColumn d:
                         await group.WriteAsync(fields[c], new ReadOnlyMemory<double>(d.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
+                        break;
+                    case BoolColumn b:
+                        await group.WriteAsync(fields[c], new ReadOnlyMemory<bool>(b.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
                         break;
                 }
             }

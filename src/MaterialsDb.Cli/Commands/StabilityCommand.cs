@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using MaterialsDb.Chemistry;
+using MaterialsDb.Data.Tables;
+using MaterialsDb.Stability;
+using Spectre.Console;
+
+namespace MaterialsDb.Cli.Commands;
+
+/// <summary><c>materialsdb stability</c> and <c>materialsdb hull</c>.</summary>
+internal static class StabilityCommand
+{
+    public static Command CreateStability(CliContext context)
+    {
+        var reference = ReferenceOption();
+        var input = new Option<FileInfo>("--input", "-i") { Description = "CSV with 'formula' and 'e_form_per_atom' (eV/atom) columns.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Output file, .csv or .parquet.", Required = true };
+        var command = new Command(
+            "stability",
+            "Energy above the convex hull of the reference set for each row: adds e_above_hull, hull_energy (eV/atom), is_stable and decomposition (reduced_formula:fraction, largest first). A bad row gets an error and never stops the file.")
+        {
+            reference, input, output,
+        };
+        command.SetAction((parse, ct) => RunAsync(context, parse.GetValue(reference)!, parse.GetValue(input)!, parse.GetValue(output)!, ct));
+        return command;
+    }
+
+    public static Command CreateHull(CliContext context)
+    {
+        var reference = ReferenceOption();
+        var system = new Argument<string>("chemsys") { Description = "Chemical system, e.g. Fe-Li-O-P." };
+        var command = new Command("hull", "Print the stable phases of a chemical system (formula, formation energy) from the reference set.") { system, reference };
+        command.SetAction(async (parse, ct) =>
+        {
+            var set = await ReferenceSetLoader.LoadAsync(parse.GetValue(reference)!, context.Store, ct).ConfigureAwait(false);
+            var diagram = new PhaseDiagramCache(set).For(parse.GetValue(system)!);
+            var table = new Table().AddColumns("formula", "e_form_per_atom (eV/atom)", "id");
+            foreach (var e in diagram.StableEntries)
+            {
+                table.AddRow(Markup.Escape(e.ReducedFormula), e.EFormPerAtomEv.ToString("0.000000", CultureInfo.InvariantCulture), Markup.Escape(e.Id));
+            }
+
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+            console.Write(table);
+            await context.Output.WriteLineAsync($"{diagram.ChemicalSystem}: {diagram.StableEntries.Count} stable of {diagram.Entries.Count} entries (elements included at 0 eV/atom), {diagram.FacetCount} hull facets.").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Option<string> ReferenceOption() => new("--reference", "-r")
+    {
+        Description = "Catalog dataset id or CSV (formula, e_form_per_atom[, id]) of known phases.",
+        DefaultValueFactory = _ => ReferenceSetLoader.DefaultReference,
+    };
+
+    private static async Task<int> RunAsync(CliContext context, string referenceName, FileInfo input, FileInfo output, CancellationToken cancellationToken)
+    {
+        if (!input.Exists)
+        {
+            throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
+        }
+
+        var table = CsvTableReader.Read(input.FullName, ["formula"]);
+        foreach (var required in new[] { "formula", "e_form_per_atom" })
+        {
+            if (!table.Contains(required))
+            {
+                throw new InvalidDataException($"{input.FullName}: no '{required}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+            }
+        }
+
+        var reference = await ReferenceSetLoader.LoadAsync(referenceName, context.Store, cancellationToken).ConfigureAwait(false);
+        var cache = new PhaseDiagramCache(reference);
+        var formulas = table.GetStrings("formula");
+        var energies = table.GetDoubles("e_form_per_atom");
+        var n = formulas.Length;
+        var above = new double[n];
+        var hull = new double[n];
+        var stable = new bool[n];
+        var decomposition = new string?[n];
+        var errors = new string?[n];
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            above[i] = hull[i] = double.NaN;
+            if (!FormulaParser.TryParse(formulas[i] ?? string.Empty, out var composition, out var error))
+            {
+                errors[i] = error.Message;
+                return;
+            }
+
+            if (!double.IsFinite(energies[i]))
+            {
+                errors[i] = "e_form_per_atom is missing or not a finite number";
+                return;
+            }
+
+            var result = cache.For(composition).GetDecompositionAndEAboveHull(composition, energies[i]);
+            above[i] = result.EAboveHullEvPerAtom;
+            hull[i] = result.HullEnergyEvPerAtom;
+            stable[i] = result.IsStable;
+            decomposition[i] = string.Join(' ', result.Decomposition.Select(p => $"{p.Phase.ReducedFormula}:{p.Fraction.ToString("R", CultureInfo.InvariantCulture)}"));
+        });
+
+        var result = new ColumnTable(
+        [
+            new StringColumn("formula", formulas),
+            new DoubleColumn("e_form_per_atom", energies),
+            new DoubleColumn("e_above_hull", above),
+            new DoubleColumn("hull_energy", hull),
+            new BoolColumn("is_stable", stable),
+            new StringColumn("decomposition", decomposition),
+            new StringColumn("error", errors),
+        ]);
+        await TableWriter.WriteAsync(result, output.FullName, cancellationToken).ConfigureAwait(false);
+        await context.Output.WriteLineAsync($"{n} rows written to {output.FullName}; {errors.Count(e => e is not null)} failed; {cache.Count} chemical systems' hulls built.").ConfigureAwait(false);
+        return 0;
+    }
+}
