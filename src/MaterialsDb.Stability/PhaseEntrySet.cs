@@ -10,8 +10,12 @@ namespace MaterialsDb.Stability;
 /// </summary>
 public sealed class PhaseEntrySet
 {
+    // Systems up to this size are answered by looking up each of their subsystems; larger ones by a scan.
+    private const int MaxSubsetLookup = 12;
+
     private readonly PhaseEntry[] _entries;
     private readonly ulong[] _masks;
+    private readonly Dictionary<(ulong, ulong), List<int>> _bySystem = [];
 
     private PhaseEntrySet(PhaseEntry[] entries)
     {
@@ -23,6 +27,14 @@ public sealed class PhaseEntrySet
             {
                 _masks[(2 * i) + (z >> 6)] |= 1UL << (z & 63);
             }
+
+            var key = (_masks[2 * i], _masks[(2 * i) + 1]);
+            if (!_bySystem.TryGetValue(key, out var list))
+            {
+                _bySystem[key] = list = [];
+            }
+
+            list.Add(i);
         }
     }
 
@@ -87,11 +99,44 @@ public sealed class PhaseEntrySet
         return problems.Count > 0 ? throw Problems(problems) : Create(entries);
     }
 
-    /// <summary>Entries whose elements all belong to <paramref name="system"/> (atomic numbers).</summary>
+    /// <summary>Entries whose elements all belong to <paramref name="system"/> (atomic numbers), in the set's order.</summary>
     public IEnumerable<PhaseEntry> InSystem(IEnumerable<int> system)
     {
+        var zs = system.Distinct().ToArray();
+        if (zs.Length <= MaxSubsetLookup)
+        {
+            // Every non-empty subsystem is a key of the index: 2^n − 1 lookups instead of a scan of all entries.
+            var found = new List<int>();
+            for (var subset = 1; subset < 1 << zs.Length; subset++)
+            {
+                ulong low = 0, high = 0;
+                for (var k = 0; k < zs.Length; k++)
+                {
+                    if ((subset & (1 << k)) != 0)
+                    {
+                        if (zs[k] < 64)
+                        {
+                            low |= 1UL << zs[k];
+                        }
+                        else
+                        {
+                            high |= 1UL << (zs[k] - 64);
+                        }
+                    }
+                }
+
+                if (_bySystem.TryGetValue((low, high), out var list))
+                {
+                    found.AddRange(list);
+                }
+            }
+
+            found.Sort();
+            return [.. found.Select(i => _entries[i])];
+        }
+
         Span<ulong> mask = stackalloc ulong[2];
-        foreach (var z in system)
+        foreach (var z in zs)
         {
             mask[z >> 6] |= 1UL << (z & 63);
         }

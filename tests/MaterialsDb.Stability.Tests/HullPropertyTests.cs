@@ -155,3 +155,24 @@ public sealed class HullPropertyTests(ReferenceSetFixture reference) : IClassFix
         Assert.Equal(0.1, diagram.GetEAboveHull(Composition.Parse("Fe"), 0.1), 12);
     }
 }
+
+public sealed class SubsystemIndexTests(ReferenceSetFixture reference) : IClassFixture<ReferenceSetFixture>
+{
+    [Fact]
+    public void IndexedLookupEqualsAFullScan()
+    {
+        var random = new Random(5);
+        for (var t = 0; t < 50; t++)
+        {
+            var system = Enumerable.Range(0, random.Next(1, 9)).Select(_ => random.Next(1, 95)).Distinct().ToArray();
+            var expected = reference.Set.Entries.Where(e => e.Composition.AtomicNumbers.ToArray().All(z => system.Contains(z))).Select(e => e.Id);
+            Assert.Equal(expected, reference.Set.InSystem(system).Select(e => e.Id));
+        }
+
+        // Larger than the subset lookup handles: the scan path.
+        var big = Enumerable.Range(1, 20).ToArray();
+        Assert.Equal(
+            reference.Set.Entries.Where(e => e.Composition.AtomicNumbers.ToArray().All(z => z <= 20)).Select(e => e.Id),
+            reference.Set.InSystem(big).Select(e => e.Id));
+    }
+}
