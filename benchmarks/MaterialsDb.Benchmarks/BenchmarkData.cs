@@ -3,6 +3,7 @@ using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
+using MaterialsDb.Stability;
 
 namespace MaterialsDb.Benchmarks;
 
@@ -41,5 +42,14 @@ internal static class BenchmarkData
             p => ElementTableReader.ReadValues(Path.Combine(folder, p + ".table")),
             dataset.Citation,
             imputeNan: true);
+    }
+
+    /// <summary>mp_e_form as a hull reference set (ids mp_e_form:row).</summary>
+    public static PhaseEntrySet MpEFormReference()
+    {
+        var dataset = DatasetCatalog.Default.Get("mp_e_form");
+        var path = DatasetStore.FromEnvironment().EnsureFileAsync(dataset, dataset.Files[0]).GetAwaiter().GetResult();
+        var table = CsvTableReader.Read(path, ["formula"]);
+        return PhaseEntrySet.FromColumns(table.GetStrings("formula"), table.GetDoubles("target"), null, "mp_e_form");
     }
 }

@@ -21,6 +21,9 @@ public sealed class PhaseDiagram
     /// <summary>Energy above hull (eV/atom) at or below which a composition counts as stable.</summary>
     public const double StabilityTolerance = 1e-8;
 
+    /// <summary>Source of the synthetic entries that stand for each element's reference state (0 eV/atom).</summary>
+    public const string ElementalReferenceSource = "elemental reference";
+
     /// <summary>Barycentric weights below this are dropped from decompositions.</summary>
     public const double DecompositionTolerance = 1e-10;
 
@@ -76,7 +79,7 @@ public sealed class PhaseDiagram
         }
 
         var n = elements.Length;
-        var references = elements.Select(z => new PhaseEntry(PeriodicTable.FromZ(z).Symbol, FormulaParser.Parse(PeriodicTable.FromZ(z).Symbol), 0.0, "elemental reference")).ToArray();
+        var references = elements.Select(z => new PhaseEntry(PeriodicTable.FromZ(z).Symbol, FormulaParser.Parse(PeriodicTable.FromZ(z).Symbol), 0.0, ElementalReferenceSource)).ToArray();
 
         // A canonical order (composition, energy, id) makes the hull independent of the input's row order.
         var data = entries.Select(e => (Entry: e, X: Fractions(e.Composition, elements)))

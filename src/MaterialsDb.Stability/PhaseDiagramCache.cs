@@ -7,6 +7,12 @@ namespace MaterialsDb.Stability;
 /// Hulls of a reference set, built on first use and shared: one per chemical system, thread-safe, each built once
 /// even when many threads ask for it at the same time.
 /// </summary>
+/// <remarks>
+/// An entry is a vertex of a system's hull exactly when it is a vertex of the hull of its own chemical system (that
+/// hull is a face of the larger one). So the hull of a system is built from the entries of that exact system plus the
+/// stable phases of each of its subsystems, which the cache builds first: large systems then see tens of candidate
+/// points instead of thousands, with the same hull.
+/// </remarks>
 public sealed class PhaseDiagramCache(PhaseEntrySet reference)
 {
     private readonly ConcurrentDictionary<string, Lazy<PhaseDiagram>> _diagrams = new(StringComparer.Ordinal);
@@ -45,6 +51,29 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
     {
         var zs = system.Distinct().Order().ToArray();
         var key = string.Join('-', zs);
-        return _diagrams.GetOrAdd(key, _ => new Lazy<PhaseDiagram>(() => PhaseDiagram.Build(zs, Reference.InSystem(zs)))).Value;
+        return _diagrams.GetOrAdd(key, _ => new Lazy<PhaseDiagram>(() => PhaseDiagram.Build(zs, Candidates(zs)))).Value;
+    }
+
+    private List<PhaseEntry> Candidates(int[] system)
+    {
+        var candidates = new List<PhaseEntry>(Reference.InExactSystem(system));
+        if (system.Length == 1)
+        {
+            return candidates;
+        }
+
+        // Each proper subsystem that has entries of its own contributes those of them that are stable in it
+        // (elemental reference states are added by Build anyway).
+        var full = (1 << system.Length) - 1;
+        for (var subset = 1; subset < full; subset++)
+        {
+            var sub = Enumerable.Range(0, system.Length).Where(k => (subset & (1 << k)) != 0).Select(k => system[k]).ToArray();
+            if (Reference.HasExactSystem(sub))
+            {
+                candidates.AddRange(For(sub).StableEntries.Where(e => e.Source != PhaseDiagram.ElementalReferenceSource && e.Composition.ElementCount == sub.Length));
+            }
+        }
+
+        return candidates;
     }
 }

@@ -99,6 +99,31 @@ public sealed class PhaseEntrySet
         return problems.Count > 0 ? throw Problems(problems) : Create(entries);
     }
 
+    /// <summary>Entries whose chemical system is exactly <paramref name="system"/> (atomic numbers), in the set's order.</summary>
+    public IEnumerable<PhaseEntry> InExactSystem(IEnumerable<int> system) =>
+        _bySystem.TryGetValue(Key(system), out var list) ? list.Select(i => _entries[i]) : [];
+
+    /// <summary>True when some entry's chemical system is exactly <paramref name="system"/>.</summary>
+    public bool HasExactSystem(IEnumerable<int> system) => _bySystem.ContainsKey(Key(system));
+
+    private static (ulong, ulong) Key(IEnumerable<int> system)
+    {
+        ulong low = 0, high = 0;
+        foreach (var z in system)
+        {
+            if (z < 64)
+            {
+                low |= 1UL << z;
+            }
+            else
+            {
+                high |= 1UL << (z - 64);
+            }
+        }
+
+        return (low, high);
+    }
+
     /// <summary>Entries whose elements all belong to <paramref name="system"/> (atomic numbers), in the set's order.</summary>
     public IEnumerable<PhaseEntry> InSystem(IEnumerable<int> system)
     {
