@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using MaterialsDb.Chemistry;
 using MaterialsDb.Features.Internal;
 
 namespace MaterialsDb.Features;
@@ -9,7 +8,7 @@ namespace MaterialsDb.Features;
 /// Statistics of element properties over a composition (matminer's <c>ElementProperty</c>): for each property, in the
 /// order given, each statistic in the order given. Labels are <c>"{source} {statistic} {property}"</c>.
 /// </summary>
-public sealed class ElementPropertyFeaturizer : ICompositionFeaturizer
+public sealed class ElementPropertyFeaturizer : RowFeaturizer
 {
     /// <summary>The 22 Magpie properties of matminer's <c>ElementProperty.from_preset("magpie")</c>, in its order.</summary>
     public static readonly IReadOnlyList<string> MagpieProperties =
@@ -50,7 +49,7 @@ public sealed class ElementPropertyFeaturizer : ICompositionFeaturizer
     }
 
     /// <inheritdoc />
-    public string Id { get; }
+    public override string Id { get; }
 
     /// <summary>Element properties, in output order.</summary>
     public IReadOnlyList<string> Properties { get; }
@@ -59,10 +58,10 @@ public sealed class ElementPropertyFeaturizer : ICompositionFeaturizer
     public IReadOnlyList<PropertyStatistic> Statistics { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> FeatureLabels { get; }
+    public override IReadOnlyList<string> FeatureLabels { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Citations { get; }
+    public override IReadOnlyList<string> Citations { get; }
 
     /// <summary>When false the scalar twin is used; for tests and benchmarks.</summary>
     public bool UseSimd { get; init; } = true;
@@ -89,26 +88,12 @@ public sealed class ElementPropertyFeaturizer : ICompositionFeaturizer
     }
 
     /// <inheritdoc />
-    public void Featurize(CompositionBatch batch, int startRow, int rowCount, Span<float> destination)
+    protected override double[] CreateScratch() => new double[_kernel.ScratchLength];
+
+    /// <inheritdoc />
+    protected override void FeaturizeRow(ReadOnlySpan<byte> atomicNumbers, ReadOnlySpan<double> fractions, ReadOnlySpan<double> amounts, Span<float> row, double[] scratch)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        var width = FeatureLabels.Count;
-        FeaturizerGuards.CheckRange(batch, startRow, rowCount, destination, width);
-        var scratch = new double[_kernel.ScratchLength];
-        var statistics = _statisticOffset.Length;
-        for (var r = 0; r < rowCount; r++)
-        {
-            var row = destination.Slice(r * width, width);
-            var index = startRow + r;
-            if (batch.IsEmpty(index))
-            {
-                row.Fill(float.NaN);
-                continue;
-            }
-
-            _kernel.Compute(batch.RowAtomicNumbers(index), batch.RowFractions(index), batch.RowAmounts(index), scratch, UseSimd);
-
-            Transpose(scratch, row, statistics);
-        }
+        _kernel.Compute(atomicNumbers, fractions, amounts, scratch, UseSimd);
+        Transpose(scratch, row, _statisticOffset.Length);
     }
 }

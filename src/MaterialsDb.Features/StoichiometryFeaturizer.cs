@@ -1,13 +1,10 @@
-using MaterialsDb.Chemistry;
-using MaterialsDb.Features.Internal;
-
 namespace MaterialsDb.Features;
 
 /// <summary>
 /// matminer's <c>Stoichiometry()</c>: the p-norms of the atomic fractions, ‖x‖ₚ = (Σ xᵢᵖ)^(1/p), for p = 2, 3, 5, 7, 10,
 /// and for p = 0 the number of elements. Labels <c>"{p}-norm"</c>.
 /// </summary>
-public sealed class StoichiometryFeaturizer : ICompositionFeaturizer
+public sealed class StoichiometryFeaturizer : RowFeaturizer
 {
     private readonly int[] _p;
 
@@ -24,51 +21,36 @@ public sealed class StoichiometryFeaturizer : ICompositionFeaturizer
     }
 
     /// <inheritdoc />
-    public string Id => "stoichiometry";
+    public override string Id => "stoichiometry";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> FeatureLabels { get; }
+    public override IReadOnlyList<string> FeatureLabels { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Citations { get; } =
+    public override IReadOnlyList<string> Citations { get; } =
     [
         "Ward, L., Agrawal, A., Choudhary, A. & Wolverton, C. A general-purpose machine learning framework for predicting properties of inorganic materials. npj Comput. Mater. 2, 16028 (2016).",
     ];
 
     /// <inheritdoc />
-    public void Featurize(CompositionBatch batch, int startRow, int rowCount, Span<float> destination)
+    protected override void FeaturizeRow(ReadOnlySpan<byte> atomicNumbers, ReadOnlySpan<double> fractions, ReadOnlySpan<double> amounts, Span<float> row, double[] scratch)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        var width = _p.Length;
-        FeaturizerGuards.CheckRange(batch, startRow, rowCount, destination, width);
-        for (var r = 0; r < rowCount; r++)
+        for (var k = 0; k < _p.Length; k++)
         {
-            var row = destination.Slice(r * width, width);
-            var index = startRow + r;
-            if (batch.IsEmpty(index))
+            var p = _p[k];
+            if (p == 0)
             {
-                row.Fill(float.NaN);
+                row[k] = fractions.Length;
                 continue;
             }
 
-            var fractions = batch.RowFractions(index);
-            for (var k = 0; k < _p.Length; k++)
+            var sum = 0.0;
+            foreach (var x in fractions)
             {
-                var p = _p[k];
-                if (p == 0)
-                {
-                    row[k] = fractions.Length;
-                    continue;
-                }
-
-                var sum = 0.0;
-                foreach (var x in fractions)
-                {
-                    sum += Math.Pow(x, p);
-                }
-
-                row[k] = (float)Math.Pow(sum, 1.0 / p);
+                sum += Math.Pow(x, p);
             }
+
+            row[k] = (float)Math.Pow(sum, 1.0 / p);
         }
     }
 }

@@ -1,13 +1,10 @@
-using MaterialsDb.Chemistry;
-using MaterialsDb.Features.Internal;
-
 namespace MaterialsDb.Features;
 
 /// <summary>
 /// matminer's <c>ValenceOrbital()</c>: the fraction-weighted mean number of s, p, d and f valence electrons
 /// (<c>avg s valence electrons</c> ...), then each divided by the mean total valence (<c>frac s valence electrons</c> ...).
 /// </summary>
-public sealed class ValenceOrbitalFeaturizer : ICompositionFeaturizer
+public sealed class ValenceOrbitalFeaturizer : RowFeaturizer
 {
     private static readonly string[] Orbitals = ["s", "p", "d", "f"];
     private readonly double[][] _valence;
@@ -24,49 +21,33 @@ public sealed class ValenceOrbitalFeaturizer : ICompositionFeaturizer
     }
 
     /// <inheritdoc />
-    public string Id => "valence_orbital";
+    public override string Id => "valence_orbital";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> FeatureLabels { get; }
+    public override IReadOnlyList<string> FeatureLabels { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Citations { get; }
+    public override IReadOnlyList<string> Citations { get; }
 
     /// <inheritdoc />
-    public void Featurize(CompositionBatch batch, int startRow, int rowCount, Span<float> destination)
+    protected override void FeaturizeRow(ReadOnlySpan<byte> atomicNumbers, ReadOnlySpan<double> fractions, ReadOnlySpan<double> amounts, Span<float> row, double[] scratch)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        const int width = 8;
-        FeaturizerGuards.CheckRange(batch, startRow, rowCount, destination, width);
-        for (var r = 0; r < rowCount; r++)
+        var total = 0.0;
+        for (var j = 0; j < atomicNumbers.Length; j++)
         {
-            var row = destination.Slice(r * width, width);
-            var index = startRow + r;
-            if (batch.IsEmpty(index))
+            total += fractions[j] * _total[atomicNumbers[j] - 1];
+        }
+
+        for (var o = 0; o < Orbitals.Length; o++)
+        {
+            var avg = 0.0;
+            for (var j = 0; j < atomicNumbers.Length; j++)
             {
-                row.Fill(float.NaN);
-                continue;
+                avg += fractions[j] * _valence[o][atomicNumbers[j] - 1];
             }
 
-            var z = batch.RowAtomicNumbers(index);
-            var fractions = batch.RowFractions(index);
-            var total = 0.0;
-            for (var j = 0; j < z.Length; j++)
-            {
-                total += fractions[j] * _total[z[j] - 1];
-            }
-
-            for (var o = 0; o < Orbitals.Length; o++)
-            {
-                var avg = 0.0;
-                for (var j = 0; j < z.Length; j++)
-                {
-                    avg += fractions[j] * _valence[o][z[j] - 1];
-                }
-
-                row[o] = (float)avg;
-                row[Orbitals.Length + o] = (float)(avg / total);
-            }
+            row[o] = (float)avg;
+            row[Orbitals.Length + o] = (float)(avg / total);
         }
     }
 }

@@ -26,17 +26,7 @@ internal static class CompositionCommand
 
     private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string column, CancellationToken cancellationToken)
     {
-        if (!input.Exists)
-        {
-            throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
-        }
-
-        var table = CsvTableReader.Read(input.FullName, [column]);
-        if (!table.Contains(column))
-        {
-            throw new InvalidDataException($"{input.FullName}: no '{column}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
-        }
-
+        var table = InputTable.Read(input, column);
         var result = Describe(table.GetStrings(column), out var failed);
         await TableWriter.WriteAsync(result, output.FullName, cancellationToken).ConfigureAwait(false);
         await context.Output.WriteLineAsync($"{result.RowCount} rows written to {output.FullName}; {failed} failed to parse.").ConfigureAwait(false);

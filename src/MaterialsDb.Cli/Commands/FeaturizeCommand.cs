@@ -41,11 +41,7 @@ internal static class FeaturizeCommand
 
     private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string presetName, string column, bool impute, int threads, CancellationToken cancellationToken)
     {
-        if (!input.Exists)
-        {
-            throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
-        }
-
+        var table = InputTable.Read(input, column);
         if (threads < 0)
         {
             throw new ArgumentException($"--threads must be 0 (all cores) or positive, not {threads}.");
@@ -54,12 +50,6 @@ internal static class FeaturizeCommand
         var clock = Stopwatch.StartNew();
         var source = await MagpieElementData.LoadAsync(context.Store, impute, cancellationToken).ConfigureAwait(false);
         var featurizer = FeaturizerPresets.Create(presetName, source);
-        var table = CsvTableReader.Read(input.FullName, [column]);
-        if (!table.Contains(column))
-        {
-            throw new InvalidDataException($"{input.FullName}: no '{column}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
-        }
-
         var formulas = table.GetStrings(column);
         var width = featurizer.FeatureLabels.Count;
         var batch = new CompositionBatch(Math.Min(ChunkRows, Math.Max(formulas.Length, 1)));

@@ -56,20 +56,7 @@ internal static class StabilityCommand
 
     private static async Task<int> RunAsync(CliContext context, string referenceName, FileInfo input, FileInfo output, CancellationToken cancellationToken)
     {
-        if (!input.Exists)
-        {
-            throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
-        }
-
-        var table = CsvTableReader.Read(input.FullName, ["formula"]);
-        foreach (var required in new[] { "formula", "e_form_per_atom" })
-        {
-            if (!table.Contains(required))
-            {
-                throw new InvalidDataException($"{input.FullName}: no '{required}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
-            }
-        }
-
+        var table = InputTable.Read(input, "formula", "e_form_per_atom");
         var reference = await ReferenceSetLoader.LoadAsync(referenceName, context.Store, cancellationToken).ConfigureAwait(false);
         var cache = new PhaseDiagramCache(reference);
         var formulas = table.GetStrings("formula");
