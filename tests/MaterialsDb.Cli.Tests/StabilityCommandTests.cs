@@ -36,6 +36,19 @@ public sealed class StabilityCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RepeatedRunsWriteIdenticalBytes()
+    {
+        var input = _dir.File("q.csv");
+        var rows = new[] { "LiFePO4,-2.5", "Li3PS4,-1.0", "Li5La3Ta2O12,-2.9", "Co2MnO4,-1.5", "LiMnO2,-2.0", "Xx,1" };
+        await File.WriteAllLinesAsync(input, ["formula,e_form_per_atom", .. rows, .. rows], TestContext.Current.CancellationToken);
+        var first = _dir.File("a.parquet");
+        var second = _dir.File("b.parquet");
+        Assert.Equal(0, (await CliRunner.RunAsync(SharedFiles.MirrorStore(), "stability", "-i", input, "-o", first)).Exit);
+        Assert.Equal(0, (await CliRunner.RunAsync(SharedFiles.MirrorStore(), "stability", "-i", input, "-o", second)).Exit);
+        Assert.Equal(await File.ReadAllBytesAsync(first, TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(second, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task UsesACsvReference()
     {
         var reference = _dir.File("ref.csv");
