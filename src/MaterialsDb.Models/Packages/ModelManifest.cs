@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MaterialsDb.Models.Packages;
+
+/// <summary>One ONNX file of a model package and its checksum.</summary>
+public sealed record ModelFile(string File, string Sha256);
+
+/// <summary>The dataset a model was trained on.</summary>
+public sealed record TrainingDataset(string Id, string Sha256);
+
+/// <summary>
+/// <c>manifest.json</c> of a model package: what the model predicts, from which features, how it was made and how good
+/// it is. Several ONNX files form an ensemble whose mean is the prediction and whose spread is the uncertainty.
+/// </summary>
+public sealed record ModelManifest
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Model id, e.g. <c>formation-energy</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Version of this model.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Predicted property.</summary>
+    public required string Target { get; init; }
+
+    /// <summary>Unit of the prediction, e.g. <c>eV/atom</c>.</summary>
+    public required string Units { get; init; }
+
+    /// <summary>Featurizer preset the model reads (<c>magpie</c>, <c>ward2016</c>).</summary>
+    public required string Preset { get; init; }
+
+    /// <summary>SHA-256 of the preset's labels joined by newlines, so a changed feature order is caught.</summary>
+    public required string LabelsSha256 { get; init; }
+
+    /// <summary>Number of input features.</summary>
+    public required int FeatureCount { get; init; }
+
+    /// <summary>Name of the float32 [N, F] input tensor.</summary>
+    public required string InputName { get; init; }
+
+    /// <summary>Name of the float32 [N, 1] prediction output.</summary>
+    public required string OutputName { get; init; }
+
+    /// <summary>Optional float32 [N, 1] uncertainty output of a single-file model.</summary>
+    public string? UncertaintyOutputName { get; init; }
+
+    /// <summary>The ONNX files; more than one form an ensemble.</summary>
+    public required IReadOnlyList<ModelFile> Files { get; init; }
+
+    /// <summary>Training data, when known.</summary>
+    public TrainingDataset? Dataset { get; init; }
+
+    /// <summary>Trainer settings.</summary>
+    public IReadOnlyDictionary<string, string>? Hyperparameters { get; init; }
+
+    /// <summary>Cross-validated metrics (name → value).</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+
+    /// <summary>The command that produced the package.</summary>
+    public string? Command { get; init; }
+
+    /// <summary>SHA-256 (lowercase hex) of labels joined by <c>\n</c>.</summary>
+    public static string HashLabels(IEnumerable<string> labels) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', labels))));
+
+    /// <summary>Reads a manifest.</summary>
+    /// <exception cref="ModelPackageException">The JSON is malformed or a required field is missing.</exception>
+    public static ModelManifest Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), Json)
+                ?? throw new ModelPackageException($"{path}: the manifest is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelPackageException($"{path}: not a valid manifest: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes the manifest as indented JSON.</summary>
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+}

@@ -1,0 +1,226 @@
+using System.Security.Cryptography;
+using MaterialsDb.Features;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MaterialsDb.Models.Packages;
+
+/// <summary>
+/// A loaded, validated model package: one ONNX Runtime session per ensemble member, created once and shared by all
+/// threads. A prediction is the members' mean; its uncertainty their standard deviation (or the model's own
+/// uncertainty output for a single-file model that has one; 0 otherwise).
+/// </summary>
+/// <remarks>
+/// Sessions run single-threaded (intra- and inter-op threads = 1): callers parallelise over row blocks, which keeps
+/// results independent of batch size and thread count.
+/// </remarks>
+public sealed class OnnxModel : IDisposable
+{
+    private readonly InferenceSession[] _sessions;
+    private readonly RunOptions _runOptions = new();
+
+    private OnnxModel(string folder, ModelManifest manifest, InferenceSession[] sessions)
+    {
+        Folder = folder;
+        Manifest = manifest;
+        _sessions = sessions;
+    }
+
+    /// <summary>The package folder.</summary>
+    public string Folder { get; }
+
+    /// <summary>The validated manifest.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>Number of ensemble members.</summary>
+    public int MemberCount => _sessions.Length;
+
+    /// <summary>
+    /// Loads <c>manifest.json</c> and its ONNX files from <paramref name="folder"/> and checks them: checksums, the
+    /// input's name and width against the manifest and the featurizer, the outputs' names and [N, 1] shapes.
+    /// </summary>
+    /// <exception cref="ModelPackageException">Any mismatch; the message names it.</exception>
+    public static OnnxModel Load(string folder, ICompositionFeaturizer featurizer)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(featurizer);
+        var manifestPath = Path.Combine(folder, "manifest.json");
+        if (!File.Exists(manifestPath))
+        {
+            throw new ModelPackageException($"{folder}: no manifest.json; a model package is a folder with manifest.json and its ONNX files.");
+        }
+
+        var manifest = ModelManifest.Read(manifestPath);
+        if (manifest.Preset != featurizer.Id)
+        {
+            throw new ModelPackageException($"{manifestPath}: the model reads preset '{manifest.Preset}', but the featurizer given is '{featurizer.Id}'.");
+        }
+
+        if (manifest.FeatureCount != featurizer.FeatureLabels.Count)
+        {
+            throw new ModelPackageException($"{manifestPath}: featureCount is {manifest.FeatureCount}, but preset '{featurizer.Id}' has {featurizer.FeatureLabels.Count} features.");
+        }
+
+        var labels = ModelManifest.HashLabels(featurizer.FeatureLabels);
+        if (manifest.LabelsSha256 != labels)
+        {
+            throw new ModelPackageException($"{manifestPath}: labelsSha256 {manifest.LabelsSha256} does not match preset '{featurizer.Id}' ({labels}): the feature order differs.");
+        }
+
+        if (manifest.Files.Count == 0)
+        {
+            throw new ModelPackageException($"{manifestPath}: lists no ONNX file.");
+        }
+
+        var sessions = new List<InferenceSession>();
+        try
+        {
+            foreach (var file in manifest.Files)
+            {
+                sessions.Add(OpenChecked(folder, manifest, file));
+            }
+        }
+        catch
+        {
+            sessions.ForEach(s => s.Dispose());
+            throw;
+        }
+
+        return new OnnxModel(folder, manifest, [.. sessions]);
+    }
+
+    /// <summary>
+    /// Predicts <paramref name="rows"/> rows of row-major features (width = the manifest's feature count) into
+    /// <paramref name="mean"/> and <paramref name="std"/>. Rows containing NaN features get NaN.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> features, int rows, Span<float> mean, Span<float> std)
+    {
+        var width = Manifest.FeatureCount;
+        if (features.Length < rows * width || mean.Length < rows || std.Length < rows)
+        {
+            throw new ArgumentException($"Buffers too small for {rows} rows of {width} features.");
+        }
+
+        if (rows == 0)
+        {
+            return;
+        }
+
+        var input = features[..(rows * width)].ToArray();
+        var sum = new double[rows];
+        var sumSquares = new double[rows];
+        float[]? ownUncertainty = null;
+        foreach (var session in _sessions)
+        {
+            using var tensor = OrtValue.CreateTensorValueFromMemory(input, [rows, width]);
+            var outputs = Manifest.UncertaintyOutputName is { } u && _sessions.Length == 1 ? new[] { Manifest.OutputName, u } : [Manifest.OutputName];
+            using var results = session.Run(_runOptions, [Manifest.InputName], [tensor], outputs);
+            var prediction = results[0].GetTensorDataAsSpan<float>();
+            for (var r = 0; r < rows; r++)
+            {
+                sum[r] += prediction[r];
+                sumSquares[r] += (double)prediction[r] * prediction[r];
+            }
+
+            if (outputs.Length == 2)
+            {
+                ownUncertainty = results[1].GetTensorDataAsSpan<float>().ToArray();
+            }
+        }
+
+        var members = _sessions.Length;
+        for (var r = 0; r < rows; r++)
+        {
+            var m = sum[r] / members;
+            mean[r] = (float)m;
+            std[r] = ownUncertainty is not null ? ownUncertainty[r] : members > 1 ? (float)Math.Sqrt(Math.Max(0, (sumSquares[r] / members) - (m * m))) : 0f;
+            if (HasNaN(features.Slice(r * width, width)))
+            {
+                mean[r] = std[r] = float.NaN;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var s in _sessions)
+        {
+            s.Dispose();
+        }
+
+        _runOptions.Dispose();
+    }
+
+    private static bool HasNaN(ReadOnlySpan<float> row)
+    {
+        foreach (var v in row)
+        {
+            if (float.IsNaN(v))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static InferenceSession OpenChecked(string folder, ModelManifest manifest, ModelFile file)
+    {
+        var path = Path.Combine(folder, file.File);
+        if (!File.Exists(path))
+        {
+            throw new ModelPackageException($"{path}: listed in the manifest but missing.");
+        }
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        if (sha != file.Sha256)
+        {
+            throw new ModelPackageException($"{path}: SHA-256 is {sha}, but the manifest says {file.Sha256}.");
+        }
+
+        var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelPackageException($"{path}: ONNX Runtime cannot load it: {e.Message}", e);
+        }
+
+        try
+        {
+            if (!session.InputMetadata.TryGetValue(manifest.InputName, out var input))
+            {
+                throw new ModelPackageException($"{path}: no input named '{manifest.InputName}'; the graph's inputs are: {string.Join(", ", session.InputMetadata.Keys)}.");
+            }
+
+            var dims = input.Dimensions;
+            if (dims.Length != 2 || dims[1] != manifest.FeatureCount || input.ElementType != typeof(float))
+            {
+                throw new ModelPackageException($"{path}: input '{manifest.InputName}' is {input.ElementType.Name}[{string.Join(", ", dims)}], but the manifest needs float32[N, {manifest.FeatureCount}].");
+            }
+
+            foreach (var name in new[] { manifest.OutputName, manifest.UncertaintyOutputName }.OfType<string>())
+            {
+                if (!session.OutputMetadata.TryGetValue(name, out var output))
+                {
+                    throw new ModelPackageException($"{path}: no output named '{name}'; the graph's outputs are: {string.Join(", ", session.OutputMetadata.Keys)}.");
+                }
+
+                if (output.Dimensions.Length != 2 || output.Dimensions[1] != 1)
+                {
+                    throw new ModelPackageException($"{path}: output '{name}' has shape [{string.Join(", ", output.Dimensions)}], not [N, 1].");
+                }
+            }
+
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+}
