@@ -140,6 +140,26 @@ public sealed class OnnxModel : IDisposable
         }
     }
 
+    /// <summary>Predictions of one ensemble member alone (for checks against its trainer).</summary>
+    public void PredictMember(int member, ReadOnlySpan<float> features, int rows, Span<float> predictions)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)member, (uint)_sessions.Length, nameof(member));
+        var width = Manifest.FeatureCount;
+        if (features.Length < rows * width || predictions.Length < rows)
+        {
+            throw new ArgumentException($"Buffers too small for {rows} rows of {width} features.");
+        }
+
+        if (rows == 0)
+        {
+            return;
+        }
+
+        using var tensor = OrtValue.CreateTensorValueFromMemory(features[..(rows * width)].ToArray(), [rows, width]);
+        using var results = _sessions[member].Run(_runOptions, [Manifest.InputName], [tensor], [Manifest.OutputName]);
+        results[0].GetTensorDataAsSpan<float>()[..rows].CopyTo(predictions);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
