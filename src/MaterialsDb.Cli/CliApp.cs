@@ -27,6 +27,8 @@ public static class CliApp
             FeaturizeCommand.Create(context),
             StabilityCommand.CreateStability(context),
             StabilityCommand.CreateHull(context),
+            ModelsCommand.Create(context),
+            ModelsCommand.CreatePredict(context),
         };
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using MaterialsDb.Data.Tables;
+using MaterialsDb.TestSupport;
+
+namespace MaterialsDb.Cli.Tests;
+
+/// <summary>models train / evaluate / list and predict, end to end on steels_yield with a small trainer.</summary>
+public sealed class ModelsCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task TrainThenPredictFromTheCommandLineAndAFile()
+    {
+        var store = SharedFiles.MirrorStore();
+        var package = Path.Combine(_dir.Path, "yield-strength");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", "steels_yield", "-p", "magpie", "-o", package, "--iterations", "40", "--leaves", "7");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("| mean ± std | 312 |", stdout, StringComparison.Ordinal);
+        Assert.Contains("fold 4:", stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(package, "manifest.json")));
+        Assert.Equal(5, Directory.GetFiles(package, "*.onnx").Length);
+
+        (exit, stdout, stderr) = await CliRunner.RunAsync(store, "predict", "-m", package, "Fe0.7Ni0.2Co0.1", "Q2");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Fe0.7Ni0.2Co0.1\t", stdout, StringComparison.Ordinal);
+        Assert.Contains("MPa", stdout, StringComparison.Ordinal);
+        Assert.Contains("Q2\terror:", stdout, StringComparison.Ordinal);
+
+        var input = _dir.File("in.csv");
+        await File.WriteAllLinesAsync(input, ["formula", "Fe0.7Ni0.2Co0.1", "Fe(", "Fe0.8Cr0.2"], TestContext.Current.CancellationToken);
+        var output = _dir.File("out.csv");
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "predict", "-m", package, "-i", input, "-o", output);
+        Assert.True(exit == 0, stderr);
+        var table = CsvTableReader.Read(output, ["formula", "error"]);
+        Assert.Equal(["formula", "prediction", "std", "error"], table.Columns.Select(c => c.Name));
+        Assert.True(double.IsNaN(table.GetDoubles("prediction")[1]));
+        Assert.InRange(table.GetDoubles("prediction")[0], 300, 3500);
+        Assert.True(table.GetDoubles("std")[0] > 0);
+    }
+
+    [Fact]
+    public async Task EvaluateWritesMarkdownAndJson()
+    {
+        var json = _dir.File("cv.json");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "models", "evaluate", "-d", "steels_yield", "--protocol", "matbench", "-p", "magpie", "--json", json, "--iterations", "30", "--leaves", "7");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("| fold | test rows | MAE (MPa)", stdout, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken));
+        Assert.Equal(5, doc.RootElement.GetProperty("folds").GetArrayLength());
+        Assert.True(doc.RootElement.GetProperty("mae_mean").GetDouble() > 0);
+        Assert.Equal([63, 63, 62, 62, 62], doc.RootElement.GetProperty("folds").EnumerateArray().Select(f => f.GetProperty("TestRows").GetInt32()));
+    }
+
+    [Fact]
+    public async Task BadInputsAreOneLineErrors()
+    {
+        var store = SharedFiles.MirrorStore();
+        var (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "glass");
+        Assert.Equal(1, exit);
+        Assert.Contains("not a regression table", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "predict", "-m", _dir.File("nope"), "NaCl");
+        Assert.Equal(1, exit);
+        Assert.Contains("neither a package folder", stderr, StringComparison.Ordinal);
+
+        var csv = _dir.File("bad.csv");
+        await File.WriteAllTextAsync(csv, "formula,target\nNaCl,1\nXx,2\nKCl,\n", TestContext.Current.CancellationToken);
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", csv, "-o", _dir.File("m"));
+        Assert.Equal(1, exit);
+        Assert.Contains("row 2", stderr, StringComparison.Ordinal);
+        Assert.Contains("row 3", stderr, StringComparison.Ordinal);
+    }
+}
