@@ -66,6 +66,10 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("neither a package folder", stderr, StringComparison.Ordinal);
 
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "steels_yield", "--learning-rate", "0");
+        Assert.Equal(1, exit);
+        Assert.Contains("--learning-rate", stderr, StringComparison.Ordinal);
+
         var csv = _dir.File("bad.csv");
         await File.WriteAllTextAsync(csv, "formula,target\nNaCl,1\nXx,2\nKCl,\n", TestContext.Current.CancellationToken);
         (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", csv, "-o", _dir.File("m"));

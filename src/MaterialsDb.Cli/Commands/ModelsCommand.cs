@@ -18,24 +18,16 @@ internal static class ModelsCommand
     public static Command Create(CliContext context)
     {
         var train = new Command("train", "Train a LightGBM ensemble (one member per Matbench fold) and write a model package: ONNX files + manifest.json with cross-validated metrics.");
-        var dataset = new Option<string>("--dataset", "-d") { Description = "Catalog regression dataset id, or a CSV with formula,target columns.", Required = true };
-        var preset = PresetOption();
+        var trainInputs = new TrainingOptions(train);
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Package folder to write, e.g. models/my-model.", Required = true };
         var id = new Option<string?>("--id") { Description = "Model id (default: the folder name)." };
-        var (iterations, leaves, rate) = TrainerOptions();
-        train.Options.Add(dataset);
-        train.Options.Add(preset);
         train.Options.Add(output);
         train.Options.Add(id);
-        train.Options.Add(iterations);
-        train.Options.Add(leaves);
-        train.Options.Add(rate);
         train.SetAction(async (parse, ct) =>
         {
-            var data = await TrainingData.LoadAsync(parse.GetValue(dataset)!, parse.GetValue(preset)!, context.Store, ct).ConfigureAwait(false);
+            var (data, options) = await trainInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!.FullName;
-            var options = new LightGbmOptions { Iterations = parse.GetValue(iterations), Leaves = parse.GetValue(leaves), LearningRate = parse.GetValue(rate) };
-            var command = $"materialsdb models train --dataset {parse.GetValue(dataset)} --preset {parse.GetValue(preset)} --iterations {options.Iterations} --leaves {options.Leaves} --learning-rate {options.LearningRate.ToString(CultureInfo.InvariantCulture)}";
+            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id} --iterations {options.Iterations} --leaves {options.Leaves} --learning-rate {options.LearningRate.ToString(CultureInfo.InvariantCulture)}";
             var cv = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line));
             await context.Output.WriteAsync(cv.ToMarkdown(data.Units)).ConfigureAwait(false);
             await context.Output.WriteLineAsync($"Package written to {folder}.").ConfigureAwait(false);
@@ -43,23 +35,15 @@ internal static class ModelsCommand
         });
 
         var evaluate = new Command("evaluate", "Matbench v0.1 5-fold cross-validation (folds as KFold(5, shuffle=True, random_state=18012019)): per-fold MAE, RMSE, max error and mean ± std, as Markdown and JSON.");
-        var evalDataset = new Option<string>("--dataset", "-d") { Description = "Catalog regression dataset id, or a CSV with formula,target columns.", Required = true };
+        var evalInputs = new TrainingOptions(evaluate);
         var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol.", DefaultValueFactory = _ => "matbench" };
         protocol.AcceptOnlyFromAmong("matbench");
-        var evalPreset = PresetOption();
         var json = new Option<FileInfo?>("--json") { Description = "Also write the result as JSON to this file." };
-        var (evalIterations, evalLeaves, evalRate) = TrainerOptions();
-        evaluate.Options.Add(evalDataset);
         evaluate.Options.Add(protocol);
-        evaluate.Options.Add(evalPreset);
         evaluate.Options.Add(json);
-        evaluate.Options.Add(evalIterations);
-        evaluate.Options.Add(evalLeaves);
-        evaluate.Options.Add(evalRate);
         evaluate.SetAction(async (parse, ct) =>
         {
-            var data = await TrainingData.LoadAsync(parse.GetValue(evalDataset)!, parse.GetValue(evalPreset)!, context.Store, ct).ConfigureAwait(false);
-            var options = new LightGbmOptions { Iterations = parse.GetValue(evalIterations), Leaves = parse.GetValue(evalLeaves), LearningRate = parse.GetValue(evalRate) };
+            var (data, options) = await evalInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var scratch = Path.Combine(Path.GetTempPath(), "materialsdb-evaluate-" + Guid.NewGuid().ToString("N"));
             try
             {
@@ -169,19 +153,40 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static Option<string> PresetOption()
+    // The options train and evaluate share: the data, the preset and the trainer settings.
+    private sealed class TrainingOptions
     {
-        var preset = new Option<string>("--preset", "-p") { Description = "Featurizer preset.", DefaultValueFactory = _ => "ward2016" };
-        preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
-        return preset;
-    }
+        public TrainingOptions(Command command)
+        {
+            Preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
+            foreach (var option in new Option[] { Dataset, Preset, Iterations, Leaves, LearningRate })
+            {
+                command.Options.Add(option);
+            }
+        }
 
-    private static (Option<int>, Option<int>, Option<double>) TrainerOptions() =>
-    (
-        new Option<int>("--iterations") { Description = "Boosting rounds.", DefaultValueFactory = _ => new LightGbmOptions().Iterations },
-        new Option<int>("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => new LightGbmOptions().Leaves },
-        new Option<double>("--learning-rate") { Description = "Shrinkage per round.", DefaultValueFactory = _ => new LightGbmOptions().LearningRate }
-    );
+        public Option<string> Dataset { get; } = new("--dataset", "-d") { Description = "Catalog regression dataset id, or a CSV with formula,target columns.", Required = true };
+
+        public Option<string> Preset { get; } = new("--preset", "-p") { Description = "Featurizer preset.", DefaultValueFactory = _ => "ward2016" };
+
+        public Option<int> Iterations { get; } = new("--iterations") { Description = "Boosting rounds.", DefaultValueFactory = _ => new LightGbmOptions().Iterations };
+
+        public Option<int> Leaves { get; } = new("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => new LightGbmOptions().Leaves };
+
+        public Option<double> LearningRate { get; } = new("--learning-rate") { Description = "Shrinkage per round.", DefaultValueFactory = _ => new LightGbmOptions().LearningRate };
+
+        public async Task<(TrainingData Data, LightGbmOptions Options)> LoadAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+        {
+            var options = new LightGbmOptions { Iterations = parse.GetValue(Iterations), Leaves = parse.GetValue(Leaves), LearningRate = parse.GetValue(LearningRate) };
+            if (options.Iterations < 1 || options.Leaves < 2 || !(options.LearningRate > 0 && options.LearningRate <= 1))
+            {
+                throw new ArgumentException($"Need --iterations ≥ 1, --leaves ≥ 2 and 0 < --learning-rate ≤ 1; got {options.Iterations}, {options.Leaves}, {options.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            var data = await TrainingData.LoadAsync(parse.GetValue(Dataset)!, parse.GetValue(Preset)!, context.Store, cancellationToken).ConfigureAwait(false);
+            return (data, options);
+        }
+    }
 
     private static string ModelsRoot() => Environment.GetEnvironmentVariable(ModelsVariable) is { Length: > 0 } root ? root : Path.GetFullPath("models");
 
