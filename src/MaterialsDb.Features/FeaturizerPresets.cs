@@ -3,8 +3,11 @@ namespace MaterialsDb.Features;
 /// <summary>Named featurizer presets.</summary>
 public static class FeaturizerPresets
 {
-    /// <summary>The preset names: <c>magpie</c> (132 features) and <c>ward2016</c> (magpie + stoichiometry + valence orbitals, 146).</summary>
-    public static IReadOnlyList<string> Names { get; } = ["magpie", "ward2016"];
+    /// <summary>
+    /// The preset names: <c>magpie</c> (132 features), <c>ward2016</c> (magpie + stoichiometry + valence orbitals, 146)
+    /// and <c>ward2016-fractions</c> (ward2016 + the 103 element fractions, 249).
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } = ["magpie", "ward2016", "ward2016-fractions"];
 
     /// <summary>The Magpie element properties a preset reads.</summary>
     public static IReadOnlyList<string> RequiredProperties { get; } =
@@ -16,6 +19,7 @@ public static class FeaturizerPresets
     {
         "magpie" => ElementPropertyFeaturizer.Magpie(magpie),
         "ward2016" => new CompositeFeaturizer("ward2016", ElementPropertyFeaturizer.Magpie(magpie), new StoichiometryFeaturizer(), new ValenceOrbitalFeaturizer(magpie)),
+        "ward2016-fractions" => new CompositeFeaturizer("ward2016-fractions", ElementPropertyFeaturizer.Magpie(magpie), new StoichiometryFeaturizer(), new ValenceOrbitalFeaturizer(magpie), new ElementFractionFeaturizer()),
         _ => throw new ArgumentException($"Unknown featurizer preset '{preset}'. Known presets: {string.Join(", ", Names)}.", nameof(preset)),
     };
 }

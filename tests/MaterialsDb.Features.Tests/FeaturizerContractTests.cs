@@ -5,7 +5,7 @@ namespace MaterialsDb.Features.Tests;
 
 public sealed class FeaturizerContractTests(MagpieSourceFixture magpie) : IClassFixture<MagpieSourceFixture>
 {
-    public static TheoryData<string, int> Presets => new() { { "magpie", 132 }, { "ward2016", 146 } };
+    public static TheoryData<string, int> Presets => new() { { "magpie", 132 }, { "ward2016", 146 }, { "ward2016-fractions", 249 } };
 
     [Theory]
     [MemberData(nameof(Presets))]
@@ -107,6 +107,25 @@ public sealed class FeaturizerContractTests(MagpieSourceFixture magpie) : IClass
         Assert.Contains("ward2016", e.Message, StringComparison.Ordinal);
         var k = Assert.Throws<KeyNotFoundException>(() => new ElementPropertyFeaturizer("t", magpie.Imputed, ["Numbr"], [PropertyStatistic.Mean]));
         Assert.Contains("Numbr", k.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ElementFractionsAreAtomicFractionsUpToLawrencium()
+    {
+        var featurizer = new ElementFractionFeaturizer();
+        Assert.Equal(103, featurizer.FeatureLabels.Count);
+        Assert.Equal("H", featurizer.FeatureLabels[0]);
+        Assert.Equal("Lr", featurizer.FeatureLabels[^1]);
+        var batch = new CompositionBatch();
+        batch.TryAdd("Fe2O3", out _);
+        batch.TryAdd("OgO", out _);
+        var f = new float[2 * 103];
+        featurizer.Featurize(batch, 0, 2, f);
+        Assert.Equal(0.4f, f[25]);
+        Assert.Equal(0.6f, f[7]);
+        Assert.Equal(1f, f[..103].Sum(), 6);
+        Assert.Equal(0.5f, f[103 + 7]);
+        Assert.Equal(0.5f, f[103..].Sum(), 6);   // Og has no column, as in matminer
     }
 
     [Fact]
