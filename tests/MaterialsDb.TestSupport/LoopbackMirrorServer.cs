@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MaterialsDb.Data.Tests;
+namespace MaterialsDb.TestSupport;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that serves a mirror folder, with switches to corrupt a byte, drop the
 /// connection half-way or answer an error, so that the downloader meets each failure for real.
 /// </summary>
-internal sealed class LoopbackMirrorServer : IAsyncDisposable
+public sealed class LoopbackMirrorServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly string _root;
