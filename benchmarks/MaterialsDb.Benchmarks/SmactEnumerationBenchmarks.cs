@@ -1,0 +1,47 @@
+using BenchmarkDotNet.Attributes;
+using MaterialsDb.Chemistry;
+using MaterialsDb.Data.Catalog;
+using MaterialsDb.Data.Downloads;
+using MaterialsDb.Data.Tables;
+using MaterialsDb.Screening.Enumeration;
+
+namespace MaterialsDb.Benchmarks;
+
+/// <summary>
+/// SMACT-style enumeration over the 14-element palette of shared/reference/smact_dev.json (2 and 3 elements,
+/// coefficients 1..6): charge neutrality alone (baseline) and with the electronegativity test, for both sets.
+/// SMACT itself took 10.4 s / 3.4 s (icsd24) and 8.2 s / 2.8 s (smact14) on this machine, per that file.
+/// </summary>
+public class SmactEnumerationBenchmarks
+{
+    private static readonly string[] Palette = ["Cs", "Rb", "K", "Sn", "Pb", "Ge", "Bi", "Sb", "I", "Br", "Cl", "S", "Se", "O"];
+    private CandidateSpace _space = null!;
+
+    [Params("icsd24", "smact14")]
+    public string Set { get; set; } = "icsd24";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var store = DatasetStore.FromEnvironment();
+        var oxidation = DatasetCatalog.Default.Get("smact_oxidation_states");
+        var elements = DatasetCatalog.Default.Get("smact_elements");
+        var file = Set == "icsd24" ? "oxidation_states_icsd24_filtered.txt" : "oxidation_states.txt";
+        var states = SmactTableReader.ReadOxidationStates(store.EnsureFileAsync(oxidation, oxidation.File(file)).GetAwaiter().GetResult());
+        var eneg = SmactTableReader.ReadPaulingElectronegativities(store.EnsureFileAsync(elements, elements.File("element_data.txt")).GetAwaiter().GetResult());
+        _space = new CandidateSpace
+        {
+            Palette = [.. Palette.Select(s => PeriodicTable.FromSymbol(s).Z)],
+            MinElements = 2,
+            MaxElements = 3,
+            MaxCoefficient = 6,
+            OxidationStates = new OxidationStateSet(Set, states, eneg),
+        };
+    }
+
+    [Benchmark(Baseline = true, Description = "charge neutrality")]
+    public long Neutral() => CandidateEnumerator.Enumerate(_space, static (_, _) => { });
+
+    [Benchmark(Description = "charge neutrality + electronegativity")]
+    public long NeutralAndPauling() => CandidateEnumerator.Enumerate(_space with { ElectronegativityTest = true }, static (_, _) => { });
+}

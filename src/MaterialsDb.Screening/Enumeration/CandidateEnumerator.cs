@@ -1,0 +1,247 @@
+using MaterialsDb.Chemistry;
+
+namespace MaterialsDb.Screening.Enumeration;
+
+/// <summary>Receives one enumerated candidate: atomic numbers ascending and their integer coefficients.</summary>
+public delegate void CandidateHandler(ReadOnlySpan<byte> atomicNumbers, ReadOnlySpan<int> coefficients);
+
+/// <summary>
+/// Enumerates candidate compositions with SMACT's semantics: a candidate passes the charge-neutrality filter when at
+/// least one assignment of one oxidation state per element sums to zero with its coefficients, and the
+/// electronegativity test when, for such an assignment, every cation (state &gt; 0) is strictly less electronegative
+/// than every anion (state &lt; 0) — states of 0 ignored, a missing electronegativity failing.
+/// </summary>
+/// <remarks>
+/// The electronegativity test depends on the oxidation states only, so it runs once per state assignment before any
+/// coefficients are tried; a coefficient tuple stops at the first assignment that balances.
+/// Order: element combinations by ascending atomic numbers, then coefficient tuples lexicographically.
+/// </remarks>
+public static class CandidateEnumerator
+{
+    /// <summary>Calls <paramref name="handler"/> for every candidate; returns how many there were.</summary>
+    /// <exception cref="ArgumentException">Bad options, or an element of the palette without oxidation states.</exception>
+    public static long Enumerate(CandidateSpace options, CandidateHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        var palette = Validate(options);
+        long count = 0;
+        var z = new byte[options.MaxElements];
+        var coefficients = new int[options.MaxElements];
+        for (var k = options.MinElements; k <= options.MaxElements; k++)
+        {
+            foreach (var combination in Combinations(palette, k))
+            {
+                if (!options.Require.All(r => Array.IndexOf(combination, r) >= 0))
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < k; i++)
+                {
+                    z[i] = (byte)combination[i];
+                }
+
+                var assignments = options.ChargeNeutral ? Assignments(combination, options) : null;
+                if (assignments is { Count: 0 })
+                {
+                    continue;
+                }
+
+                // Odometer over coefficient tuples 1..max.
+                Array.Fill(coefficients, 1, 0, k);
+                while (true)
+                {
+                    if (Gcd(coefficients.AsSpan(0, k)) == 1 && (assignments is null || Balances(assignments, coefficients, k)))
+                    {
+                        handler(z.AsSpan(0, k), coefficients.AsSpan(0, k));
+                        count++;
+                    }
+
+                    var p = k - 1;
+                    while (p >= 0 && coefficients[p] == options.MaxCoefficient)
+                    {
+                        coefficients[p--] = 1;
+                    }
+
+                    if (p < 0)
+                    {
+                        break;
+                    }
+
+                    coefficients[p]++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>A candidate written with every amount and elements by atomic number, e.g. <c>K1I3Pb1</c> (SMACT's style).</summary>
+    public static string Format(ReadOnlySpan<byte> atomicNumbers, ReadOnlySpan<int> coefficients)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (var i = 0; i < atomicNumbers.Length; i++)
+        {
+            sb.Append(PeriodicTable.FromZ(atomicNumbers[i]).Symbol).Append(coefficients[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+
+    private static int[] Validate(CandidateSpace o)
+    {
+        var palette = o.Palette.Distinct().Order().ToArray();
+        if (palette.Length == 0 || palette.Any(z => z < 1 || z > PeriodicTable.MaxZ))
+        {
+            throw new ArgumentException("The palette must list at least one element.");
+        }
+
+        if (o.MinElements < 1 || o.MaxElements < o.MinElements || o.MaxElements > palette.Length)
+        {
+            throw new ArgumentException($"Elements per candidate must satisfy 1 ≤ min ({o.MinElements}) ≤ max ({o.MaxElements}) ≤ palette size ({palette.Length}).");
+        }
+
+        if (o.MaxCoefficient < 1)
+        {
+            throw new ArgumentException($"The largest coefficient must be at least 1, not {o.MaxCoefficient}.");
+        }
+
+        var stray = o.Require.Where(r => Array.IndexOf(palette, r) < 0).ToArray();
+        if (stray.Length > 0)
+        {
+            throw new ArgumentException($"Required element(s) {string.Join(", ", stray.Select(z => PeriodicTable.FromZ(z).Symbol))} are not in the palette.");
+        }
+
+        if (o.ChargeNeutral)
+        {
+            (o.OxidationStates ?? throw new ArgumentException("Charge neutrality needs an oxidation-state set.")).RequireStates(palette);
+        }
+
+        return palette;
+    }
+
+    // Every assignment of one state per element that passes the electronegativity test (when asked for).
+    private static List<int[]> Assignments(int[] elements, CandidateSpace options)
+    {
+        var set = options.OxidationStates!;
+        var result = new List<int[]>();
+        var index = new int[elements.Length];
+        while (true)
+        {
+            var states = new int[elements.Length];
+            for (var i = 0; i < elements.Length; i++)
+            {
+                states[i] = set.States(elements[i])[index[i]];
+            }
+
+            if (!options.ElectronegativityTest || PassesElectronegativity(elements, states, set))
+            {
+                result.Add(states);
+            }
+
+            var p = elements.Length - 1;
+            while (p >= 0 && index[p] == set.States(elements[p]).Length - 1)
+            {
+                index[p--] = 0;
+            }
+
+            if (p < 0)
+            {
+                return result;
+            }
+
+            index[p]++;
+        }
+    }
+
+    private static bool PassesElectronegativity(int[] elements, int[] states, OxidationStateSet set)
+    {
+        for (var i = 0; i < elements.Length; i++)
+        {
+            for (var j = i + 1; j < elements.Length; j++)
+            {
+                if (states[i] == 0 || states[j] == 0 || Math.Sign(states[i]) == Math.Sign(states[j]))
+                {
+                    continue;
+                }
+
+                double a = set.Electronegativity(elements[i]), b = set.Electronegativity(elements[j]);
+                if (double.IsNaN(a) || double.IsNaN(b))
+                {
+                    return false;
+                }
+
+                // The cation must be strictly less electronegative than the anion.
+                var (cation, anion) = states[i] > 0 ? (a, b) : (b, a);
+                if (cation >= anion)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Balances(List<int[]> assignments, int[] coefficients, int k)
+    {
+        foreach (var states in assignments)
+        {
+            var charge = 0;
+            for (var i = 0; i < k; i++)
+            {
+                charge += coefficients[i] * states[i];
+            }
+
+            if (charge == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int Gcd(ReadOnlySpan<int> values)
+    {
+        var g = 0;
+        foreach (var v in values)
+        {
+            var (a, b) = (g, v);
+            while (b != 0)
+            {
+                (a, b) = (b, a % b);
+            }
+
+            g = a;
+        }
+
+        return g;
+    }
+
+    private static IEnumerable<int[]> Combinations(int[] items, int k)
+    {
+        var index = Enumerable.Range(0, k).ToArray();
+        while (true)
+        {
+            yield return [.. index.Select(i => items[i])];
+            var p = k - 1;
+            while (p >= 0 && index[p] == items.Length - k + p)
+            {
+                p--;
+            }
+
+            if (p < 0)
+            {
+                yield break;
+            }
+
+            index[p]++;
+            for (var i = p + 1; i < k; i++)
+            {
+                index[i] = index[i - 1] + 1;
+            }
+        }
+    }
+}
