@@ -32,7 +32,8 @@ public static class CandidateEnumerator
         {
             foreach (var combination in Combinations(palette, k))
             {
-                if (!options.Require.All(r => Array.IndexOf(combination, r) >= 0))
+                if (!options.Require.All(r => Array.IndexOf(combination, r) >= 0)
+                    || (options.RequireAny.Count > 0 && !options.RequireAny.Any(r => Array.IndexOf(combination, r) >= 0)))
                 {
                     continue;
                 }
@@ -107,7 +108,7 @@ public static class CandidateEnumerator
             throw new ArgumentException($"The largest coefficient must be at least 1, not {o.MaxCoefficient}.");
         }
 
-        var stray = o.Require.Where(r => Array.IndexOf(palette, r) < 0).ToArray();
+        var stray = o.Require.Concat(o.RequireAny).Where(r => Array.IndexOf(palette, r) < 0).Distinct().ToArray();
         if (stray.Length > 0)
         {
             throw new ArgumentException($"Required element(s) {string.Join(", ", stray.Select(z => PeriodicTable.FromZ(z).Symbol))} are not in the palette.");

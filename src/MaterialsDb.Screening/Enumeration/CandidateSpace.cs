@@ -13,6 +13,9 @@ public sealed record CandidateSpace
     /// <summary>Atomic numbers every candidate must contain.</summary>
     public IReadOnlyList<int> Require { get; init; } = [];
 
+    /// <summary>Atomic numbers of which every candidate must contain at least one (none: no condition).</summary>
+    public IReadOnlyList<int> RequireAny { get; init; } = [];
+
     /// <summary>Fewest elements per candidate.</summary>
     public int MinElements { get; init; } = 2;
 
