@@ -43,17 +43,29 @@ public static class CandidateEnumerator
                     z[i] = (byte)combination[i];
                 }
 
-                var assignments = options.ChargeNeutral ? Assignments(combination, options) : null;
+                // With the electronegativity test, whole assignments are checked; without it, partial charge sums suffice.
+                var assignments = options.ChargeNeutral && options.ElectronegativityTest ? Assignments(combination, options) : null;
                 if (assignments is { Count: 0 })
                 {
                     continue;
                 }
 
-                // Odometer over coefficient tuples 1..max.
+                var sums = options.ChargeNeutral && !options.ElectronegativityTest ? new PrefixCharges(combination, options.OxidationStates!, options.MaxCoefficient) : null;
+
+                // Odometer over coefficient tuples 1..max; the last coefficient turns fastest.
                 Array.Fill(coefficients, 1, 0, k);
+                var prefixChanged = true;
                 while (true)
                 {
-                    if (Gcd(coefficients.AsSpan(0, k)) == 1 && (assignments is null || Balances(assignments, coefficients, k)))
+                    if (sums is not null && prefixChanged)
+                    {
+                        sums.Update(coefficients.AsSpan(0, k - 1));
+                        prefixChanged = false;
+                    }
+
+                    if (Gcd(coefficients.AsSpan(0, k)) == 1
+                        && (assignments is null || Balances(assignments, coefficients, k))
+                        && (sums is null || sums.Balances(coefficients[k - 1])))
                     {
                         handler(z.AsSpan(0, k), coefficients.AsSpan(0, k));
                         count++;
@@ -71,6 +83,7 @@ public static class CandidateEnumerator
                     }
 
                     coefficients[p]++;
+                    prefixChanged |= p < k - 1;
                 }
             }
         }
@@ -153,6 +166,76 @@ public static class CandidateEnumerator
             }
 
             index[p]++;
+        }
+    }
+
+    /// <summary>
+    /// The charges reachable by the first k − 1 elements for their current coefficients (one state each), so that a
+    /// coefficient of the last element balances when −c·s is reachable for one of its states s. Rebuilt only when a
+    /// coefficient other than the last changes, i.e. once per N tuples.
+    /// </summary>
+    private sealed class PrefixCharges
+    {
+        private readonly int[][] _states;
+        private readonly int _offset;
+        private readonly int[] _stamp;
+        private int _generation;
+        private List<int> _frontier = [];
+        private List<int> _next = [];
+
+        public PrefixCharges(int[] elements, OxidationStateSet set, int maxCoefficient)
+        {
+            _states = [.. elements.Select(z => set.States(z).ToArray())];
+            var maxAbs = _states.Sum(s => s.Length == 0 ? 0 : s.Max(Math.Abs)) * maxCoefficient;
+            _offset = maxAbs;
+            _stamp = new int[(2 * maxAbs) + 1];
+        }
+
+        public void Update(ReadOnlySpan<int> prefixCoefficients)
+        {
+            _frontier.Clear();
+            _frontier.Add(0);
+            for (var i = 0; i < prefixCoefficients.Length; i++)
+            {
+                _generation++;
+                _next.Clear();
+                foreach (var r in _frontier)
+                {
+                    foreach (var s in _states[i])
+                    {
+                        var v = r + (prefixCoefficients[i] * s);
+                        if (_stamp[v + _offset] != _generation)
+                        {
+                            _stamp[v + _offset] = _generation;
+                            _next.Add(v);
+                        }
+                    }
+                }
+
+                (_frontier, _next) = (_next, _frontier);
+            }
+
+            // Mark the final frontier under a fresh generation for membership tests.
+            _generation++;
+            foreach (var r in _frontier)
+            {
+                _stamp[r + _offset] = _generation;
+            }
+        }
+
+        public bool Balances(int lastCoefficient)
+        {
+            foreach (var s in _states[^1])
+            {
+                var needed = -lastCoefficient * s;
+                var index = needed + _offset;
+                if ((uint)index < (uint)_stamp.Length && _stamp[index] == _generation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 

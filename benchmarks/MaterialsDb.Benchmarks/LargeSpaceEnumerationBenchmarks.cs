@@ -1,0 +1,46 @@
+using BenchmarkDotNet.Attributes;
+using MaterialsDb.Chemistry;
+using MaterialsDb.Data.Catalog;
+using MaterialsDb.Data.Downloads;
+using MaterialsDb.Data.Tables;
+using MaterialsDb.Screening.Enumeration;
+
+namespace MaterialsDb.Benchmarks;
+
+/// <summary>
+/// Enumeration + charge-neutrality (icsd24) over 20,440,960 raw compositions: 20 elements, 2–4 per candidate,
+/// coefficients 1..8. Per raw composition (OperationsPerInvoke): raw compositions/s = 1e9 / Mean[ns].
+/// Baseline: the same space without the charge filter.
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class LargeSpaceEnumerationBenchmarks
+{
+    private const int Raw = 20_440_960;
+    private static readonly string[] Palette = ["Li", "Na", "K", "Mg", "Ca", "Sr", "Ba", "Al", "Ga", "Y", "La", "Ti", "Zr", "Nb", "Ta", "Si", "P", "S", "O", "Cl"];
+    private CandidateSpace _space = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var store = DatasetStore.FromEnvironment();
+        var oxidation = DatasetCatalog.Default.Get("smact_oxidation_states");
+        var elements = DatasetCatalog.Default.Get("smact_elements");
+        var states = SmactTableReader.ReadOxidationStates(store.EnsureFileAsync(oxidation, oxidation.File("oxidation_states_icsd24_filtered.txt")).GetAwaiter().GetResult());
+        var eneg = SmactTableReader.ReadPaulingElectronegativities(store.EnsureFileAsync(elements, elements.File("element_data.txt")).GetAwaiter().GetResult());
+        _space = new CandidateSpace
+        {
+            Palette = [.. Palette.Select(s => PeriodicTable.FromSymbol(s).Z)],
+            MinElements = 2,
+            MaxElements = 4,
+            MaxCoefficient = 8,
+            OxidationStates = new OxidationStateSet("icsd24", states, eneg),
+        };
+        Console.WriteLine($"// raw {Raw:N0}, reduced {SpaceCounter.Count(_space):N0}, charge-neutral {CandidateEnumerator.Enumerate(_space, static (_, _) => { }):N0}");
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Raw, Description = "enumerate, no filter")]
+    public long NoFilter() => CandidateEnumerator.Enumerate(_space with { ChargeNeutral = false }, static (_, _) => { });
+
+    [Benchmark(OperationsPerInvoke = Raw, Description = "enumerate + charge neutrality (icsd24)")]
+    public long ChargeNeutral() => CandidateEnumerator.Enumerate(_space, static (_, _) => { });
+}
