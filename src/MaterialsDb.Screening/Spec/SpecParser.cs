@@ -1,0 +1,413 @@
+using System.Globalization;
+using MaterialsDb.Chemistry;
+using YamlDotNet.RepresentationModel;
+
+namespace MaterialsDb.Screening.Spec;
+
+/// <summary>
+/// Reads a screening spec from YAML or JSON (JSON is YAML) and validates it, collecting every problem with the path of
+/// its field rather than stopping at the first.
+/// </summary>
+public static class SpecParser
+{
+    private static readonly string[] TopLevel = ["name", "candidates", "exclude_elements", "predict", "stability", "constraints", "rank", "top"];
+    private static readonly string[] EnumerateFields = ["elements", "require", "require_any", "n_elements", "max_coefficient", "charge_neutral", "oxidation_states", "electronegativity_test"];
+
+    /// <summary>Parses and validates a spec.</summary>
+    /// <exception cref="SpecException">Malformed YAML/JSON or invalid fields; every problem names its field.</exception>
+    public static ScreeningSpec Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new SpecException([$"(document): not valid YAML or JSON at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"]);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new SpecException(["(document): a spec is a mapping with at least 'name' and 'candidates'"]);
+        }
+
+        var p = new Problems();
+        Unknown(root, TopLevel, string.Empty, p);
+        var name = Scalar(root, "name", p, required: true) ?? string.Empty;
+        EnumerateSpec? enumerate = null;
+        string? list = null;
+        if (Child(root, "candidates") is not YamlMappingNode candidates)
+        {
+            p.Add("candidates", "is required: 'enumerate: {...}' or 'list: file.csv'");
+        }
+        else
+        {
+            Unknown(candidates, ["enumerate", "list"], "candidates.", p);
+            var hasEnumerate = Child(candidates, "enumerate") is not null;
+            var hasList = Child(candidates, "list") is not null;
+            if (hasEnumerate == hasList)
+            {
+                p.Add("candidates", "needs exactly one of 'enumerate' and 'list'");
+            }
+            else if (hasEnumerate)
+            {
+                enumerate = Enumerate(Child(candidates, "enumerate"), p);
+            }
+            else
+            {
+                list = Scalar(candidates, "list", p, required: true, path: "candidates.list");
+            }
+        }
+
+        var exclude = Elements(Child(root, "exclude_elements"), "exclude_elements", p);
+        var predict = Strings(Child(root, "predict"), "predict", p);
+        StabilitySpec? stability = null;
+        if (Child(root, "stability") is YamlMappingNode s)
+        {
+            Unknown(s, ["reference", "model"], "stability.", p);
+            stability = new StabilitySpec(Scalar(s, "reference", p, path: "stability.reference") ?? "mp_e_form", Scalar(s, "model", p, path: "stability.model") ?? "formation-energy");
+        }
+        else if (Child(root, "stability") is not null)
+        {
+            p.Add("stability", "must be a mapping like {reference: mp_e_form, model: formation-energy}");
+        }
+
+        var known = new HashSet<string>(predict.Concat(ScreeningSpec.BuiltInQuantities), StringComparer.Ordinal);
+        var constraints = Constraints(Child(root, "constraints"), known, stability is not null, p);
+        var rank = Rank(Child(root, "rank"), known, p);
+        var top = ScreeningSpec.DefaultTop;
+        if (Scalar(root, "top", p) is { } topText)
+        {
+            if (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > ScreeningSpec.MaxTop)
+            {
+                p.Add("top", $"'{topText}' must be a whole number from 1 to {ScreeningSpec.MaxTop:N0}");
+            }
+        }
+
+        if (enumerate is not null && exclude.Intersect(enumerate.Require).Any())
+        {
+            p.Add("exclude_elements", $"excludes required element(s) {string.Join(", ", exclude.Intersect(enumerate.Require).Select(Symbol))}");
+        }
+
+        return p.Count > 0
+            ? throw new SpecException(p.List)
+            : new ScreeningSpec(name, enumerate, list, exclude, predict, stability, constraints, rank, top);
+    }
+
+    private static EnumerateSpec? Enumerate(YamlNode? node, Problems p)
+    {
+        if (node is not YamlMappingNode e)
+        {
+            p.Add("candidates.enumerate", "must be a mapping");
+            return null;
+        }
+
+        Unknown(e, EnumerateFields, "candidates.enumerate.", p);
+        var elements = Elements(Child(e, "elements"), "candidates.enumerate.elements", p);
+        if (elements.Count == 0)
+        {
+            p.Add("candidates.enumerate.elements", "needs at least one element");
+        }
+
+        var require = Elements(Child(e, "require"), "candidates.enumerate.require", p);
+        var requireAny = Elements(Child(e, "require_any"), "candidates.enumerate.require_any", p);
+        foreach (var (list, field) in new[] { (require, "require"), (requireAny, "require_any") })
+        {
+            var stray = list.Where(z => !elements.Contains(z)).ToArray();
+            if (stray.Length > 0)
+            {
+                p.Add($"candidates.enumerate.{field}", $"{string.Join(", ", stray.Select(Symbol))} not in 'elements'");
+            }
+        }
+
+        int min = 2, max = 3;
+        if (Child(e, "n_elements") is { } n)
+        {
+            var values = Strings(n, "candidates.enumerate.n_elements", p);
+            if (values.Count != 2 || !int.TryParse(values[0], CultureInfo.InvariantCulture, out min) || !int.TryParse(values[1], CultureInfo.InvariantCulture, out max) || min < 1 || max < min || max > Math.Max(elements.Count, 1))
+            {
+                p.Add("candidates.enumerate.n_elements", $"must be [min, max] with 1 ≤ min ≤ max ≤ {elements.Count} (the number of elements)");
+            }
+        }
+
+        var maxCoefficient = 8;
+        if (Scalar(e, "max_coefficient", p) is { } mc && (!int.TryParse(mc, CultureInfo.InvariantCulture, out maxCoefficient) || maxCoefficient < 1 || maxCoefficient > 64))
+        {
+            p.Add("candidates.enumerate.max_coefficient", $"'{mc}' must be a whole number from 1 to 64");
+        }
+
+        var chargeNeutral = Bool(e, "charge_neutral", "candidates.enumerate.charge_neutral", true, p);
+        var electronegativity = Bool(e, "electronegativity_test", "candidates.enumerate.electronegativity_test", false, p);
+        string? set = "icsd24";
+        var overrides = new Dictionary<int, int[]>();
+        switch (Child(e, "oxidation_states"))
+        {
+            case null:
+                break;
+            case YamlScalarNode scalar when ScreeningSpec.OxidationStateSets.Contains(scalar.Value):
+                set = scalar.Value;
+                break;
+            case YamlScalarNode scalar:
+                p.Add("candidates.enumerate.oxidation_states", $"'{scalar.Value}' is not a set; use one of {string.Join(", ", ScreeningSpec.OxidationStateSets)} or a map per element");
+                break;
+            case YamlMappingNode map:
+                set = null;
+                foreach (var (key, value) in map.Children)
+                {
+                    var symbol = ((YamlScalarNode)key).Value ?? string.Empty;
+                    var z = PeriodicTable.AtomicNumberOf(symbol);
+                    var states = Strings(value, $"candidates.enumerate.oxidation_states.{symbol}", p);
+                    if (z == 0)
+                    {
+                        p.Add($"candidates.enumerate.oxidation_states.{symbol}", "is not an element symbol");
+                    }
+                    else if (states.Any(s => !int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
+                    {
+                        p.Add($"candidates.enumerate.oxidation_states.{symbol}", "must be a list of integers");
+                    }
+                    else
+                    {
+                        overrides[z] = [.. states.Select(x => int.Parse(x, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))];
+                    }
+                }
+
+                var missing = elements.Where(z => !overrides.ContainsKey(z)).ToArray();
+                if (chargeNeutral && missing.Length > 0)
+                {
+                    p.Add("candidates.enumerate.oxidation_states", $"the map gives no states for {string.Join(", ", missing.Select(Symbol))}");
+                }
+
+                break;
+            default:
+                p.Add("candidates.enumerate.oxidation_states", "must be a set name or a map per element");
+                break;
+        }
+
+        if (electronegativity && !chargeNeutral)
+        {
+            p.Add("candidates.enumerate.electronegativity_test", "needs charge_neutral: true (it tests the balancing oxidation states)");
+        }
+
+        return new EnumerateSpec(elements, require, requireAny, min, max, maxCoefficient, chargeNeutral, set, overrides, electronegativity);
+    }
+
+    private static Dictionary<string, Bound> Constraints(YamlNode? node, HashSet<string> known, bool hasStability, Problems p)
+    {
+        var result = new Dictionary<string, Bound>(StringComparer.Ordinal);
+        if (node is null)
+        {
+            return result;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            p.Add("constraints", "must be a mapping like {e_above_hull: {max: 0.05}}");
+            return result;
+        }
+
+        foreach (var (key, value) in map.Children)
+        {
+            var name = ((YamlScalarNode)key).Value ?? string.Empty;
+            var path = $"constraints.{name}";
+            if (!known.Contains(name))
+            {
+                p.Add(path, $"is neither a predicted model id nor one of {string.Join(", ", ScreeningSpec.BuiltInQuantities)}");
+                continue;
+            }
+
+            if (name == "e_above_hull" && !hasStability)
+            {
+                p.Add(path, "needs a 'stability' section");
+            }
+
+            if (value is not YamlMappingNode bounds)
+            {
+                p.Add(path, "must be {min: ..., max: ...}");
+                continue;
+            }
+
+            Unknown(bounds, ["min", "max"], path + ".", p);
+            var min = Number(bounds, "min", path + ".min", p);
+            var max = Number(bounds, "max", path + ".max", p);
+            if (min is null && max is null)
+            {
+                p.Add(path, "needs 'min', 'max' or both");
+            }
+            else if (min > max)
+            {
+                p.Add(path, $"min {min} is above max {max}");
+            }
+
+            result[name] = new Bound(min, max);
+        }
+
+        return result;
+    }
+
+    private static RankSpec? Rank(YamlNode? node, HashSet<string> known, Problems p)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            p.Add("rank", "must be a mapping with one of 'by', 'objective', 'pareto'");
+            return null;
+        }
+
+        Unknown(map, ["by", "objective", "pareto", "uncertainty"], "rank.", p);
+        var present = new[] { "by", "objective", "pareto" }.Where(k => Child(map, k) is not null).ToArray();
+        if (present.Length != 1)
+        {
+            p.Add("rank", "needs exactly one of 'by', 'objective', 'pareto'");
+        }
+
+        IReadOnlyList<string>? Keys(string field)
+        {
+            if (Child(map, field) is not { } n)
+            {
+                return null;
+            }
+
+            var keys = Strings(n, $"rank.{field}", p);
+            foreach (var k in keys.Where(k => !known.Contains(k.TrimStart('-'))))
+            {
+                p.Add($"rank.{field}", $"'{k}' is neither a predicted model id nor one of {string.Join(", ", ScreeningSpec.BuiltInQuantities)}");
+            }
+
+            return keys;
+        }
+
+        Dictionary<string, double>? objective = null;
+        if (Child(map, "objective") is YamlMappingNode weights)
+        {
+            objective = [];
+            foreach (var (key, _) in weights.Children)
+            {
+                var name = ((YamlScalarNode)key).Value ?? string.Empty;
+                if (!known.Contains(name))
+                {
+                    p.Add($"rank.objective.{name}", "is neither a predicted model id nor a built-in quantity");
+                }
+                else if (Number(weights, name, $"rank.objective.{name}", p) is { } w)
+                {
+                    objective[name] = w;
+                }
+            }
+        }
+
+        return new RankSpec(Keys("by"), objective, Keys("pareto"), Bool(map, "uncertainty", "rank.uncertainty", false, p));
+    }
+
+    private static YamlNode? Child(YamlNode? node, string key) =>
+        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Scalar(YamlMappingNode map, string key, Problems p, bool required = false, string? path = null)
+    {
+        switch (Child(map, key))
+        {
+            case YamlScalarNode { Value: { Length: > 0 } v }:
+                return v;
+            case null or YamlScalarNode:
+                if (required)
+                {
+                    p.Add(path ?? key, "is required");
+                }
+
+                return null;
+            default:
+                p.Add(path ?? key, "must be a single value");
+                return null;
+        }
+    }
+
+    private static double? Number(YamlMappingNode map, string key, string path, Problems p)
+    {
+        var text = Scalar(map, key, p, path: path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
+        {
+            return v;
+        }
+
+        p.Add(path, $"'{text}' is not a finite number");
+        return null;
+    }
+
+    private static bool Bool(YamlMappingNode map, string key, string path, bool fallback, Problems p)
+    {
+        var text = Scalar(map, key, p, path: path);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(text, out var b))
+        {
+            return b;
+        }
+
+        p.Add(path, $"'{text}' must be true or false");
+        return fallback;
+    }
+
+    private static List<string> Strings(YamlNode? node, string path, Problems p)
+    {
+        switch (node)
+        {
+            case null:
+                return [];
+            case YamlSequenceNode seq when seq.Children.All(c => c is YamlScalarNode):
+                return [.. seq.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty)];
+            default:
+                p.Add(path, "must be a list like [a, b]");
+                return [];
+        }
+    }
+
+    private static List<int> Elements(YamlNode? node, string path, Problems p)
+    {
+        var result = new List<int>();
+        foreach (var symbol in Strings(node, path, p))
+        {
+            var z = PeriodicTable.AtomicNumberOf(symbol);
+            if (z == 0)
+            {
+                p.Add(path, $"'{symbol}' is not an element symbol (case-sensitive, e.g. 'Fe')");
+            }
+            else if (!result.Contains(z))
+            {
+                result.Add(z);
+            }
+        }
+
+        return result;
+    }
+
+    private static void Unknown(YamlMappingNode map, string[] allowed, string prefix, Problems p)
+    {
+        foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty).Where(k => !allowed.Contains(k)))
+        {
+            p.Add(prefix + key, $"is not a field here; the fields are: {string.Join(", ", allowed)}");
+        }
+    }
+
+    private static string Symbol(int z) => PeriodicTable.FromZ(z).Symbol;
+
+    private sealed class Problems
+    {
+        public List<string> List { get; } = [];
+
+        public int Count => List.Count;
+
+        public void Add(string path, string problem) => List.Add($"{path}: {problem}");
+    }
+}
