@@ -3,6 +3,7 @@ using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
+using MaterialsDb.Screening.Enumeration;
 using MaterialsDb.Stability;
 
 namespace MaterialsDb.Benchmarks;
@@ -35,13 +36,8 @@ internal static class BenchmarkData
     public static ElementPropertySource Magpie()
     {
         var dataset = DatasetCatalog.Default.Get("magpie_elementdata");
-        var folder = DatasetStore.FromEnvironment().EnsureAsync(dataset).GetAwaiter().GetResult();
-        return ElementPropertySource.Create(
-            "MagpieData",
-            FeaturizerPresets.RequiredProperties,
-            p => ElementTableReader.ReadValues(Path.Combine(folder, p + ".table")),
-            dataset.Citation,
-            imputeNan: true);
+        var tables = ElementTableSet.LoadAsync(DatasetStore.FromEnvironment(), dataset, FeaturizerPresets.RequiredProperties).GetAwaiter().GetResult();
+        return ElementPropertySource.Create("MagpieData", tables.Keys, p => tables[p], dataset.Citation, imputeNan: true);
     }
 
     /// <summary>mp_e_form as a hull reference set (ids mp_e_form:row).</summary>
@@ -51,5 +47,16 @@ internal static class BenchmarkData
         var path = DatasetStore.FromEnvironment().EnsureFileAsync(dataset, dataset.Files[0]).GetAwaiter().GetResult();
         var table = CsvTableReader.Read(path, ["formula"]);
         return PhaseEntrySet.FromColumns(table.GetStrings("formula"), table.GetDoubles("target"), null, "mp_e_form");
+    }
+
+    /// <summary>A SMACT oxidation-state file of the catalog with SMACT's Pauling electronegativities.</summary>
+    public static OxidationStateSet SmactStates(string file, string name)
+    {
+        var store = DatasetStore.FromEnvironment();
+        var oxidation = DatasetCatalog.Default.Get("smact_oxidation_states");
+        var elements = DatasetCatalog.Default.Get("smact_elements");
+        var states = SmactTableReader.ReadOxidationStates(store.EnsureFileAsync(oxidation, oxidation.File(file)).GetAwaiter().GetResult());
+        var eneg = SmactTableReader.ReadPaulingElectronegativities(store.EnsureFileAsync(elements, elements.File("element_data.txt")).GetAwaiter().GetResult());
+        return new OxidationStateSet(name, states, eneg);
     }
 }

@@ -1,8 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using MaterialsDb.Chemistry;
-using MaterialsDb.Data.Catalog;
-using MaterialsDb.Data.Downloads;
-using MaterialsDb.Data.Tables;
 using MaterialsDb.Screening.Enumeration;
 
 namespace MaterialsDb.Benchmarks;
@@ -22,18 +19,13 @@ public class LargeSpaceEnumerationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var store = DatasetStore.FromEnvironment();
-        var oxidation = DatasetCatalog.Default.Get("smact_oxidation_states");
-        var elements = DatasetCatalog.Default.Get("smact_elements");
-        var states = SmactTableReader.ReadOxidationStates(store.EnsureFileAsync(oxidation, oxidation.File("oxidation_states_icsd24_filtered.txt")).GetAwaiter().GetResult());
-        var eneg = SmactTableReader.ReadPaulingElectronegativities(store.EnsureFileAsync(elements, elements.File("element_data.txt")).GetAwaiter().GetResult());
         _space = new CandidateSpace
         {
             Palette = [.. Palette.Select(s => PeriodicTable.FromSymbol(s).Z)],
             MinElements = 2,
             MaxElements = 4,
             MaxCoefficient = 8,
-            OxidationStates = new OxidationStateSet("icsd24", states, eneg),
+            OxidationStates = BenchmarkData.SmactStates("oxidation_states_icsd24_filtered.txt", "icsd24"),
         };
         Console.WriteLine($"// raw {Raw:N0}, reduced {SpaceCounter.Count(_space):N0}, charge-neutral {CandidateEnumerator.Enumerate(_space, static (_, _) => { }):N0}");
     }

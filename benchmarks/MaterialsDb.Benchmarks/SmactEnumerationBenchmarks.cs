@@ -1,8 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using MaterialsDb.Chemistry;
-using MaterialsDb.Data.Catalog;
-using MaterialsDb.Data.Downloads;
-using MaterialsDb.Data.Tables;
 using MaterialsDb.Screening.Enumeration;
 
 namespace MaterialsDb.Benchmarks;
@@ -23,19 +20,13 @@ public class SmactEnumerationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var store = DatasetStore.FromEnvironment();
-        var oxidation = DatasetCatalog.Default.Get("smact_oxidation_states");
-        var elements = DatasetCatalog.Default.Get("smact_elements");
-        var file = Set == "icsd24" ? "oxidation_states_icsd24_filtered.txt" : "oxidation_states.txt";
-        var states = SmactTableReader.ReadOxidationStates(store.EnsureFileAsync(oxidation, oxidation.File(file)).GetAwaiter().GetResult());
-        var eneg = SmactTableReader.ReadPaulingElectronegativities(store.EnsureFileAsync(elements, elements.File("element_data.txt")).GetAwaiter().GetResult());
         _space = new CandidateSpace
         {
             Palette = [.. Palette.Select(s => PeriodicTable.FromSymbol(s).Z)],
             MinElements = 2,
             MaxElements = 3,
             MaxCoefficient = 6,
-            OxidationStates = new OxidationStateSet(Set, states, eneg),
+            OxidationStates = BenchmarkData.SmactStates(Set == "icsd24" ? "oxidation_states_icsd24_filtered.txt" : "oxidation_states.txt", Set),
         };
     }
 
