@@ -42,7 +42,7 @@ public class ModelInferenceBenchmarks
         var path = MaterialsDb.Data.Downloads.DatasetStore.FromEnvironment().EnsureFileAsync(dataset, dataset.Files[0]).GetAwaiter().GetResult();
         var targets = CsvTableReader.Read(path, ["formula"]).GetDoubles("target").Take(20_000).Select(v => (float)v).ToArray();
         _folder = Path.Combine(Path.GetTempPath(), "materialsdb-bench-model-" + Guid.NewGuid().ToString("N"));
-        EnsembleTrainer.Train(_folder, featurizer, _features[..(20_000 * _width)], targets, new("bench", "e_form", "eV/atom", null, "benchmark"), new LightGbmOptions { Iterations = 300, Leaves = 63, LearningRate = 0.1 });
+        EnsembleTrainer.Train(_folder, featurizer, _features[..(20_000 * _width)], targets, new("bench", "e_form", "eV/atom", null, "benchmark"), new LightGbmOptions { Iterations = 300, Leaves = 63, LearningRate = 0.1 }, calibrate: false);
         _model = OnnxModel.Load(_folder, featurizer);
         _mean = new float[Rows];
         _std = new float[Rows];

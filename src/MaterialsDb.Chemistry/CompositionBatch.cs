@@ -92,6 +92,39 @@ public sealed class CompositionBatch
         Commit(start, composition.ElementCount);
     }
 
+    /// <summary>
+    /// Appends a composition given as atomic numbers and positive amounts (at most
+    /// <see cref="FormulaParser.MaxDistinctElements"/>, each element once), e.g. a row of another batch or an enumerated
+    /// candidate. Allocates nothing.
+    /// </summary>
+    public void Add(ReadOnlySpan<byte> atomicNumbers, ReadOnlySpan<double> amounts)
+    {
+        if (atomicNumbers.Length != amounts.Length || atomicNumbers.Length == 0 || atomicNumbers.Length > FormulaParser.MaxDistinctElements)
+        {
+            throw new ArgumentException($"Need 1..{FormulaParser.MaxDistinctElements} atomic numbers with one amount each; got {atomicNumbers.Length} and {amounts.Length}.");
+        }
+
+        EnsureRoom();
+        var start = _rowOffsets[Count];
+        atomicNumbers.CopyTo(_z.AsSpan(start));
+        amounts.CopyTo(_amounts.AsSpan(start));
+        Commit(start, atomicNumbers.Length);
+    }
+
+    /// <summary>Appends row <paramref name="row"/> of <paramref name="source"/> (an empty row stays empty).</summary>
+    public void AddRow(CompositionBatch source, int row)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.IsEmpty(row))
+        {
+            AddEmpty();
+        }
+        else
+        {
+            Add(source.RowAtomicNumbers(row), source.RowAmounts(row));
+        }
+    }
+
     /// <summary>Appends an empty row, keeping row numbers aligned with an input whose item failed.</summary>
     public void AddEmpty()
     {

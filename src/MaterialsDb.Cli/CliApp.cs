@@ -29,6 +29,8 @@ public static class CliApp
             StabilityCommand.CreateHull(context),
             ModelsCommand.Create(context),
             ModelsCommand.CreatePredict(context),
+            ScreenCommand.Create(context),
+            ResultsCommand.Create(context),
         };
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
@@ -54,5 +56,5 @@ public static class CliApp
 
     // Errors whose message alone tells the user what to fix; anything else is a bug and keeps its stack trace.
     private static bool IsUserFacing(Exception e) =>
-        e is IOException or InvalidDataException or KeyNotFoundException or ArgumentException or FormatException or UnauthorizedAccessException;
+        e is IOException or InvalidDataException or InvalidOperationException { Source: "MaterialsDb.Screening" } or KeyNotFoundException or ArgumentException or FormatException or UnauthorizedAccessException;
 }

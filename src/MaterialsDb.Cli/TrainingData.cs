@@ -1,3 +1,4 @@
+using MaterialsDb.Screening.Resources;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Downloads;

@@ -18,7 +18,7 @@ public static class EnsembleTrainer
     /// <summary>What to record about the model in its manifest.</summary>
     public sealed record Description(string Id, string Target, string Units, TrainingDataset? Dataset, string Command);
 
-    /// <summary>Trains, writes <paramref name="outputFolder"/> and returns the cross-validation result.</summary>
+    /// <summary>Trains, writes <paramref name="outputFolder"/> (ONNX files, manifest, model card) and returns what was measured.</summary>
     /// <param name="outputFolder">Package folder to create (its previous ONNX files and manifest are replaced).</param>
     /// <param name="featurizer">The preset the features came from.</param>
     /// <param name="features">Row-major features of every row.</param>
@@ -26,9 +26,11 @@ public static class EnsembleTrainer
     /// <param name="description">Manifest fields.</param>
     /// <param name="options">Trainer settings.</param>
     /// <param name="progress">Receives one line per finished fold.</param>
+    /// <param name="calibrate">Also train the calibration ensemble (five more members inside fold 0's training rows) to fit and measure the uncertainty.</param>
     /// <exception cref="InvalidOperationException">ONNX disagrees with the trainer beyond <see cref="OnnxTolerance"/>.</exception>
-    public static CrossValidation Train(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, LightGbmOptions options, Action<string>? progress = null)
+    public static TrainingReport Train(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, LightGbmOptions options, Action<string>? progress = null, bool calibrate = true)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(featurizer);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
@@ -49,15 +51,33 @@ public static class EnsembleTrainer
         {
             var train = MatbenchFolds.TrainIndices(rows, folds, k);
             var (onnx, predictions) = LightGbmRegressor.Train(features, width, targets, train, folds[k], options);
-            var name = $"fold{k}.onnx";
-            File.WriteAllBytes(Path.Combine(outputFolder, name), onnx);
-            files.Add(new ModelFile(name, Convert.ToHexStringLower(SHA256.HashData(onnx))));
+            // Tree ensembles compress about five-fold; gzip keeps shipped packages to a few MB.
+            var name = $"fold{k}.onnx.gz";
+            var packed = OnnxFiles.Compress(onnx);
+            File.WriteAllBytes(Path.Combine(outputFolder, name), packed);
+            files.Add(new ModelFile(name, Convert.ToHexStringLower(SHA256.HashData(packed))));
             heldOut[k] = predictions;
             metrics.Add(FoldMetrics.Of(k, predictions, [.. folds[k].Select(i => targets[i])]));
             progress?.Invoke(System.FormattableString.Invariant($"fold {k}: {train.Length} train / {folds[k].Length} test rows, MAE {metrics[^1].Mae:0.####} {description.Units}"));
         }
 
         var cv = new CrossValidation(metrics);
+        var calibration = calibrate && rows >= 50 ? Calibrate(features, width, targets, folds, options, progress) : null;
+        var trainingTime = clock.Elapsed;
+        var metricValues = new Dictionary<string, double>
+        {
+            ["mae_mean"] = cv.MaeMean, ["mae_std"] = cv.MaeStd,
+            ["rmse_mean"] = cv.RmseMean, ["rmse_std"] = cv.RmseStd,
+            ["max_error_mean"] = cv.MaxErrorMean, ["max_error_std"] = cv.MaxErrorStd,
+        };
+        if (calibration is not null)
+        {
+            metricValues["coverage_1sigma_raw"] = calibration.RawWithin1Sigma;
+            metricValues["coverage_2sigma_raw"] = calibration.RawWithin2Sigma;
+            metricValues["coverage_1sigma"] = calibration.Within1Sigma;
+            metricValues["coverage_2sigma"] = calibration.Within2Sigma;
+        }
+
         var manifest = new ModelManifest
         {
             Id = description.Id,
@@ -72,12 +92,8 @@ public static class EnsembleTrainer
             Files = files,
             Dataset = description.Dataset,
             Hyperparameters = options.ToDictionary(),
-            Metrics = new Dictionary<string, double>
-            {
-                ["mae_mean"] = cv.MaeMean, ["mae_std"] = cv.MaeStd,
-                ["rmse_mean"] = cv.RmseMean, ["rmse_std"] = cv.RmseStd,
-                ["max_error_mean"] = cv.MaxErrorMean, ["max_error_std"] = cv.MaxErrorStd,
-            },
+            Metrics = metricValues,
+            UncertaintyScale = calibration?.Scale,
             Command = description.Command,
         };
         manifest.Write(Path.Combine(outputFolder, "manifest.json"));
@@ -98,6 +114,67 @@ public static class EnsembleTrainer
             }
         }
 
-        return cv;
+        var report = new TrainingReport(cv, calibration, trainingTime, MeasureRowsPerSecond(model, features, rows, width), rows);
+        ModelCard.Write(Path.Combine(outputFolder, ModelCard.FileName), manifest, report);
+        return report;
+    }
+
+    // Uncertainty can only be judged on rows no member saw, but every row is in four of the five members' training
+    // sets. So a second ensemble is trained the same way inside fold 0's training rows and judged on fold 0's test rows.
+    private static UncertaintyCalibration Calibrate(float[] features, int width, float[] targets, int[][] folds, LightGbmOptions options, Action<string>? progress)
+    {
+        var pool = MatbenchFolds.TrainIndices(targets.Length, folds, 0);
+        var innerFolds = MatbenchFolds.TestIndices(pool.Length);
+        var heldOut = folds[0];
+        var memberPredictions = new float[innerFolds.Length][];
+        for (var k = 0; k < innerFolds.Length; k++)
+        {
+            var train = MatbenchFolds.TrainIndices(pool.Length, innerFolds, k).Select(i => pool[i]).ToArray();
+            memberPredictions[k] = LightGbmRegressor.Train(features, width, targets, train, heldOut, options).Predictions;
+        }
+
+        var mean = new float[heldOut.Length];
+        var std = new float[heldOut.Length];
+        for (var i = 0; i < heldOut.Length; i++)
+        {
+            double sum = 0, squares = 0;
+            foreach (var p in memberPredictions)
+            {
+                sum += p[i];
+                squares += (double)p[i] * p[i];
+            }
+
+            var m = sum / memberPredictions.Length;
+            mean[i] = (float)m;
+            std[i] = (float)Math.Sqrt(Math.Max(0, (squares / memberPredictions.Length) - (m * m)));
+        }
+
+        var calibration = UncertaintyCalibration.Fit(mean, std, [.. heldOut.Select(i => targets[i])]);
+        progress?.Invoke(System.FormattableString.Invariant($"calibration: scale {calibration.Scale:0.###}; within 1σ {calibration.Within1Sigma:P1}, 2σ {calibration.Within2Sigma:P1} of {calibration.Rows} held-out rows"));
+        return calibration;
+    }
+
+    // A quick single-thread figure for the model card (the BenchmarkDotNet suite gives the careful one).
+    private static double MeasureRowsPerSecond(OnnxModel model, float[] features, int rows, int width)
+    {
+        const int Batch = 4096;
+        using var predictor = model.CreatePredictor(Batch);
+        var mean = new float[Batch];
+        var std = new float[Batch];
+        var n = Math.Min(rows, Batch);
+        features.AsSpan(0, n * width).CopyTo(predictor.Input(n));
+        predictor.Run(n, mean, std);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var done = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(0.5) || done < 4 * n)
+        {
+            predictor.Run(n, mean, std);
+            done += n;
+        }
+
+        return done / clock.Elapsed.TotalSeconds;
     }
 }
+
+/// <summary>What training measured: cross-validation, uncertainty calibration, time, single-thread inference speed.</summary>
+public sealed record TrainingReport(CrossValidation CrossValidation, UncertaintyCalibration? Calibration, TimeSpan TrainingTime, double RowsPerSecond, int Rows);

@@ -15,6 +15,12 @@ public sealed record LightGbmOptions
     /// <summary>Minimum rows in a leaf.</summary>
     public int MinimumRowsPerLeaf { get; init; } = 10;
 
+    /// <summary>Share of features each tree may split on (column subsampling; 1 = all).</summary>
+    public double FeatureFraction { get; init; } = 1.0;
+
+    /// <summary>L2 penalty on leaf values.</summary>
+    public double L2Regularization { get; init; }
+
     /// <summary>Random seed.</summary>
     public int Seed { get; init; } = 18012019;
 
@@ -26,6 +32,8 @@ public sealed record LightGbmOptions
         ["leaves"] = Leaves.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["learningRate"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["minimumRowsPerLeaf"] = MinimumRowsPerLeaf.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["featureFraction"] = FeatureFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ["l2Regularization"] = L2Regularization.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

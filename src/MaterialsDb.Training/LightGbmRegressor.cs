@@ -44,6 +44,7 @@ public static class LightGbmRegressor
             Seed = options.Seed,
             Deterministic = true,
             Silent = true,
+            Booster = new GradientBooster.Options { FeatureFraction = options.FeatureFraction, L2Regularization = options.L2Regularization },
         });
         var model = trainer.Fit(training);
 

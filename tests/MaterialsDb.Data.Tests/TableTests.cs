@@ -106,14 +106,14 @@ public sealed class TableTests
         ]);
 
         var csv = dir.File("out.csv");
-        await TableWriter.WriteAsync(table, csv, TestContext.Current.CancellationToken);
+        await TableWriter.WriteAsync(table, csv, cancellationToken: TestContext.Current.CancellationToken);
         var back = CsvTableReader.Read(csv, ["formula"]);
         Assert.Equal(rows, back.RowCount);
         Assert.Equal(table.GetDoubles("value").Skip(4), back.GetDoubles("value").Skip(4));
         Assert.True(double.IsNaN(back.GetDoubles("value")[3]));
 
         var parquet = dir.File("out.parquet");
-        await TableWriter.WriteAsync(table, parquet, TestContext.Current.CancellationToken);
+        await TableWriter.WriteAsync(table, parquet, cancellationToken: TestContext.Current.CancellationToken);
         await using var stream = File.OpenRead(parquet);
         await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, reader.RowGroupCount);
@@ -131,7 +131,7 @@ public sealed class TableTests
     {
         using var dir = new TempDirectory();
         var table = new ColumnTable([new DoubleColumn("x", [1])]);
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => TableWriter.WriteAsync(table, dir.File("out.xlsx"), TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => TableWriter.WriteAsync(table, dir.File("out.xlsx"), cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains(".parquet", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(dir.Path));
     }

@@ -23,11 +23,20 @@ public sealed class SteelsTrainingTests : IDisposable
         var folder = Path.Combine(_dir.Path, "yield-strength");
         var lines = new List<string>();
 
-        var cv = EnsembleTrainer.Train(folder, featurizer, features, targets, new EnsembleTrainer.Description("yield-strength", "yield strength", "MPa", null, "test"), Small, lines.Add);
+        var report = EnsembleTrainer.Train(folder, featurizer, features, targets, new EnsembleTrainer.Description("yield-strength", "yield strength", "MPa", new TrainingDataset("steels_yield", "x"), "test"), Small, lines.Add);
+        var cv = report.CrossValidation;
 
         Assert.Equal(5, cv.Folds.Count);
         Assert.Equal(312, cv.Folds.Sum(f => f.TestRows));
-        Assert.Equal(5, lines.Count);
+        Assert.Equal(6, lines.Count);
+        Assert.StartsWith("calibration:", lines[^1], StringComparison.Ordinal);
+
+        // The calibration ensemble judged fold 0's 63 rows: the scale is fitted on 32 of them, coverage measured on 31.
+        var calibration = report.Calibration!;
+        Assert.Equal(31, calibration.Rows);
+        Assert.True(calibration.Scale > 0);
+        Assert.InRange(calibration.Within1Sigma, 0.3, 1.0);
+        Assert.True(calibration.Within2Sigma >= calibration.Within1Sigma);
 
         // Better than always predicting the training mean (the trivial baseline), on the same folds.
         var mean = targets.Average();
@@ -44,6 +53,13 @@ public sealed class SteelsTrainingTests : IDisposable
         Assert.InRange(prediction[0], 500, 3500);
         Assert.True(std[0] > 0);
         Assert.Contains("| mean ± std |", cv.ToMarkdown("MPa"), StringComparison.Ordinal);
+        Assert.Equal(calibration.Scale, model.Manifest.UncertaintyScale);
+
+        // The model card carries the fold table, the leaderboard rows and the calibration.
+        var card = await File.ReadAllTextAsync(Path.Combine(folder, ModelCard.FileName), TestContext.Current.CancellationToken);
+        Assert.Contains("| MODNet | 87.8 |", card, StringComparison.Ordinal);
+        Assert.Contains(cv.MaeMean.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture), card, StringComparison.Ordinal);
+        Assert.Contains("errors within 1σ", card, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,7 +71,8 @@ public sealed class SteelsTrainingTests : IDisposable
         var description = new EnsembleTrainer.Description("y", "yield strength", "MPa", null, "test");
         EnsembleTrainer.Train(a, featurizer, features, targets, description, Small);
         EnsembleTrainer.Train(b, featurizer, features, targets, description, Small);
-        foreach (var file in Directory.GetFiles(a).Select(Path.GetFileName))
+        // The model card records wall-clock timings; the model itself (ONNX files and manifest) must not vary.
+        foreach (var file in Directory.GetFiles(a).Select(Path.GetFileName).Where(f => f != ModelCard.FileName))
         {
             Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(a, file!), TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(Path.Combine(b, file!), TestContext.Current.CancellationToken));
         }

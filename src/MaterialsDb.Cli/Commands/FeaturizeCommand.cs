@@ -1,3 +1,4 @@
+using MaterialsDb.Screening.Resources;
 using System.CommandLine;
 using System.Diagnostics;
 using MaterialsDb.Chemistry;

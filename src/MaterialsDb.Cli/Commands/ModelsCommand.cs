@@ -1,3 +1,4 @@
+using MaterialsDb.Screening.Resources;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -12,9 +13,6 @@ namespace MaterialsDb.Cli.Commands;
 /// <summary><c>materialsdb models train | evaluate | list</c> and <c>materialsdb predict</c>.</summary>
 internal static class ModelsCommand
 {
-    /// <summary>Environment variable naming the folder of model packages (default: <c>models/</c> under the current folder).</summary>
-    public const string ModelsVariable = "MATERIALSDB_MODELS";
-
     public static Command Create(CliContext context)
     {
         var train = new Command("train", "Train a LightGBM ensemble (one member per Matbench fold) and write a model package: ONNX files + manifest.json with cross-validated metrics.");
@@ -27,10 +25,15 @@ internal static class ModelsCommand
         {
             var (data, options) = await trainInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!.FullName;
-            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id} --iterations {options.Iterations} --leaves {options.Leaves} --learning-rate {options.LearningRate.ToString(CultureInfo.InvariantCulture)}";
-            var cv = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line));
-            await context.Output.WriteAsync(cv.ToMarkdown(data.Units)).ConfigureAwait(false);
-            await context.Output.WriteLineAsync($"Package written to {folder}.").ConfigureAwait(false);
+            var command = string.Create(CultureInfo.InvariantCulture, $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id} --iterations {options.Iterations} --leaves {options.Leaves} --learning-rate {options.LearningRate} --min-leaf {options.MinimumRowsPerLeaf} --feature-fraction {options.FeatureFraction} --out models/{Path.GetFileName(folder)}");
+            var report = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line));
+            await context.Output.WriteAsync(report.CrossValidation.ToMarkdown(data.Units)).ConfigureAwait(false);
+            if (report.Calibration is { } c)
+            {
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Uncertainty: σ = ensemble spread × {c.Scale:0.###}; held-out errors within 1σ {c.Within1Sigma:P1}, within 2σ {c.Within2Sigma:P1}.")).ConfigureAwait(false);
+            }
+
+            await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Trained in {report.TrainingTime.TotalSeconds:0} s; package with {ModelCard.FileName} written to {folder}.")).ConfigureAwait(false);
             return 0;
         });
 
@@ -47,7 +50,7 @@ internal static class ModelsCommand
             var scratch = Path.Combine(Path.GetTempPath(), "materialsdb-evaluate-" + Guid.NewGuid().ToString("N"));
             try
             {
-                var cv = EnsembleTrainer.Train(scratch, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description("evaluation", data.Name, data.Units, data.Dataset, "models evaluate"), options, line => context.Error.WriteLine(line));
+                var cv = EnsembleTrainer.Train(scratch, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description("evaluation", data.Name, data.Units, data.Dataset, "models evaluate"), options, line => context.Error.WriteLine(line), calibrate: false).CrossValidation;
                 await context.Output.WriteAsync(cv.ToMarkdown(data.Units)).ConfigureAwait(false);
                 if (parse.GetValue(json) is { } file)
                 {
@@ -66,20 +69,20 @@ internal static class ModelsCommand
             }
         });
 
-        var list = new Command("list", $"List the model packages in ${ModelsVariable} (default ./models): id, target, units, preset, members, cross-validated MAE.");
+        var list = new Command("list", $"List the model packages (${ModelRegistry.Variable}, else ./models, else the install's models/): id, target, units, preset, members, cross-validated MAE.");
         list.SetAction(_ =>
         {
-            var root = ModelsRoot();
-            var found = Directory.Exists(root) ? Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "manifest.json"))).Order(StringComparer.Ordinal).ToArray() : [];
-            if (found.Length == 0)
+            var registry = ModelRegistry.FromEnvironment();
+            var found = registry.Packages();
+            if (found.Count == 0)
             {
-                context.Output.WriteLine($"No model packages in {root}.");
+                context.Output.WriteLine($"No model packages in {registry.Root}.");
                 return 0;
             }
 
             foreach (var folder in found)
             {
-                var m = ModelManifest.Read(Path.Combine(folder, "manifest.json"));
+                var m = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile));
                 var mae = m.Metrics?.GetValueOrDefault("mae_mean") is { } v ? v.ToString("0.####", CultureInfo.InvariantCulture) : "?";
                 context.Output.WriteLine($"{m.Id}\t{m.Target}\t{m.Units}\t{m.Preset}\t{m.Files.Count} member(s)\tMAE {mae}\t{folder}");
             }
@@ -87,7 +90,34 @@ internal static class ModelsCommand
             return 0;
         });
 
-        return new Command("models", "Train, evaluate and list property models.") { train, evaluate, list };
+        var onnxFile = new Argument<FileInfo>("onnx") { Description = "The ONNX file: float32 [N, F] features in, float32 [N, 1] prediction out (optionally a second [N, 1] uncertainty output)." };
+        var registerId = new Option<string>("--id") { Description = "Id to register under (a folder of that name in the models folder).", Required = true };
+        var target = new Option<string>("--target") { Description = "Name of the predicted property.", Required = true };
+        var units = new Option<string>("--units") { Description = "Units of the prediction, e.g. eV/atom.", Required = true };
+        var registerPreset = new Option<string>("--preset", "-p") { Description = "Featurizer preset whose features the model reads, in that order.", Required = true };
+        registerPreset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
+        var inputName = new Option<string?>("--input-name") { Description = "Input tensor name (default: the graph's only input)." };
+        var outputName = new Option<string?>("--output-name") { Description = "Prediction output name (default: the graph's first output)." };
+        var uncertaintyName = new Option<string?>("--uncertainty-output") { Description = "Name of a [N, 1] standard-deviation output, if the model has one." };
+        var register = new Command("register", "Register your own ONNX regression model as a package in the models folder; it is then used like the shipped ones (predict, screen).")
+        {
+            onnxFile, registerId, target, units, registerPreset, inputName, outputName, uncertaintyName,
+        };
+        register.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetValue(onnxFile)!;
+            var featurizer = FeaturizerPresets.Create(parse.GetValue(registerPreset)!, await MagpieElementData.LoadAsync(context.Store, cancellationToken: ct).ConfigureAwait(false));
+            var (graphInput, graphOutput) = GraphNames(file.FullName);
+            var registry = ModelRegistry.FromEnvironment();
+            Directory.CreateDirectory(registry.Root);
+            var folder = ModelRegistration.Register(registry, new ModelRegistration.Request(
+                parse.GetValue(registerId)!, file.FullName, parse.GetValue(target)!, parse.GetValue(units)!,
+                parse.GetValue(inputName) ?? graphInput, parse.GetValue(outputName) ?? graphOutput, parse.GetValue(uncertaintyName)), featurizer);
+            await context.Output.WriteLineAsync($"Registered '{parse.GetValue(registerId)}' in {folder}.").ConfigureAwait(false);
+            return 0;
+        });
+
+        return new Command("models", "Train, evaluate, list and register property models.") { train, evaluate, list, register };
     }
 
     public static Command CreatePredict(CliContext context)
@@ -99,7 +129,7 @@ internal static class ModelsCommand
         var command = new Command("predict", "Predict a property with a model package: formula, prediction, std (ensemble spread). Rows that fail to parse get an error and NaN.") { model, formulas, input, output };
         command.SetAction(async (parse, ct) =>
         {
-            var folder = ResolveModel(parse.GetValue(model)!);
+            var folder = ModelRegistry.FromEnvironment().Resolve(parse.GetValue(model)!);
             var manifest = ModelManifest.Read(Path.Combine(folder, "manifest.json"));
             var featurizer = FeaturizerPresets.Create(manifest.Preset, await MagpieElementData.LoadAsync(context.Store, cancellationToken: ct).ConfigureAwait(false));
             using var onnx = OnnxModel.Load(folder, featurizer);
@@ -135,7 +165,7 @@ internal static class ModelsCommand
             ]);
             if (parse.GetValue(output) is { } target)
             {
-                await TableWriter.WriteAsync(table, target.FullName, ct).ConfigureAwait(false);
+                await TableWriter.WriteAsync(table, target.FullName, cancellationToken: ct).ConfigureAwait(false);
                 await context.Output.WriteLineAsync($"{rows.Length} predictions ({manifest.Target}, {manifest.Units}) written to {target.FullName}.").ConfigureAwait(false);
             }
             else
@@ -159,7 +189,7 @@ internal static class ModelsCommand
         public TrainingOptions(Command command)
         {
             Preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
-            foreach (var option in new Option[] { Dataset, Preset, Iterations, Leaves, LearningRate })
+            foreach (var option in new Option[] { Dataset, Preset, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction })
             {
                 command.Options.Add(option);
             }
@@ -175,12 +205,20 @@ internal static class ModelsCommand
 
         public Option<double> LearningRate { get; } = new("--learning-rate") { Description = "Shrinkage per round.", DefaultValueFactory = _ => new LightGbmOptions().LearningRate };
 
+        public Option<int> MinLeaf { get; } = new("--min-leaf") { Description = "Minimum rows per leaf.", DefaultValueFactory = _ => new LightGbmOptions().MinimumRowsPerLeaf };
+
+        public Option<double> FeatureFraction { get; } = new("--feature-fraction") { Description = "Share of features each tree may use (0 < f ≤ 1).", DefaultValueFactory = _ => new LightGbmOptions().FeatureFraction };
+
         public async Task<(TrainingData Data, LightGbmOptions Options)> LoadAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
         {
-            var options = new LightGbmOptions { Iterations = parse.GetValue(Iterations), Leaves = parse.GetValue(Leaves), LearningRate = parse.GetValue(LearningRate) };
-            if (options.Iterations < 1 || options.Leaves < 2 || !(options.LearningRate > 0 && options.LearningRate <= 1))
+            var options = new LightGbmOptions
             {
-                throw new ArgumentException($"Need --iterations ≥ 1, --leaves ≥ 2 and 0 < --learning-rate ≤ 1; got {options.Iterations}, {options.Leaves}, {options.LearningRate.ToString(CultureInfo.InvariantCulture)}.");
+                Iterations = parse.GetValue(Iterations), Leaves = parse.GetValue(Leaves), LearningRate = parse.GetValue(LearningRate),
+                MinimumRowsPerLeaf = parse.GetValue(MinLeaf), FeatureFraction = parse.GetValue(FeatureFraction),
+            };
+            if (options.Iterations < 1 || options.Leaves < 2 || !(options.LearningRate > 0 && options.LearningRate <= 1) || options.MinimumRowsPerLeaf < 1 || !(options.FeatureFraction > 0 && options.FeatureFraction <= 1))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Need --iterations ≥ 1, --leaves ≥ 2, 0 < --learning-rate ≤ 1, --min-leaf ≥ 1 and 0 < --feature-fraction ≤ 1; got {options.Iterations}, {options.Leaves}, {options.LearningRate}, {options.MinimumRowsPerLeaf}, {options.FeatureFraction}."));
             }
 
             var data = await TrainingData.LoadAsync(parse.GetValue(Dataset)!, parse.GetValue(Preset)!, context.Store, cancellationToken).ConfigureAwait(false);
@@ -188,18 +226,18 @@ internal static class ModelsCommand
         }
     }
 
-    private static string ModelsRoot() => Environment.GetEnvironmentVariable(ModelsVariable) is { Length: > 0 } root ? root : Path.GetFullPath("models");
-
-    private static string ResolveModel(string model)
+    // The graph's own input and first output names, for register's defaults.
+    private static (string Input, string Output) GraphNames(string path)
     {
-        if (Directory.Exists(model))
+        try
         {
-            return Path.GetFullPath(model);
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+            return (session.InputMetadata.Count == 1 ? session.InputMetadata.Keys.First() : throw new ModelPackageException($"{path}: the graph has {session.InputMetadata.Count.ToString(CultureInfo.InvariantCulture)} inputs; say which with --input-name."),
+                session.OutputMetadata.Keys.First());
         }
-
-        var byId = Path.Combine(ModelsRoot(), model);
-        return Directory.Exists(byId)
-            ? byId
-            : throw new ArgumentException($"Model '{model}' is neither a package folder nor a package in {ModelsRoot()}; 'materialsdb models list' shows the packages.");
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+        {
+            throw new ModelPackageException($"{path}: ONNX Runtime cannot load it: {e.Message}", e);
+        }
     }
 }

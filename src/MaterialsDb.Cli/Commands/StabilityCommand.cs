@@ -1,3 +1,4 @@
+using MaterialsDb.Screening.Resources;
 using System.CommandLine;
 using System.Globalization;
 using MaterialsDb.Chemistry;
@@ -99,7 +100,7 @@ internal static class StabilityCommand
             new StringColumn("decomposition", decomposition),
             new StringColumn("error", errors),
         ]);
-        await TableWriter.WriteAsync(result, output.FullName, cancellationToken).ConfigureAwait(false);
+        await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
         await context.Output.WriteLineAsync($"{n} rows written to {output.FullName}; {errors.Count(e => e is not null)} failed; {cache.Count} chemical systems' hulls built.").ConfigureAwait(false);
         return 0;
     }

@@ -41,3 +41,13 @@ public sealed class BoolColumn(string name, bool[] values) : Column(name)
     /// <inheritdoc />
     public override int Length => Values.Length;
 }
+
+/// <summary>A column of 64-bit integers (ranks, counts).</summary>
+public sealed class LongColumn(string name, long[] values) : Column(name)
+{
+    /// <summary>The values.</summary>
+    public long[] Values { get; } = values;
+
+    /// <inheritdoc />
+    public override int Length => Values.Length;
+}

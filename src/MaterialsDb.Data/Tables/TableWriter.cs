@@ -13,8 +13,12 @@ public static class TableWriter
     public const int ParquetRowGroupSize = 65_536;
 
     /// <summary>Writes <paramref name="table"/> to <paramref name="path"/> (<c>.csv</c> or <c>.parquet</c>).</summary>
+    /// <param name="table">The rows.</param>
+    /// <param name="path">Output file.</param>
+    /// <param name="metadata">Key-value metadata stored in a Parquet file's footer (units, provenance); CSV has no place for it.</param>
+    /// <param name="cancellationToken">Stops the write; nothing is left behind.</param>
     /// <exception cref="ArgumentException">The extension is neither.</exception>
-    public static async Task WriteAsync(ColumnTable table, string path, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(ColumnTable table, string path, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(path);
@@ -35,7 +39,7 @@ public static class TableWriter
             }
             else
             {
-                await WriteParquetAsync(table, temp, cancellationToken).ConfigureAwait(false);
+                await WriteParquetAsync(table, temp, metadata, cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temp, full, overwrite: true);
@@ -75,21 +79,30 @@ public static class TableWriter
                     case BoolColumn b:
                         row[column.Name].Set(b.Values[r] ? "true" : "false");
                         break;
+                    case LongColumn l:
+                        row[column.Name].Set(l.Values[r].ToString(CultureInfo.InvariantCulture));
+                        break;
                 }
             }
         }
     }
 
-    private static async Task WriteParquetAsync(ColumnTable table, string path, CancellationToken cancellationToken)
+    private static async Task WriteParquetAsync(ColumnTable table, string path, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
         var fields = table.Columns.Select(c => c switch
         {
             StringColumn => (DataField)new DataField<string>(c.Name, true),
             BoolColumn => new DataField<bool>(c.Name, false),
+            LongColumn => new DataField<long>(c.Name, false),
             _ => new DataField<double>(c.Name, false),
         }).ToArray();
         await using var stream = File.Create(path);
         await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (metadata is not null)
+        {
+            writer.CustomMetadata = metadata.ToDictionary();
+        }
+
         for (var start = 0; start < Math.Max(table.RowCount, 1); start += ParquetRowGroupSize)
         {
             var length = Math.Min(ParquetRowGroupSize, table.RowCount - start);
@@ -106,6 +119,9 @@ public static class TableWriter
                         break;
                     case BoolColumn b:
                         await group.WriteAsync(fields[c], new ReadOnlyMemory<bool>(b.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LongColumn l:
+                        await group.WriteAsync(fields[c], new ReadOnlyMemory<long>(l.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
                         break;
                 }
             }

@@ -54,6 +54,12 @@ public sealed record ModelManifest
     /// <summary>Optional float32 [N, 1] uncertainty output of a single-file model.</summary>
     public string? UncertaintyOutputName { get; init; }
 
+    /// <summary>
+    /// Factor applied to the raw uncertainty (ensemble spread or the model's own output) so that about 68 % of held-out
+    /// errors fall within one standard deviation; fitted on held-out rows at training time. 1 when absent.
+    /// </summary>
+    public double? UncertaintyScale { get; init; }
+
     /// <summary>The ONNX files; more than one form an ensemble.</summary>
     public required IReadOnlyList<ModelFile> Files { get; init; }
 

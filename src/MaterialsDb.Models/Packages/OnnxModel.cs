@@ -90,7 +90,8 @@ public sealed class OnnxModel : IDisposable
 
     /// <summary>
     /// Predicts <paramref name="rows"/> rows of row-major features (width = the manifest's feature count) into
-    /// <paramref name="mean"/> and <paramref name="std"/>. Rows containing NaN features get NaN.
+    /// <paramref name="mean"/> and <paramref name="std"/>. Rows containing NaN features get NaN. Allocates its buffers
+    /// per call; hot loops use one <see cref="OnnxPredictor"/> per thread instead.
     /// </summary>
     public void Predict(ReadOnlySpan<float> features, int rows, Span<float> mean, Span<float> std)
     {
@@ -105,40 +106,17 @@ public sealed class OnnxModel : IDisposable
             return;
         }
 
-        var input = features[..(rows * width)].ToArray();
-        var sum = new double[rows];
-        var sumSquares = new double[rows];
-        float[]? ownUncertainty = null;
-        foreach (var session in _sessions)
-        {
-            using var tensor = OrtValue.CreateTensorValueFromMemory(input, [rows, width]);
-            var outputs = Manifest.UncertaintyOutputName is { } u && _sessions.Length == 1 ? new[] { Manifest.OutputName, u } : [Manifest.OutputName];
-            using var results = session.Run(_runOptions, [Manifest.InputName], [tensor], outputs);
-            var prediction = results[0].GetTensorDataAsSpan<float>();
-            for (var r = 0; r < rows; r++)
-            {
-                sum[r] += prediction[r];
-                sumSquares[r] += (double)prediction[r] * prediction[r];
-            }
-
-            if (outputs.Length == 2)
-            {
-                ownUncertainty = results[1].GetTensorDataAsSpan<float>().ToArray();
-            }
-        }
-
-        var members = _sessions.Length;
-        for (var r = 0; r < rows; r++)
-        {
-            var m = sum[r] / members;
-            mean[r] = (float)m;
-            std[r] = ownUncertainty is not null ? ownUncertainty[r] : members > 1 ? (float)Math.Sqrt(Math.Max(0, (sumSquares[r] / members) - (m * m))) : 0f;
-            if (HasNaN(features.Slice(r * width, width)))
-            {
-                mean[r] = std[r] = float.NaN;
-            }
-        }
+        using var predictor = CreatePredictor(rows);
+        features[..(rows * width)].CopyTo(predictor.Input(rows));
+        predictor.Run(rows, mean, std);
     }
+
+    /// <summary>A predictor with buffers for up to <paramref name="capacity"/> rows; use one per thread.</summary>
+    public OnnxPredictor CreatePredictor(int capacity) => new(this, capacity);
+
+    internal InferenceSession Session(int member) => _sessions[member];
+
+    internal RunOptions RunOptions => _runOptions;
 
     /// <summary>Predictions of one ensemble member alone (for checks against its trainer).</summary>
     public void PredictMember(int member, ReadOnlySpan<float> features, int rows, Span<float> predictions)
@@ -171,19 +149,6 @@ public sealed class OnnxModel : IDisposable
         _runOptions.Dispose();
     }
 
-    private static bool HasNaN(ReadOnlySpan<float> row)
-    {
-        foreach (var v in row)
-        {
-            if (float.IsNaN(v))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static InferenceSession OpenChecked(string folder, ModelManifest manifest, ModelFile file)
     {
         var path = Path.Combine(folder, file.File);
@@ -192,7 +157,8 @@ public sealed class OnnxModel : IDisposable
             throw new ModelPackageException($"{path}: listed in the manifest but missing.");
         }
 
-        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        var bytes = File.ReadAllBytes(path);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (sha != file.Sha256)
         {
             throw new ModelPackageException($"{path}: SHA-256 is {sha}, but the manifest says {file.Sha256}.");
@@ -202,9 +168,9 @@ public sealed class OnnxModel : IDisposable
         InferenceSession session;
         try
         {
-            session = new InferenceSession(path, options);
+            session = new InferenceSession(OnnxFiles.IsCompressed(path) ? OnnxFiles.Decompress(bytes) : bytes, options);
         }
-        catch (OnnxRuntimeException e)
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException)
         {
             throw new ModelPackageException($"{path}: ONNX Runtime cannot load it: {e.Message}", e);
         }

@@ -3,7 +3,7 @@ using MaterialsDb.Data.Downloads;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Stability;
 
-namespace MaterialsDb.Cli;
+namespace MaterialsDb.Screening.Resources;
 
 /// <summary>Reads the reference set of known phases: a catalog dataset or a CSV file.</summary>
 public static class ReferenceSetLoader

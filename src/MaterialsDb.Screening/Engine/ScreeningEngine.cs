@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using MaterialsDb.Chemistry;
+using MaterialsDb.Data.Tables;
+using MaterialsDb.Screening.Enumeration;
+
+namespace MaterialsDb.Screening.Engine;
+
+/// <summary>
+/// Runs a screening: candidates are generated into tiles, each tile is split across the worker threads and run
+/// through the cascade, and the survivors feed a bounded top-K (or, for Pareto ranking, a list ranked at the end).
+/// The result is the same rows in the same order whatever the thread count or tile size.
+/// </summary>
+public static class ScreeningEngine
+{
+    /// <summary>Screens <paramref name="plan"/>'s candidates.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="InvalidDataException">The candidate list can't be read or has no formula column.</exception>
+    public static ScreeningResult Run(ScreeningPlan plan, ScreeningOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        options ??= new ScreeningOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TileSize, 1);
+        var clock = Stopwatch.StartNew();
+        var threads = Math.Max(1, options.Threads);
+        var workers = Enumerable.Range(0, threads).Select(_ => new TileWorker(plan)).ToArray();
+        try
+        {
+            var run = new ScreeningRun(plan, options, workers, cancellationToken);
+            if (plan.Space is { } space)
+            {
+                run.Total = options.Limit is { } l ? Math.Min(l, CountEnumerated(space)) : CountEnumerated(space);
+                run.Enumerate(space);
+            }
+            else
+            {
+                run.List(plan.Spec.List!);
+            }
+
+            run.Flush();
+            var rows = run.Finish();
+            var stages = plan.StageNames.Select((name, s) => new StageReport(name, workers.Sum(w => w.Counts[s]), workers.Sum(w => w.Ticks[s]) / (double)Stopwatch.Frequency)).ToArray();
+            return new ScreeningResult(plan, rows, run.Processed, run.Survivors, stages, run.Errors, clock.Elapsed);
+        }
+        finally
+        {
+            foreach (var w in workers)
+            {
+                w.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The <c>formula</c> column of a candidate list (CSV or Parquet; a relative path is taken from <paramref name="baseDirectory"/>).</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">No text column named <c>formula</c>.</exception>
+    public static StringColumn ReadList(string path, string baseDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"candidates.list: '{full}' does not exist.");
+        }
+
+        var table = full.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
+            ? ParquetTableReader.ReadAsync(full, cancellationToken).GetAwaiter().GetResult().Table
+            : CsvTableReader.Read(full, ["formula"]);
+        return table.Contains("formula") && table["formula"] is StringColumn formulas
+            ? formulas
+            : throw new InvalidDataException($"{full}: no text column 'formula'; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+    }
+
+    /// <summary>Candidates an enumerated space yields after its chemical filters (enumerates without screening; tens of millions per second).</summary>
+    public static long CountEnumerated(CandidateSpace space) => CandidateEnumerator.Enumerate(space, static (_, _) => { });
+
+    private sealed class ScreeningRun(ScreeningPlan plan, ScreeningOptions options, TileWorker[] workers, CancellationToken cancellationToken)
+    {
+        private readonly CompositionBatch _tile = new(options.TileSize);
+        private readonly List<CandidateRow>[] _survivors = [.. workers.Select(_ => new List<CandidateRow>())];
+        private readonly TopK? _top = plan.Ranking.IsPareto ? null : new TopK(plan.Spec.Top, plan.Ranking);
+        private readonly List<CandidateRow> _all = [];
+        private readonly double[] _amounts = new double[FormulaParser.MaxDistinctElements];
+        private string?[]? _sources;
+        private long _tileStart;
+
+        public long? Total { get; set; }
+
+        public long Processed { get; private set; }
+
+        public long Survivors { get; private set; }
+
+        public List<CandidateError> Errors { get; } = [];
+
+        public void Enumerate(CandidateSpace space)
+        {
+            try
+            {
+                CandidateEnumerator.Enumerate(space, (z, coefficients) =>
+                {
+                    for (var i = 0; i < coefficients.Length; i++)
+                    {
+                        _amounts[i] = coefficients[i];
+                    }
+
+                    _tile.Add(z, _amounts.AsSpan(0, coefficients.Length));
+                    if (_tile.Count == options.TileSize || Processed + _tile.Count == options.Limit)
+                    {
+                        Flush();
+                        if (Processed == options.Limit)
+                        {
+                            throw new LimitReached();
+                        }
+                    }
+                });
+            }
+            catch (LimitReached)
+            {
+            }
+        }
+
+        public void List(string path)
+        {
+            var formulas = ReadList(path, options.BaseDirectory, cancellationToken);
+            _sources = new string?[options.TileSize];
+            var limit = options.Limit ?? long.MaxValue;
+            Total = Math.Min(limit, formulas.Values.Length);
+            for (var r = 0; r < formulas.Values.Length && r < limit; r++)
+            {
+                var formula = formulas.Values[r];
+                _sources[_tile.Count] = formula;
+                if (string.IsNullOrWhiteSpace(formula))
+                {
+                    Errors.Add(new CandidateError(r + 1, formula, "empty formula"));
+                    _tile.AddEmpty();
+                }
+                else if (!_tile.TryAdd(formula, out var error))
+                {
+                    Errors.Add(new CandidateError(r + 1, formula, error.Message));
+                    _tile.AddEmpty();
+                }
+
+                if (_tile.Count == options.TileSize)
+                {
+                    Flush();
+                }
+            }
+        }
+
+        public void Flush()
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = _tile.Count;
+            if (count == 0)
+            {
+                return;
+            }
+
+            var share = (count + workers.Length - 1) / workers.Length;
+            Parallel.For(0, workers.Length, new ParallelOptions { MaxDegreeOfParallelism = workers.Length, CancellationToken = cancellationToken }, w =>
+                workers[w].Process(_tile, Math.Min(count, w * share), Math.Min(count, (w + 1) * share), _tileStart, _sources, _survivors[w]));
+
+            // Merge in worker order, i.e. candidate order.
+            foreach (var list in _survivors)
+            {
+                foreach (var row in list)
+                {
+                    if (_top is not null)
+                    {
+                        _top.Add(row);
+                    }
+                    else
+                    {
+                        _all.Add(row);
+                    }
+                }
+
+                Survivors += list.Count;
+                list.Clear();
+            }
+
+            Processed += count;
+            _tileStart += count;
+            _tile.Clear();
+            options.Progress?.Report(new ScreeningProgress(Processed, Total, Survivors));
+            if (_top is null && _all.Count > Ranking.MaxParetoSurvivors)
+            {
+                plan.Ranking.AssignFronts(_all);
+            }
+        }
+
+        public List<CandidateRow> Finish()
+        {
+            if (_top is not null)
+            {
+                return _top.Sorted();
+            }
+
+            plan.Ranking.AssignFronts(_all);
+            _all.Sort(plan.Ranking);
+            return _all.Count > plan.Spec.Top ? _all[..plan.Spec.Top] : _all;
+        }
+    }
+
+    private sealed class LimitReached : Exception
+    {
+    }
+}

@@ -1,0 +1,23 @@
+namespace MaterialsDb.Screening.Engine;
+
+/// <summary>How a screening runs; none of these change its result.</summary>
+public sealed record ScreeningOptions
+{
+    /// <summary>Candidates generated before the cascade runs on them; memory is bounded by this and <c>top</c>.</summary>
+    public int TileSize { get; init; } = 16_384;
+
+    /// <summary>Worker threads (default: every core).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Stop after this many candidates (a sample, e.g. for a time estimate); null = all.</summary>
+    public long? Limit { get; init; }
+
+    /// <summary>Folder a relative <c>candidates.list</c> path is resolved against.</summary>
+    public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
+
+    /// <summary>Receives a report after every tile.</summary>
+    public IProgress<ScreeningProgress>? Progress { get; init; }
+}
+
+/// <summary>Progress after a tile: candidates seen, the total when known, and how many passed every constraint so far.</summary>
+public sealed record ScreeningProgress(long Processed, long? Total, long Survivors);

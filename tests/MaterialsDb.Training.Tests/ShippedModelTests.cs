@@ -1,0 +1,102 @@
+using MaterialsDb.Chemistry;
+using MaterialsDb.Data.Catalog;
+using MaterialsDb.Data.Tables;
+using MaterialsDb.Features;
+using MaterialsDb.Models.Packages;
+using MaterialsDb.TestSupport;
+
+namespace MaterialsDb.Training.Tests;
+
+/// <summary>The packages committed under models/: they load, meet their card's claims and know textbook chemistry.</summary>
+public sealed class ShippedModelTests
+{
+    public static TheoryData<string, string, double> Shipped => new()
+    {
+        { "formation-energy", "mp_e_form", 0.15 },
+        { "band-gap-pbe", "mp_gap", 0.36 },
+        { "band-gap-expt", "expt_gap", 0.40 },
+        { "yield-strength", "steels_yield", 100 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shipped))]
+    public async Task LoadsWithItsManifestAndCard(string id, string dataset, double maeAtMost)
+    {
+        using var model = await LoadAsync(id);
+        Assert.Equal(id, model.Manifest.Id);
+        Assert.Equal(dataset, model.Manifest.Dataset!.Id);
+        Assert.Equal(DatasetCatalog.Default.Get(dataset).Files[0].Sha256, model.Manifest.Dataset.Sha256);
+        Assert.Equal(5, model.MemberCount);
+        Assert.InRange(model.Manifest.Metrics!["mae_mean"], 0, maeAtMost);
+        Assert.InRange(model.Manifest.Metrics["coverage_1sigma"], 0.55, 0.85);
+        Assert.True(File.Exists(Path.Combine(model.Folder, "MODEL_CARD.md")));
+
+        // A package stays small enough to commit.
+        Assert.True(Directory.GetFiles(model.Folder).Sum(f => new FileInfo(f).Length) < 8_000_000);
+    }
+
+    [Fact]
+    public async Task FormationEnergiesOfTextbookCompounds()
+    {
+        var e = await PredictAsync("formation-energy", "NaCl", "Al2O3", "MgO", "Cu", "Fe");
+        Assert.InRange(e[0], -2.6, -1.6);   // NaCl: about −2.1 eV/atom
+        Assert.InRange(e[1], -3.9, -2.9);   // Al2O3: about −3.4 eV/atom
+        Assert.InRange(e[2], -3.4, -2.4);   // MgO: about −3.0 eV/atom
+        Assert.InRange(e[3], -0.3, 0.3);    // elements: 0 by definition
+        Assert.InRange(e[4], -0.3, 0.3);
+    }
+
+    [Fact]
+    public async Task BandGapsSeparateInsulatorsFromMetals()
+    {
+        var pbe = await PredictAsync("band-gap-pbe", "NaCl", "Al2O3", "Cu", "Fe3Al");
+        Assert.True(pbe[0] > 3.5, $"NaCl {pbe[0]}");   // PBE ≈ 5 eV
+        Assert.True(pbe[1] > 3.5, $"Al2O3 {pbe[1]}");  // PBE ≈ 6 eV
+        Assert.True(pbe[2] < 0.5, $"Cu {pbe[2]}");
+        Assert.True(pbe[3] < 0.5, $"Fe3Al {pbe[3]}");
+
+        var expt = await PredictAsync("band-gap-expt", "NaCl", "Si", "Cu");
+        Assert.True(expt[0] > 4.5, $"NaCl {expt[0]}");   // 8.5 eV measured
+        Assert.InRange(expt[1], 0.5, 2.0);                // 1.1 eV
+        Assert.True(expt[2] < 0.5, $"Cu {expt[2]}");
+    }
+
+    [Fact]
+    public async Task SteelYieldStrengthsAreSteelLike()
+    {
+        var y = await PredictAsync("yield-strength", "Fe0.7Cr0.18Ni0.1Mn0.02", "Fe0.78Ni0.18Co0.03Mo0.01");
+        Assert.All(y, v => Assert.InRange(v, 200, 3000));
+    }
+
+    private static async Task<OnnxModel> LoadAsync(string id)
+    {
+        var folder = Path.Combine(SharedFiles.RepositoryRoot, "models", id);
+        var manifest = ModelManifest.Read(Path.Combine(folder, "manifest.json"));
+        return OnnxModel.Load(folder, FeaturizerPresets.Create(manifest.Preset, await MagpieAsync()));
+    }
+
+    private static async Task<float[]> PredictAsync(string id, params string[] formulas)
+    {
+        using var model = await LoadAsync(id);
+        var batch = new CompositionBatch();
+        foreach (var f in formulas)
+        {
+            Assert.True(batch.TryAdd(f, out _));
+        }
+
+        var width = model.Manifest.FeatureCount;
+        var features = new float[formulas.Length * width];
+        var featurizer = FeaturizerPresets.Create(model.Manifest.Preset, await MagpieAsync());
+        BatchFeaturizer.Featurize(featurizer, batch, features);
+        var mean = new float[formulas.Length];
+        model.Predict(features, formulas.Length, mean, new float[formulas.Length]);
+        return mean;
+    }
+
+    private static async Task<ElementPropertySource> MagpieAsync()
+    {
+        var magpie = DatasetCatalog.Default.Get("magpie_elementdata");
+        var tables = await ElementTableSet.LoadAsync(SharedFiles.MirrorStore(), magpie, FeaturizerPresets.RequiredProperties, TestContext.Current.CancellationToken);
+        return ElementPropertySource.Create("MagpieData", tables.Keys, p => tables[p], magpie.Citation, imputeNan: true);
+    }
+}
