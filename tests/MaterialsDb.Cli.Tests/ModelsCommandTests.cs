@@ -21,7 +21,9 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Contains("| mean ± std | 312 |", stdout, StringComparison.Ordinal);
         Assert.Contains("fold 4:", stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(package, "manifest.json")));
-        Assert.Equal(5, Directory.GetFiles(package, "*.onnx").Length);
+        Assert.Equal(5, Directory.GetFiles(package, "*.onnx.gz").Length);
+        Assert.True(File.Exists(Path.Combine(package, "MODEL_CARD.md")));
+        Assert.Contains("Uncertainty: σ = ensemble spread ×", stdout, StringComparison.Ordinal);
 
         (exit, stdout, stderr) = await CliRunner.RunAsync(store, "predict", "-m", package, "Fe0.7Ni0.2Co0.1", "Q2");
         Assert.True(exit == 0, stderr);

@@ -22,6 +22,7 @@ public sealed class OnnxPredictor : IDisposable
     private readonly string[] _outputNames;
     private readonly OrtValue[] _inputValue = new OrtValue[1];
     private readonly OrtValue[][] _outputValues;
+    private readonly OrtIoBinding[] _bindings;
     private readonly bool _useOwnUncertainty;
     private readonly float _scale;
     private int _rows = -1;
@@ -39,6 +40,7 @@ public sealed class OnnxPredictor : IDisposable
         _inputNames = [model.Manifest.InputName];
         _outputNames = _useOwnUncertainty ? [model.Manifest.OutputName, model.Manifest.UncertaintyOutputName!] : [model.Manifest.OutputName];
         _outputValues = [.. Enumerable.Range(0, model.MemberCount).Select(_ => new OrtValue[_outputNames.Length])];
+        _bindings = [.. Enumerable.Range(0, model.MemberCount).Select(m => model.Session(m).CreateIoBinding())];
         _scale = (float)(model.Manifest.UncertaintyScale ?? 1.0);
     }
 
@@ -72,7 +74,7 @@ public sealed class OnnxPredictor : IDisposable
         Bind(rows);
         for (var m = 0; m < _model.MemberCount; m++)
         {
-            _model.Session(m).Run(_model.RunOptions, _inputNames, _inputValue, _outputNames, _outputValues[m]);
+            _model.Session(m).RunWithBinding(_model.RunOptions, _bindings[m]);
         }
 
         var members = _model.MemberCount;
@@ -101,6 +103,11 @@ public sealed class OnnxPredictor : IDisposable
     public void Dispose()
     {
         Unbind();
+        foreach (var b in _bindings)
+        {
+            b.Dispose();
+        }
+
         GC.SuppressFinalize(this);
     }
 
@@ -119,6 +126,16 @@ public sealed class OnnxPredictor : IDisposable
             if (_useOwnUncertainty)
             {
                 _outputValues[m][1] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _ownUncertainty.AsMemory(0, rows), [rows, 1]);
+            }
+
+            // The binding ties the pinned buffers to the session once; each run then passes no names or arrays.
+            var binding = _bindings[m];
+            binding.ClearBoundInputs();
+            binding.ClearBoundOutputs();
+            binding.BindInput(_inputNames[0], _inputValue[0]);
+            for (var o = 0; o < _outputNames.Length; o++)
+            {
+                binding.BindOutput(_outputNames[o], _outputValues[m][o]);
             }
         }
 
