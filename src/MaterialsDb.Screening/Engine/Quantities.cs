@@ -3,15 +3,13 @@ using MaterialsDb.Screening.Spec;
 namespace MaterialsDb.Screening.Engine;
 
 /// <summary>
-/// The numbers computed per candidate, in output order: each predicted model's mean and standard deviation, then
-/// (with a stability section) formation energy, its standard deviation, energy above hull and hull energy, then the
-/// supply-risk indices and the probability that every constraint holds.
+/// The numbers computed per candidate, in output order: each model's mean and standard deviation (the predicted ones,
+/// then the stability model if it is not among them), then (with a stability section) energy above hull, its
+/// standard deviation and the hull energy, then the supply-risk indices, the probability that every constraint holds
+/// and the rank score.
 /// </summary>
 public sealed class Quantities
 {
-    /// <summary>Built-in column names.</summary>
-    public const string FormationEnergy = "formation_energy";
-
     /// <summary>Energy above the hull of the reference.</summary>
     public const string EAboveHull = "e_above_hull";
 
@@ -27,13 +25,18 @@ public sealed class Quantities
     /// <summary>Probability that every constraint holds, from each prediction's mean and σ.</summary>
     public const string Probability = "p_constraints";
 
+    /// <summary>The rank score: the objective, the Pareto front, or the first rank key's value.</summary>
+    public const string Score = "score";
+
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
     /// <summary>The layout for <paramref name="spec"/>.</summary>
     public Quantities(ScreeningSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        foreach (var id in spec.Predict.Distinct())
+        StabilityModel = spec.Stability?.Model;
+        Models = [.. spec.Predict.Append(StabilityModel).OfType<string>().Distinct()];
+        foreach (var id in Models)
         {
             Add(id);
             Add(id + "_std");
@@ -41,16 +44,22 @@ public sealed class Quantities
 
         if (spec.Stability is not null)
         {
-            Add(FormationEnergy);
-            Add(FormationEnergy + "_std");
             Add(EAboveHull);
+            Add(EAboveHull + "_std");
             Add(HullEnergy);
         }
 
         Add(HhiProduction);
         Add(HhiReserve);
         Add(Probability);
+        Add(Score);
     }
+
+    /// <summary>Model ids with a column each: the predicted ones, then the stability model.</summary>
+    public IReadOnlyList<string> Models { get; }
+
+    /// <summary>The formation-energy model of the stability section, if any.</summary>
+    public string? StabilityModel { get; }
 
     /// <summary>Column names in order.</summary>
     public List<string> Names { get; } = [];
@@ -65,7 +74,7 @@ public sealed class Quantities
     public int IndexOf(string name) => _index.GetValueOrDefault(name, -1);
 
     /// <summary>Index of the standard deviation that belongs to <paramref name="name"/>, or −1 when it has none.</summary>
-    public int StdOf(string name) => name == EAboveHull ? IndexOf(FormationEnergy + "_std") : IndexOf(name + "_std");
+    public int StdOf(string name) => IndexOf(name + "_std");
 
     private void Add(string name)
     {

@@ -15,6 +15,7 @@ public sealed class Ranking : IComparer<CandidateRow>
     private readonly (int Index, bool Descending)[] _keys;
     private readonly (int Index, double Weight)[] _objective;
     private readonly int _probability;
+    private readonly int _scoreIndex;
 
     /// <summary>Binds <paramref name="spec"/>'s rank section.</summary>
     public Ranking(ScreeningSpec spec, Quantities quantities)
@@ -27,6 +28,7 @@ public sealed class Ranking : IComparer<CandidateRow>
         _objective = [.. (rank?.Objective ?? new Dictionary<string, double>()).OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => (quantities[w.Key], w.Value))];
         IsPareto = rank?.Pareto is not null;
         _probability = rank?.Uncertainty == true ? quantities[Quantities.Probability] : -1;
+        _scoreIndex = quantities.IndexOf(Quantities.Score);
     }
 
     /// <summary>True when results are ranked by Pareto fronts (all survivors are kept until the end).</summary>
@@ -48,7 +50,7 @@ public sealed class Ranking : IComparer<CandidateRow>
             return c;
         }
 
-        if (_objective.Length > 0 && (c = Descending(Objective(x), Objective(y))) != 0)
+        if (_objective.Length > 0 && (c = Descending(Score(x.Values), Score(y.Values))) != 0)
         {
             return c;
         }
@@ -63,6 +65,26 @@ public sealed class Ranking : IComparer<CandidateRow>
         }
 
         return x.Sequence.CompareTo(y.Sequence);
+    }
+
+    /// <summary>
+    /// The score column: the weighted objective, or the value of the first <c>by</c> key (NaN without a rank section);
+    /// for Pareto ranking the front, filled in by <see cref="AssignFronts"/>.
+    /// </summary>
+    public double Score(ReadOnlySpan<double> values)
+    {
+        if (_objective.Length > 0)
+        {
+            var sum = 0.0;
+            foreach (var (index, weight) in _objective)
+            {
+                sum += weight * values[index];
+            }
+
+            return sum;
+        }
+
+        return !IsPareto && _keys.Length > 0 ? values[_keys[0].Index] : double.NaN;
     }
 
     /// <summary>Assigns <see cref="CandidateRow.Front"/>: 0 for the non-dominated rows, 1 for those dominated only by front 0, ….</summary>
@@ -82,6 +104,10 @@ public sealed class Ranking : IComparer<CandidateRow>
             foreach (var i in current)
             {
                 rows[i].Front = front;
+                if (_scoreIndex >= 0)
+                {
+                    rows[i].Values[_scoreIndex] = front;
+                }
             }
 
             remaining = [.. remaining.Except(current)];
@@ -104,17 +130,6 @@ public sealed class Ranking : IComparer<CandidateRow>
         }
 
         return strictly;
-    }
-
-    private double Objective(CandidateRow row)
-    {
-        var sum = 0.0;
-        foreach (var (index, weight) in _objective)
-        {
-            sum += weight * row.Values[index];
-        }
-
-        return sum;
     }
 
     // NaN sorts last in both directions.

@@ -39,10 +39,10 @@ public sealed class ScreeningPlan
         if (spec.Stability is { } s)
         {
             var m = resources.Models[s.Model];
-            stages.Add(new ModelStage(s.Model, m, m.Manifest.Preset, Quantities[Quantities.FormationEnergy], Quantities[Quantities.FormationEnergy + "_std"], true));
+            stages.Add(new ModelStage(s.Model, m, m.Manifest.Preset, Quantities[s.Model], Quantities[s.Model + "_std"], true));
         }
 
-        foreach (var id in spec.Predict.Distinct())
+        foreach (var id in spec.Predict.Distinct().Where(id => id != spec.Stability?.Model))
         {
             var m = resources.Models[id];
             stages.Add(new ModelStage(id, m, m.Manifest.Preset, Quantities[id], Quantities[id + "_std"], false));

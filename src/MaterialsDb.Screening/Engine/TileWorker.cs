@@ -30,7 +30,7 @@ internal sealed class TileWorker : IDisposable
     private readonly double[] _eAbove = new double[BlockRows];
     private readonly double[] _hull = new double[BlockRows];
     private double[] _fractions = new double[BlockRows * 4];
-    private readonly int _hhiP, _hhiR, _eAboveIndex, _hullIndex, _probability;
+    private readonly int _hhiP, _hhiR, _eAboveIndex, _eAboveStd, _hullIndex, _formation, _formationStd, _probability, _score;
 
     public TileWorker(ScreeningPlan plan)
     {
@@ -47,7 +47,11 @@ internal sealed class TileWorker : IDisposable
         _hhiP = plan.Quantities[Quantities.HhiProduction];
         _hhiR = plan.Quantities[Quantities.HhiReserve];
         _eAboveIndex = plan.Quantities.IndexOf(Quantities.EAboveHull);
+        _eAboveStd = plan.Quantities.IndexOf(Quantities.EAboveHull + "_std");
         _hullIndex = plan.Quantities.IndexOf(Quantities.HullEnergy);
+        _formation = plan.Quantities.StabilityModel is { } f ? plan.Quantities[f] : -1;
+        _formationStd = plan.Quantities.StabilityModel is { } g ? plan.Quantities[g + "_std"] : -1;
+        _score = plan.Quantities[Quantities.Score];
         _probability = plan.Quantities[Quantities.Probability];
         Counts = new long[plan.StageNames.Count];
         Ticks = new long[plan.StageNames.Count];
@@ -176,6 +180,7 @@ internal sealed class TileWorker : IDisposable
 
             var values = _values.AsSpan(i * _q, _q).ToArray();
             values[_probability] = _plan.Constraints.Probability(values);
+            values[_score] = _plan.Ranking.Score(values);
             var r = _tileRow[i];
             survivors.Add(new CandidateRow(firstSequence + r, _work.RowAtomicNumbers(i).ToArray(), _work.RowAmounts(i).ToArray(), values, sourceFormulas?[r]));
         }
@@ -233,7 +238,7 @@ internal sealed class TileWorker : IDisposable
                     fractions[(Array.IndexOf(system, z[e]) * count) + c] = f[e];
                 }
 
-                _eForm[c] = _values[(row * _q) + _plan.Quantities[Quantities.FormationEnergy]];
+                _eForm[c] = _values[(row * _q) + _formation];
             }
 
             diagram.GetEAboveHull(fractions, _eForm.AsSpan(0, count), _eAbove.AsSpan(0, count), _hull.AsSpan(0, count));
@@ -241,6 +246,7 @@ internal sealed class TileWorker : IDisposable
             {
                 var row = _picked[c];
                 _values[(row * _q) + _eAboveIndex] = _eAbove[c];
+                _values[(row * _q) + _eAboveStd] = _values[(row * _q) + _formationStd]; // the hull itself is exact
                 _values[(row * _q) + _hullIndex] = _hull[c];
                 if (_plan.Constraints.Holds(_eAboveIndex, _eAbove[c]))
                 {

@@ -8,8 +8,8 @@ namespace MaterialsDb.Screening.Output;
 
 /// <summary>
 /// The ranked result as a table with fixed columns, plus Parquet footer metadata: units per column, the spec, and
-/// provenance (models with their file checksums, reference dataset checksum, counts per stage). No timestamps, so the
-/// same screening gives the same bytes.
+/// provenance (software version, models with their file checksums and training data, reference dataset checksum,
+/// counts and thread time per stage, wall time).
 /// </summary>
 public static class ResultTable
 {
@@ -19,16 +19,23 @@ public static class ResultTable
     /// <summary>Footer key holding the spec text as submitted.</summary>
     public const string SpecKey = "materialsdb.spec";
 
+    /// <summary>Prefix of one footer key per column with a unit (<c>materialsdb.unit.e_above_hull</c> = <c>eV/atom</c>).</summary>
+    public const string UnitKeyPrefix = "materialsdb.unit.";
+
     /// <summary>Footer key holding provenance JSON.</summary>
     public const string ProvenanceKey = "materialsdb.provenance";
 
-    /// <summary>Columns present in every result, in order; each predicted model adds <c>&lt;id&gt;</c> and <c>&lt;id&gt;_std</c> after <c>n_elements</c>.</summary>
+    /// <summary>
+    /// Columns of every result, in order; each model (the predicted ones, then the stability model) adds
+    /// <c>&lt;id&gt;</c> and <c>&lt;id&gt;_std</c> after <c>fractions</c>. Quantities a screening did not compute are
+    /// empty (NaN) rather than missing, so every result has the same schema for the same models.
+    /// </summary>
     public static IReadOnlyList<string> FixedColumns { get; } =
     [
-        "rank", "formula", "source_formula", "chemical_system", "n_elements",
-        Quantities.FormationEnergy, Quantities.FormationEnergy + "_std", Quantities.EAboveHull, Quantities.HullEnergy,
-        "decomposition", "known", "known_e_form", "known_phases_in_system",
-        Quantities.HhiProduction, Quantities.HhiReserve, Quantities.Probability,
+        "rank", "formula", "chemsys", "n_elements", "fractions",
+        Quantities.EAboveHull, Quantities.EAboveHull + "_std", "decomposition", "known", "known_e_form",
+        Quantities.HhiProduction, Quantities.HhiReserve, Quantities.Probability, Quantities.Score,
+        "source_formula", Quantities.HullEnergy, "known_phases_in_system",
     ];
 
     /// <summary>Builds the table and its metadata.</summary>
@@ -46,31 +53,26 @@ public static class ResultTable
         }
 
         var compositions = Enumerable.Range(0, n).Select(i => batch[i]).ToArray();
+        var units = new Dictionary<string, string>(StringComparer.Ordinal);
         var columns = new List<Column>
         {
             new LongColumn("rank", [.. Enumerable.Range(1, n).Select(i => (long)i)]),
             new StringColumn("formula", [.. compositions.Select(c => c.ReducedFormula)]),
-            new StringColumn("source_formula", [.. rows.Select(r => r.SourceFormula)]),
-            new StringColumn("chemical_system", [.. compositions.Select(c => c.ChemicalSystem)]),
+            new StringColumn("chemsys", [.. compositions.Select(c => c.ChemicalSystem)]),
             new LongColumn("n_elements", [.. compositions.Select(c => (long)c.ElementCount)]),
+            new StringColumn("fractions", [.. compositions.Select(Fractions)]),
         };
-        var units = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var model in plan.Models.Where(m => !m.IsStability || plan.Spec.Predict.Contains(m.Id)))
+        foreach (var id in q.Models)
         {
-            columns.Add(Values(model.Id, rows, q[model.Id]));
-            columns.Add(Values(model.Id + "_std", rows, q[model.Id + "_std"]));
-            units[model.Id] = units[model.Id + "_std"] = model.Model.Manifest.Units;
+            columns.Add(Values(id, rows, q[id]));
+            columns.Add(Values(id + "_std", rows, q[id + "_std"]));
+            units[id] = units[id + "_std"] = plan.Resources.Models[id].Manifest.Units;
         }
 
-        // Reorder predicted columns as the spec lists them.
-        var predicted = plan.Spec.Predict.Distinct().SelectMany(id => new[] { id, id + "_std" }).ToArray();
-        var head = columns.Take(5).ToList();
-        head.AddRange(predicted.Select(name => columns.First(c => c.Name == name)));
-
         var stability = plan.Spec.Stability is not null;
-        foreach (var name in new[] { Quantities.FormationEnergy, Quantities.FormationEnergy + "_std", Quantities.EAboveHull, Quantities.HullEnergy })
+        foreach (var name in new[] { Quantities.EAboveHull, Quantities.EAboveHull + "_std" })
         {
-            head.Add(stability ? Values(name, rows, q[name]) : new DoubleColumn(name, Nan(n)));
+            columns.Add(stability ? Values(name, rows, q[name]) : new DoubleColumn(name, Nan(n)));
             units[name] = "eV/atom";
         }
 
@@ -89,39 +91,43 @@ public static class ResultTable
                 known[i] = same.Length > 0;
                 knownEnergy[i] = same.Length > 0 ? same.Min(e => e.EFormPerAtomEv) : double.NaN;
                 phases[i] = entries.Length;
-                var eForm = rows[i].Values[q[Quantities.FormationEnergy]];
+                var eForm = rows[i].Values[q[q.StabilityModel!]];
                 if (double.IsFinite(eForm))
                 {
                     var parts = hulls.For(system).GetDecompositionAndEAboveHull(compositions[i], eForm).Decomposition;
-                    decomposition[i] = string.Join(" + ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase.ReducedFormula} ({p.Fraction:0.####})")));
+                    decomposition[i] = string.Join(" + ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase.ReducedFormula}:{p.Fraction:0.######}")));
                 }
             }
         }
 
-        head.Add(new StringColumn("decomposition", decomposition));
-        head.Add(new BoolColumn("known", known));
-        head.Add(new DoubleColumn("known_e_form", knownEnergy));
-        head.Add(new LongColumn("known_phases_in_system", phases));
+        columns.Add(new StringColumn("decomposition", decomposition));
+        columns.Add(new BoolColumn("known", known));
+        columns.Add(new DoubleColumn("known_e_form", knownEnergy));
         units["known_e_form"] = "eV/atom";
-        foreach (var name in new[] { Quantities.HhiProduction, Quantities.HhiReserve, Quantities.Probability })
+        foreach (var name in new[] { Quantities.HhiProduction, Quantities.HhiReserve, Quantities.Probability, Quantities.Score })
         {
-            head.Add(Values(name, rows, q[name]));
+            columns.Add(Values(name, rows, q[name]));
         }
 
         units[Quantities.HhiProduction] = units[Quantities.HhiReserve] = "HHI (0-10000)";
         units[Quantities.Probability] = "probability";
+        columns.Add(new StringColumn("source_formula", [.. rows.Select(r => r.SourceFormula)]));
+        columns.Add(stability ? Values(Quantities.HullEnergy, rows, q[Quantities.HullEnergy]) : new DoubleColumn(Quantities.HullEnergy, Nan(n)));
+        units[Quantities.HullEnergy] = "eV/atom";
+        columns.Add(new LongColumn("known_phases_in_system", phases));
 
         var provenance = new
         {
-            materialsdb = typeof(ResultTable).Assembly.GetName().Version?.ToString(),
+            software = "MaterialsDb " + typeof(ResultTable).Assembly.GetName().Version,
             name = plan.Spec.Name,
-            models = plan.Models.Select(m => new { id = m.Id, version = m.Model.Manifest.Version, target = m.Model.Manifest.Target, units = m.Model.Manifest.Units, preset = m.Preset, files = m.Model.Manifest.Files.Select(f => f.Sha256) }),
+            models = plan.Models.Select(m => new { id = m.Id, version = m.Model.Manifest.Version, target = m.Model.Manifest.Target, units = m.Model.Manifest.Units, preset = m.Preset, sha256 = m.Model.Manifest.Files.Select(f => f.Sha256), trained_on = m.Model.Manifest.Dataset }),
             reference = plan.Spec.Stability is { } s ? new { id = s.Reference, sha256 = plan.Resources.ReferenceSha256 } : null,
             oxidation_states = plan.Resources.OxidationStates?.Name,
             processed = result.Processed,
             survivors = result.Survivors,
             errors = result.Errors.Count,
-            stages = result.Stages.Select(st => new { stage = st.Stage, passed = st.Passed }),
+            stages = result.Stages.Select(st => new { stage = st.Stage, passed = st.Passed, thread_seconds = Math.Round(st.Seconds, 3) }),
+            wall_seconds = Math.Round(result.Elapsed.TotalSeconds, 3),
         };
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -129,7 +135,12 @@ public static class ResultTable
             [SpecKey] = specText ?? string.Empty,
             [ProvenanceKey] = JsonSerializer.Serialize(provenance),
         };
-        return (new ColumnTable(head), metadata);
+        foreach (var (column, unit) in units)
+        {
+            metadata[UnitKeyPrefix + column] = unit;
+        }
+
+        return (new ColumnTable(columns), metadata);
     }
 
     /// <summary>Writes the result (Parquet with metadata, or CSV) atomically.</summary>
@@ -151,6 +162,10 @@ public static class ResultTable
         ]);
         return TableWriter.WriteAsync(table, path, cancellationToken: cancellationToken);
     }
+
+    // Symbol:fraction by atomic number, as the composition command writes them.
+    private static string Fractions(Composition c) =>
+        string.Join(' ', c.AsPairs().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key.Symbol}:{p.Value / c.NumAtoms:R}")));
 
     private static DoubleColumn Values(string name, IReadOnlyList<CandidateRow> rows, int index) => new(name, [.. rows.Select(r => r.Values[index])]);
 
