@@ -74,6 +74,35 @@ public sealed class ScreeningEngineTests(ScreeningFixture fixture) : IClassFixtu
         }
     }
 
+    [Theory]
+    [InlineData("by: [-band-gap-pbe]")]
+    [InlineData("pareto: [e_above_hull, -band-gap-pbe]")]
+    public async Task ChunksWrittenAsPartsAndMergedEqualOneRun(string rank)
+    {
+        var plan = fixture.Plan(ScreeningFixture.Spec.Replace("by: [-band-gap-pbe]", rank, StringComparison.Ordinal));
+        var whole = ScreeningEngine.Run(plan, cancellationToken: TestContext.Current.CancellationToken);
+        using var dir = new TempDirectory();
+        var parts = new List<IReadOnlyList<CandidateRow>>();
+        long processed = 0, survivors = 0;
+        const int Chunk = 150;
+        for (var k = 0L; k * Chunk < whole.Processed; k++)
+        {
+            var part = ScreeningEngine.Run(plan, new ScreeningOptions { Skip = k * Chunk, Limit = Chunk, Partial = true, TileSize = 64 }, TestContext.Current.CancellationToken);
+            var file = dir.File($"part{k}.parquet");
+            await Output.PartFile.WriteAsync(part.Rows, plan.Quantities, file, TestContext.Current.CancellationToken);
+            parts.Add(await Output.PartFile.ReadAsync(file, plan.Quantities, TestContext.Current.CancellationToken));
+            processed += part.Processed;
+            survivors += part.Survivors;
+        }
+
+        var merged = ResultMerger.Merge(plan, parts, processed, survivors, whole.Stages, [], TimeSpan.Zero);
+        Assert.Equal(whole.Processed, processed);
+        Assert.Equal(whole.Survivors, survivors);
+        Assert.Equal(whole.Rows.Select(r => r.Sequence), merged.Rows.Select(r => r.Sequence));
+        Assert.Equal(whole.Rows.SelectMany(r => r.Values), merged.Rows.SelectMany(r => r.Values));
+        Assert.Equal(whole.Rows.Select(r => Formula(r)), merged.Rows.Select(r => Formula(r)));
+    }
+
     [Fact]
     public void StagesCountTheCascade()
     {

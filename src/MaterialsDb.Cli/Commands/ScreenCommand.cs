@@ -105,22 +105,41 @@ internal static class ScreenCommand
         return chars.Length == 0 ? "screening" : new string(chars);
     }
 
-    // One line per second at most, so logs of long runs stay readable.
+    // On a terminal: one line rewritten in place (rate, survivors, ETA) at most 4 times a second. Redirected (batch logs):
+    // a plain line every 5 seconds and at the end.
     private sealed class ProgressPrinter(TextWriter error) : IProgress<ScreeningProgress>
     {
+        private readonly bool _terminal = !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error);
+        private readonly long _start = Environment.TickCount64;
         private long _last;
 
         public void Report(ScreeningProgress value)
         {
             var now = Environment.TickCount64;
-            if (now - _last < 1000 && value.Processed != value.Total)
+            var done = value.Processed == value.Total;
+            if (now - _last < (_terminal ? 250 : 5000) && !done)
             {
                 return;
             }
 
             _last = now;
+            var seconds = Math.Max(1e-3, (now - _start) / 1000.0);
+            var rate = value.Processed / seconds;
             var share = value.Total is > 0 ? string.Create(CultureInfo.InvariantCulture, $" / {value.Total:N0} ({100.0 * value.Processed / value.Total:0.0} %)") : string.Empty;
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"screened {value.Processed:N0}{share}; {value.Survivors:N0} pass"));
+            var eta = value.Total is > 0 && rate > 0 ? $", ETA {TimeSpan.FromSeconds((value.Total.Value - value.Processed) / rate):hh\\:mm\\:ss}" : string.Empty;
+            var line = string.Create(CultureInfo.InvariantCulture, $"screened {value.Processed:N0}{share} at {rate:N0}/s; {value.Survivors:N0} pass{eta}");
+            if (_terminal)
+            {
+                error.Write("\r" + line.PadRight(100));
+                if (done)
+                {
+                    error.WriteLine();
+                }
+            }
+            else
+            {
+                error.WriteLine(line);
+            }
         }
     }
 }

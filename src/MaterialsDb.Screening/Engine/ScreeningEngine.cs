@@ -28,7 +28,8 @@ public static class ScreeningEngine
             var run = new ScreeningRun(plan, options, workers, cancellationToken);
             if (plan.Space is { } space)
             {
-                run.Total = options.Limit is { } l ? Math.Min(l, CountEnumerated(space)) : CountEnumerated(space);
+                var available = Math.Max(0, CountEnumerated(space) - options.Skip);
+                run.Total = options.Limit is { } l ? Math.Min(l, available) : available;
                 run.Enumerate(space);
             }
             else
@@ -93,10 +94,23 @@ public static class ScreeningEngine
 
         public void Enumerate(CandidateSpace space)
         {
+            if (options.Limit == 0)
+            {
+                return;
+            }
+
             try
             {
+                var skipped = 0L;
+                _tileStart = options.Skip;
                 CandidateEnumerator.Enumerate(space, (z, coefficients) =>
                 {
+                    if (skipped < options.Skip)
+                    {
+                        skipped++;
+                        return;
+                    }
+
                     for (var i = 0; i < coefficients.Length; i++)
                     {
                         _amounts[i] = coefficients[i];
@@ -122,9 +136,10 @@ public static class ScreeningEngine
         {
             var formulas = ReadList(path, options.BaseDirectory, cancellationToken);
             _sources = new string?[options.TileSize];
-            var limit = options.Limit ?? long.MaxValue;
-            Total = Math.Min(limit, formulas.Values.Length);
-            for (var r = 0; r < formulas.Values.Length && r < limit; r++)
+            var end = options.Limit is { } limit ? Math.Min(formulas.Values.Length, options.Skip + limit) : formulas.Values.Length;
+            Total = Math.Max(0, end - options.Skip);
+            _tileStart = options.Skip;
+            for (var r = (int)Math.Min(options.Skip, end); r < end; r++)
             {
                 var formula = formulas.Values[r];
                 _sources[_tile.Count] = formula;
@@ -193,6 +208,11 @@ public static class ScreeningEngine
             if (_top is not null)
             {
                 return _top.Sorted();
+            }
+
+            if (options.Partial)
+            {
+                return _all;
             }
 
             plan.Ranking.AssignFronts(_all);

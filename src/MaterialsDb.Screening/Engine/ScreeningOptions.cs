@@ -9,8 +9,17 @@ public sealed record ScreeningOptions
     /// <summary>Worker threads (default: every core).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Stop after this many candidates (a sample, e.g. for a time estimate); null = all.</summary>
+    /// <summary>Skip the first this many candidates of the stream (a chunk of a distributed run starts here).</summary>
+    public long Skip { get; init; }
+
+    /// <summary>Stop after this many candidates (a sample, or a chunk's size); null = all.</summary>
     public long? Limit { get; init; }
+
+    /// <summary>
+    /// A part of a larger run: keep every survivor when ranking by Pareto fronts (fronts need all parts) instead of
+    /// ranking and cutting to <c>top</c>.
+    /// </summary>
+    public bool Partial { get; init; }
 
     /// <summary>Folder a relative <c>candidates.list</c> path is resolved against.</summary>
     public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
