@@ -32,6 +32,11 @@ public static class CliApp
             ScreenCommand.Create(context),
             ResultsCommand.Create(context),
         };
+        foreach (var command in ServiceCommands.Create(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
@@ -56,5 +61,5 @@ public static class CliApp
 
     // Errors whose message alone tells the user what to fix; anything else is a bug and keeps its stack trace.
     private static bool IsUserFacing(Exception e) =>
-        e is IOException or InvalidDataException or InvalidOperationException { Source: "MaterialsDb.Screening" } or KeyNotFoundException or ArgumentException or FormatException or UnauthorizedAccessException;
+        e is IOException or InvalidDataException or Npgsql.NpgsqlException or InvalidOperationException { Source: "MaterialsDb.Screening" } or KeyNotFoundException or ArgumentException or FormatException or UnauthorizedAccessException;
 }

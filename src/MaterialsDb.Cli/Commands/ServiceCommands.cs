@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using MaterialsDb.Models.Packages;
+using MaterialsDb.Service;
+using MaterialsDb.Service.Auth;
+using MaterialsDb.Service.Materials;
+using MaterialsDb.Service.Store;
+using Npgsql;
+
+namespace MaterialsDb.Cli.Commands;
+
+/// <summary><c>serve</c>, <c>worker</c>, <c>keys</c> and <c>db import</c>: running the screening service.</summary>
+internal static class ServiceCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        yield return Serve(context);
+        yield return Worker(context);
+        yield return Keys(context);
+        yield return Database(context);
+    }
+
+    private static Option<string?> PostgresOption(string description) => new("--postgres") { Description = description };
+
+    private static Command Serve(CliContext context)
+    {
+        var urls = new Option<string>("--urls") { Description = "Listen address.", DefaultValueFactory = _ => new ServiceOptions().Urls };
+        var postgres = PostgresOption("PostgreSQL connection string: share jobs and state with worker nodes. Without it: embedded mode (in-memory jobs, nothing to install).");
+        var results = new Option<string?>("--results") { Description = "Results folder (all nodes must reach it; default $MATERIALSDB_HOME/service/results)." };
+        var workers = new Option<int>("--workers") { Description = "Local Hangfire workers (0: API only).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var chunk = new Option<long>("--chunk-size") { Description = "Candidates per chunk job.", DefaultValueFactory = _ => new ServiceOptions().ChunkSize };
+        var command = new Command("serve", "Run the screening service: REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), Hangfire dashboard at /hangfire (operators), local workers.")
+        {
+            urls, postgres, results, workers, chunk,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new ServiceOptions { Urls = parse.GetValue(urls)!, Postgres = parse.GetValue(postgres), Workers = parse.GetValue(workers), ChunkSize = parse.GetValue(chunk) };
+            options = parse.GetValue(results) is { } r ? options with { ResultsFolder = Path.GetFullPath(r) } : options;
+            IServiceStore? state = options.Postgres is null ? new MemoryStore(new KeyFile(KeyFile.DefaultPath)) : null;
+            await using var app = ServiceHost.BuildServer(options, context.Store, ModelRegistry.FromEnvironment(), state);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"MaterialsDb service on {string.Join(", ", app.Urls)} ({(options.Postgres is null ? "embedded: in-memory jobs; keys from " + KeyFile.DefaultPath : "PostgreSQL")}, {options.Workers} local worker(s), results in {options.ResultsFolder}).").ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Worker(CliContext context)
+    {
+        var postgres = PostgresOption("PostgreSQL connection string of the cluster (required).");
+        postgres.Required = true;
+        var queues = new Option<string[]>("--queues") { Description = "Queues to take jobs from, highest priority first.", DefaultValueFactory = _ => [.. new ServiceOptions().Queues], AllowMultipleArgumentsPerToken = true };
+        var workers = new Option<int>("--workers") { Description = "Hangfire workers (each screens one chunk on one thread).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var results = new Option<string?>("--results") { Description = "The shared results folder." };
+        var command = new Command("worker", "Run a worker node: takes chunk and merge jobs from the shared PostgreSQL queue.") { postgres, queues, workers, results };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new ServiceOptions { Postgres = parse.GetValue(postgres), Queues = parse.GetValue(queues)!, Workers = parse.GetValue(workers) };
+            options = parse.GetValue(results) is { } r ? options with { ResultsFolder = Path.GetFullPath(r) } : options;
+            using var host = ServiceHost.BuildWorker(options, context.Store, ModelRegistry.FromEnvironment());
+            await host.StartAsync(ct).ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"MaterialsDb worker: {options.Workers} worker(s) on queues {string.Join(", ", options.Queues)}.").ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Keys(CliContext context)
+    {
+        var postgres = PostgresOption("PostgreSQL connection string (default: the embedded mode's key file).");
+        var tenant = new Option<string>("--tenant") { Description = "Tenant the key belongs to.", Required = true };
+        var role = new Option<Role>("--role") { Description = "member, operator or admin.", DefaultValueFactory = _ => Role.Member };
+        var create = new Command("create", "Create an API key; the key is printed alone on the last line and never shown again.") { postgres, tenant, role };
+        create.SetAction(async (parse, ct) =>
+        {
+            var store = await OpenAsync(parse.GetValue(postgres), ct).ConfigureAwait(false);
+            var (record, key) = await ApiKeys.CreateAsync(store, parse.GetValue(tenant)!, parse.GetValue(role), ct).ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"Created key {record.Id} for tenant '{record.Tenant}' ({record.Role.ToString().ToLowerInvariant()}). Store it now:").ConfigureAwait(false);
+            await context.Output.WriteLineAsync(key).ConfigureAwait(false);
+            return 0;
+        });
+
+        var listPostgres = PostgresOption("PostgreSQL connection string (default: the embedded mode's key file).");
+        var list = new Command("list", "List keys: id, tenant, role, created, revoked (never the key).") { listPostgres };
+        list.SetAction(async (parse, ct) =>
+        {
+            var store = await OpenAsync(parse.GetValue(listPostgres), ct).ConfigureAwait(false);
+            foreach (var k in await store.ListKeysAsync(ct).ConfigureAwait(false))
+            {
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{k.Id}\t{k.Tenant}\t{k.Role.ToString().ToLowerInvariant()}\t{k.Created:u}\t{(k.Revoked ? "revoked" : "active")}")).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+
+        var revokePostgres = PostgresOption("PostgreSQL connection string (default: the embedded mode's key file).");
+        var id = new Argument<string>("id") { Description = "Key id, or a unique prefix of at least 4 characters." };
+        var revoke = new Command("revoke", "Revoke a key: it stops working at once.") { revokePostgres, id };
+        revoke.SetAction(async (parse, ct) =>
+        {
+            var store = await OpenAsync(parse.GetValue(revokePostgres), ct).ConfigureAwait(false);
+            if (!await store.RevokeKeyAsync(parse.GetValue(id)!, ct).ConfigureAwait(false))
+            {
+                throw new ArgumentException($"No single key matches '{parse.GetValue(id)}'; 'materialsdb keys list' shows the ids.");
+            }
+
+            await context.Output.WriteLineAsync($"Revoked {parse.GetValue(id)}.").ConfigureAwait(false);
+            return 0;
+        });
+        return new Command("keys", "Manage API keys (stored hashed).") { create, list, revoke };
+    }
+
+    private static Command Database(CliContext context)
+    {
+        var postgres = PostgresOption("PostgreSQL connection string.");
+        postgres.Required = true;
+        var datasets = new Argument<string[]>("datasets") { Description = "Catalog datasets to load, e.g. mp_e_form.", Arity = ArgumentArity.OneOrMore };
+        var import = new Command("import", "Load catalog datasets into the PostgreSQL materials database (replacing earlier imports of them).") { postgres, datasets };
+        import.SetAction(async (parse, ct) =>
+        {
+            await using var dataSource = NpgsqlDataSource.Create(parse.GetValue(postgres)!);
+            foreach (var dataset in parse.GetValue(datasets)!)
+            {
+                var (imported, skipped) = await MaterialsDatabase.ImportAsync(dataSource, context.Store, dataset, ct).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{dataset}: {imported:N0} entries imported{(skipped > 0 ? $", {skipped:N0} rows skipped (unparseable formula)" : string.Empty)}.")).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return new Command("db", "The PostgreSQL materials database.") { import };
+    }
+
+    private static async Task<IServiceStore> OpenAsync(string? postgres, CancellationToken ct) =>
+        postgres is null ? new MemoryStore(new KeyFile(KeyFile.DefaultPath)) : await ServiceHost.OpenStoreAsync(postgres, ct).ConfigureAwait(false);
+}

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Hangfire;
+using MaterialsDb.Chemistry;
+using MaterialsDb.Data.Catalog;
+using MaterialsDb.Features;
+using MaterialsDb.Models.Packages;
+using MaterialsDb.Screening.Resources;
+using MaterialsDb.Service.Auth;
+using MaterialsDb.Service.Jobs;
+using MaterialsDb.Service.Materials;
+using MaterialsDb.Service.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MaterialsDb.Service.Api;
+
+/// <summary>Synchronous endpoints: predict, models, datasets, materials, health, and the operators' view of workers.</summary>
+internal static class CatalogApi
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<OnnxModel>>> Models = new(StringComparer.Ordinal);
+
+    /// <summary>Body of <c>POST /predict</c>.</summary>
+    public sealed record PredictRequest(string? Model, string[]? Formulas);
+
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/health", () => Results.Json(new { status = "ok" })).WithSummary("Liveness; needs no key.");
+        api.MapPost("/predict", PredictAsync).WithSummary("Predict one model for up to 10,000 formulas: formula, prediction, std, error.");
+        api.MapGet("/models", (ResourceCache resources) => Results.Json(resources.Registry.Packages().Select(folder =>
+        {
+            var m = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile));
+            return new { id = m.Id, version = m.Version, target = m.Target, units = m.Units, preset = m.Preset, members = m.Files.Count, metrics = m.Metrics, dataset = m.Dataset };
+        }))).WithSummary("Model packages available to screenings and predict.");
+        api.MapGet("/datasets", () => Results.Json(DatasetCatalog.Default.Datasets.Select(d => new { id = d.Id, title = d.Title, license = d.License, citation = d.Citation, files = d.Files.Select(f => new { name = f.Name, sha256 = f.Sha256, size = f.Size }) })))
+            .WithSummary("The dataset catalog.");
+        api.MapGet("/materials", MaterialsAsync).WithSummary("Known entries of the materials database by formula, chemsys (e.g. Fe-O) or elements (comma-separated, all present).");
+        api.MapGet("/workers", (HttpContext http) =>
+        {
+            if (Caller.Of(http).Role == Role.Member)
+            {
+                return ApiErrors.Forbidden("operators only");
+            }
+
+            var monitor = JobStorage.Current.GetMonitoringApi();
+            return Results.Json(new
+            {
+                servers = monitor.Servers().Select(s => new { name = s.Name, workers = s.WorkersCount, queues = s.Queues, heartbeat = s.Heartbeat }),
+                queues = monitor.Queues().Select(q => new { name = q.Name, length = q.Length, fetched = q.Fetched }),
+                statistics = monitor.GetStatistics(),
+            });
+        }).WithSummary("Operators: Hangfire servers, queue lengths, job counts.");
+    }
+
+    private static async Task<IResult> PredictAsync(PredictRequest? request, ResourceCache resources, ServiceOptions options, CancellationToken ct)
+    {
+        if (request?.Model is not { Length: > 0 } id || request.Formulas is null)
+        {
+            return ApiErrors.BadRequest("invalid request", ["body: {\"model\": \"<id>\", \"formulas\": [\"NaCl\", ...]}"]);
+        }
+
+        if (request.Formulas.Length is 0 || request.Formulas.Length > options.MaxPredictFormulas)
+        {
+            return ApiErrors.BadRequest("invalid request", [$"formulas: 1 to {options.MaxPredictFormulas:N0} formulas; got {request.Formulas.Length:N0}"]);
+        }
+
+        OnnxModel model;
+        try
+        {
+            model = await Models.GetOrAdd(id, key => new Lazy<Task<OnnxModel>>(async () =>
+            {
+                var folder = resources.Registry.Resolve(key);
+                var preset = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile)).Preset;
+                return OnnxModel.Load(folder, FeaturizerPresets.Create(preset, await MagpieElementData.LoadAsync(resources.Store).ConfigureAwait(false)));
+            })).Value.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (ModelPackageException e)
+        {
+            Models.TryRemove(id, out _);
+            return ApiErrors.BadRequest("unknown model", [$"model: {e.Message}"]);
+        }
+
+        var featurizer = FeaturizerPresets.Create(model.Manifest.Preset, await MagpieElementData.LoadAsync(resources.Store, cancellationToken: ct).ConfigureAwait(false));
+        var n = request.Formulas.Length;
+        var batch = new CompositionBatch(n);
+        var errors = new string?[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (request.Formulas[i] is not { Length: > 0 } f || !batch.TryAdd(f, out var error))
+            {
+                batch.AddEmpty();
+                errors[i] = request.Formulas[i] is { Length: > 0 } ? FormulaParser.TryParse(request.Formulas[i], out _, out var e) ? null : e.Message : "empty formula";
+            }
+        }
+
+        var features = new float[n * featurizer.FeatureLabels.Count];
+        BatchFeaturizer.Featurize(featurizer, batch, features, cancellationToken: ct);
+        var (mean, std) = (new float[n], new float[n]);
+        model.Predict(features, n, mean, std);
+        return Results.Json(new
+        {
+            model = model.Manifest.Id,
+            units = model.Manifest.Units,
+            predictions = Enumerable.Range(0, n).Select(i => new
+            {
+                formula = request.Formulas[i],
+                prediction = errors[i] is null ? (double?)mean[i] : null,
+                std = errors[i] is null ? (double?)std[i] : null,
+                error = errors[i],
+            }),
+        });
+    }
+
+    private static async Task<IResult> MaterialsAsync(IMaterialsSource materials, string? formula, string? chemsys, string? elements, int? limit, CancellationToken ct)
+    {
+        if ((formula is null ? 0 : 1) + (chemsys is null ? 0 : 1) + (elements is null ? 0 : 1) != 1)
+        {
+            return ApiErrors.BadRequest("invalid query", ["give exactly one of formula, chemsys, elements"]);
+        }
+
+        try
+        {
+            var query = MaterialsQuery.Parse(formula, chemsys, elements, Math.Clamp(limit ?? 100, 1, 1000));
+            var rows = await materials.QueryAsync(query, ct).ConfigureAwait(false);
+            return Results.Json(new { items = rows });
+        }
+        catch (ArgumentException e)
+        {
+            return ApiErrors.BadRequest("invalid query", [e.Message]);
+        }
+    }
+}

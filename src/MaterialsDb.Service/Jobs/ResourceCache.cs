@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using MaterialsDb.Data.Downloads;
+using MaterialsDb.Models.Packages;
+using MaterialsDb.Screening.Engine;
+using MaterialsDb.Screening.Resources;
+using MaterialsDb.Screening.Spec;
+
+namespace MaterialsDb.Service.Jobs;
+
+/// <summary>
+/// Models, hulls and tables loaded once per process and shared by every job that needs the same ones (keyed by the
+/// models, reference and oxidation states a spec names), so a worker pays the loading and hull building once.
+/// </summary>
+public sealed class ResourceCache(DatasetStore store, ModelRegistry registry) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<ScreeningResources>>> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The dataset store.</summary>
+    public DatasetStore Store { get; } = store;
+
+    /// <summary>The model registry.</summary>
+    public ModelRegistry Registry { get; } = registry;
+
+    /// <summary>A plan for <paramref name="spec"/> over shared resources.</summary>
+    public async Task<ScreeningPlan> PlanAsync(ScreeningSpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var key = JsonSerializer.Serialize(new
+        {
+            predict = spec.Predict,
+            stability = spec.Stability,
+            states = spec.Enumerate is { ChargeNeutral: true } e ? e.OxidationStateSet ?? "icsd24" : null,
+            overrides = spec.Enumerate?.OxidationStateOverrides.OrderBy(o => o.Key).Select(o => $"{o.Key}:{string.Join(',', o.Value)}"),
+            palette = spec.Enumerate is { ChargeNeutral: true } p ? p.Elements.Where(z => !spec.ExcludeElements.Contains(z)).Order() : null,
+        });
+        var lazy = _cache.GetOrAdd(key, _ => new Lazy<Task<ScreeningResources>>(() => ScreeningResources.LoadAsync(spec, Store, Registry)));
+        try
+        {
+            return new ScreeningPlan(spec, await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception) when (lazy.Value.IsFaulted)
+        {
+            // A failed load (a bad spec) must not poison the cache for the next request.
+            _cache.TryRemove(key, out _);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var lazy in _cache.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully))
+        {
+            lazy.Value.Result.Dispose();
+        }
+    }
+}
