@@ -62,10 +62,11 @@ internal static class ServiceCommands
         var queues = new Option<string[]>("--queues") { Description = "Queues to take jobs from, highest priority first.", DefaultValueFactory = _ => [.. new ServiceOptions().Queues], AllowMultipleArgumentsPerToken = true };
         var workers = new Option<int>("--workers") { Description = "Hangfire workers (each screens one chunk on one thread).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var results = new Option<string?>("--results") { Description = "The shared results folder." };
-        var command = new Command("worker", "Run a worker node: takes chunk and merge jobs from the shared PostgreSQL queue.") { postgres, queues, workers, results };
+        var invisibility = new Option<int>("--invisibility-timeout") { Description = "Seconds after which a job held by a dead worker goes to another one.", DefaultValueFactory = _ => (int)new ServiceOptions().InvisibilityTimeout.TotalSeconds };
+        var command = new Command("worker", "Run a worker node: takes chunk and merge jobs from the shared PostgreSQL queue.") { postgres, queues, workers, results, invisibility };
         command.SetAction(async (parse, ct) =>
         {
-            var options = new ServiceOptions { Postgres = parse.GetValue(postgres), Queues = parse.GetValue(queues)!, Workers = parse.GetValue(workers) };
+            var options = new ServiceOptions { Postgres = parse.GetValue(postgres), Queues = parse.GetValue(queues)!, Workers = parse.GetValue(workers), InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(invisibility))) };
             options = parse.GetValue(results) is { } r ? options with { ResultsFolder = Path.GetFullPath(r) } : options;
             using var host = ServiceHost.BuildWorker(options, context.Store, ModelRegistry.FromEnvironment());
             await host.StartAsync(ct).ConfigureAwait(false);

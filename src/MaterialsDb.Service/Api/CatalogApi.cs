@@ -35,14 +35,14 @@ internal static class CatalogApi
         api.MapGet("/datasets", () => Results.Json(DatasetCatalog.Default.Datasets.Select(d => new { id = d.Id, title = d.Title, license = d.License, citation = d.Citation, files = d.Files.Select(f => new { name = f.Name, sha256 = f.Sha256, size = f.Size }) })))
             .WithSummary("The dataset catalog.");
         api.MapGet("/materials", MaterialsAsync).WithSummary("Known entries of the materials database by formula, chemsys (e.g. Fe-O) or elements (comma-separated, all present).");
-        api.MapGet("/workers", (HttpContext http) =>
+        api.MapGet("/workers", (HttpContext http, JobStorage storage) =>
         {
             if (Caller.Of(http).Role == Role.Member)
             {
                 return ApiErrors.Forbidden("operators only");
             }
 
-            var monitor = JobStorage.Current.GetMonitoringApi();
+            var monitor = storage.GetMonitoringApi();
             return Results.Json(new
             {
                 servers = monitor.Servers().Select(s => new { name = s.Name, workers = s.WorkersCount, queues = s.Queues, heartbeat = s.Heartbeat }),

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MaterialsDb.Service.Auth;
+using MaterialsDb.Service.Store;
+using MaterialsDb.TestSupport;
+
+namespace MaterialsDb.Service.Tests;
+
+/// <summary>The embedded mode over real HTTP on loopback: submit, poll, download, and everything that must be refused.</summary>
+public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixture<EmbeddedFixture>
+{
+    private ServiceNode Node => fixture.Node;
+
+    [Fact]
+    public async Task SubmitPollDownloadEqualsTheLocalScreen()
+    {
+        var id = await Node.SubmitAsync(LocalScreening.Spec, fixture.Acme);
+        var status = await Node.WaitAsync(id, fixture.Acme);
+        Assert.Equal(States.Succeeded, status.GetProperty("state").GetString());
+        Assert.Equal(4, status.GetProperty("chunks").GetInt32());   // 210 candidates in chunks of 60
+        Assert.Equal(210, status.GetProperty("processed").GetInt64());
+
+        using var response = await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results", fixture.Acme);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var served = await LocalScreening.ReadParquetAsync(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        LocalScreening.AssertSameRows(await LocalScreening.RunAsync(LocalScreening.Spec), served);
+
+        // The other formats carry the same rows.
+        var json = await Node.Http.SendAsync(Node.Request(HttpMethod.Get, $"/api/v1/screenings/{id}/results?format=json&top=3", fixture.Acme), TestContext.Current.CancellationToken);
+        var rows = await json.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(3, rows.GetArrayLength());
+        Assert.Equal(served.GetStrings("formula")[0], rows[0].GetProperty("formula").GetString());
+        var csv = await (await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results?format=csv", fixture.Acme)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.StartsWith("rank,formula,chemsys", csv, StringComparison.Ordinal);
+        Assert.Equal(26, csv.Trim().Split('\n').Length);
+
+        // Progress and stage counts are reported.
+        var detail = await (await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}", fixture.Acme)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(210, detail.GetProperty("stages")[0].GetProperty("passed").GetInt64());
+        Assert.Equal(4, detail.GetProperty("progress").GetProperty("chunks_done").GetInt32());
+    }
+
+    [Fact]
+    public async Task AJsonSpecWorksLikeYaml()
+    {
+        var json = """{"name": "json-spec", "candidates": {"enumerate": {"elements": ["Na", "Cl", "O"], "n_elements": [2, 2], "max_coefficient": 3}}, "predict": ["band-gap-pbe"], "top": 5}""";
+        var id = await Node.SubmitAsync(json, fixture.Acme, "application/json");
+        Assert.Equal(States.Succeeded, (await Node.WaitAsync(id, fixture.Acme)).GetProperty("state").GetString());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("mdb_not-a-real-key")]
+    [InlineData("' OR 1=1 --")]
+    public async Task MissingOrWrongKeysAre401(string? key)
+    {
+        using var response = await Node.SendAsync(HttpMethod.Get, "/api/v1/screenings", key);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("error", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARevokedKeyStopsWorking()
+    {
+        var (record, key) = await ApiKeys.CreateAsync(Node.Store, "acme", Role.Member, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Get, "/api/v1/models", key)).StatusCode);
+        Assert.True(await Node.Store.RevokeKeyAsync(record.Id.ToString(), TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Node.SendAsync(HttpMethod.Get, "/api/v1/models", key)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnotherTenantsScreeningIsNotFound()
+    {
+        var id = await Node.SubmitAsync(LocalScreening.Spec, fixture.Acme);
+        foreach (var (method, path) in new[] { (HttpMethod.Get, $"/api/v1/screenings/{id}"), (HttpMethod.Get, $"/api/v1/screenings/{id}/results"), (HttpMethod.Delete, $"/api/v1/screenings/{id}") })
+        {
+            using var response = await Node.SendAsync(method, path, fixture.Other);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        var list = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/screenings", fixture.Other)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
+        await Node.WaitAsync(id, fixture.Acme);
+    }
+
+    [Fact]
+    public async Task MembersCannotUseOperatorEndpoints()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await Node.SendAsync(HttpMethod.Get, "/api/v1/workers", fixture.Acme)).StatusCode);
+        using var ok = await Node.SendAsync(HttpMethod.Get, "/api/v1/workers", fixture.Operator);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains("servers", await ok.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        // The dashboard too.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Node.SendAsync(HttpMethod.Get, "/hangfire", fixture.Acme)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Get, "/hangfire", fixture.Operator)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("name: [unclosed", "(document)")]
+    [InlineData("name: x\ncandidates: {enumerate: {elements: [Li, Qq], n_elements: [2, 2]}}\n", "candidates.enumerate.elements")]
+    [InlineData("name: x\ncandidates: {enumerate: {elements: [Li, O]}}\npredict: [no-such-model]\n", "predict[0]")]
+    [InlineData("name: x\ncandidates: {list: /etc/passwd}\n", "candidates.list")]
+    [InlineData("{\"name\": \"x\", \"candidates\": 5}", "candidates")]
+    public async Task BadSpecsAre400NamingTheField(string spec, string field)
+    {
+        using var response = await Node.SendAsync(HttpMethod.Post, "/api/v1/screenings", fixture.Acme, spec);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Contains(body.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith(field, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OversizedBodiesAre413()
+    {
+        var spec = LocalScreening.Spec + "\n# " + new string('x', 30_000);
+        using var response = await Node.SendAsync(HttpMethod.Post, "/api/v1/screenings", fixture.Acme, spec);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/materials?formula=Li2O'%3B%20DROP%20TABLE%20materials%3B--")]
+    [InlineData("/api/v1/materials?chemsys=Fe-O%27%20OR%20%271%27%3D%271")]
+    [InlineData("/api/v1/materials?elements=Fe,O&chemsys=Fe-O")]
+    [InlineData("/api/v1/screenings?cursor=not-a-cursor")]
+    [InlineData("/api/v1/screenings?queue=x")]
+    public async Task SqlLookingAndMalformedQueriesAre400(string path)
+    {
+        var method = path.Contains("queue", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get;
+        using var response = await Node.SendAsync(method, path, fixture.Acme, method == HttpMethod.Post ? LocalScreening.Spec : null);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task MaterialsPredictModelsDatasetsAndOpenApi()
+    {
+        var materials = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/materials?formula=Li2O", fixture.Acme)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.All(materials.GetProperty("items").EnumerateArray(), m => Assert.Equal("Li2O", m.GetProperty("reducedFormula").GetString()));
+        Assert.NotEqual(0, materials.GetProperty("items").GetArrayLength());
+
+        using var predict = await Node.SendAsync(HttpMethod.Post, "/api/v1/predict", fixture.Acme, """{"model": "formation-energy", "formulas": ["NaCl", "Xx2"]}""", "application/json");
+        var p = await predict.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.InRange(p.GetProperty("predictions")[0].GetProperty("prediction").GetDouble(), -2.6, -1.6);
+        Assert.Contains("Xx", p.GetProperty("predictions")[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        var tooMany = "{\"model\": \"formation-energy\", \"formulas\": [" + string.Join(',', Enumerable.Repeat("\"NaCl\"", 10_001)) + "]}";
+        var bigNode = Node; // the body limit (20 kB here) refuses it before the count does
+        Assert.NotEqual(HttpStatusCode.OK, (await bigNode.SendAsync(HttpMethod.Post, "/api/v1/predict", fixture.Acme, tooMany, "application/json")).StatusCode);
+
+        var models = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/models", fixture.Acme)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Contains(models.EnumerateArray(), m => m.GetProperty("id").GetString() == "formation-energy");
+        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Get, "/api/v1/datasets", fixture.Acme)).StatusCode);
+        var openApi = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/openapi.json", null)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("/api/v1/screenings", openApi, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Get, "/api/v1/health", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ListingsPageWithACursor()
+    {
+        var (_, key) = await ApiKeys.CreateAsync(Node.Store, "pager", Role.Member, TestContext.Current.CancellationToken);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await Node.SubmitAsync("name: p\ncandidates: {enumerate: {elements: [Na, Cl], n_elements: [2, 2], max_coefficient: 2}}\n", key));
+        }
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/screenings?limit=2" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor)), key)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()));
+            cursor = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(ids.AsEnumerable().Reverse(), seen);
+    }
+
+    [Fact]
+    public async Task CancelStopsAScreening()
+    {
+        // A bigger space in many small chunks, so that it is still running when cancelled.
+        var spec = "name: big\ncandidates: {enumerate: {elements: [Li, Na, K, Mg, Ca, Al, O, S, Cl, N], n_elements: [2, 4], max_coefficient: 6}}\npredict: [band-gap-pbe]\n";
+        var id = await Node.SubmitAsync(spec, fixture.Acme);
+        using var cancel = await Node.SendAsync(HttpMethod.Delete, $"/api/v1/screenings/{id}", fixture.Acme);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var status = await Node.WaitAsync(id, fixture.Acme);
+        Assert.Equal(States.Cancelled, status.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results", fixture.Acme)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Node.SendAsync(HttpMethod.Delete, $"/api/v1/screenings/{id}", fixture.Acme)).StatusCode);
+    }
+}
