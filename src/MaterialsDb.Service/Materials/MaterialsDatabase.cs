@@ -153,7 +153,7 @@ public static class MaterialsDatabase
         var rows = new List<MaterialEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new MaterialEntry(reader.GetString(0), $"{reader.GetString(0)}:{reader.GetInt32(1)}", reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? double.NaN : reader.GetDouble(5)));
+            rows.Add(new MaterialEntry(reader.GetString(0), $"{reader.GetString(0)}:{reader.GetInt32(1)}", reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetDouble(5)));
         }
 
         return rows;

@@ -26,7 +26,7 @@ public sealed record MaterialsQuery(string? ReducedFormula, int[]? System, int[]
 }
 
 /// <summary>One known entry.</summary>
-public sealed record MaterialEntry(string Dataset, string Id, string Formula, string ReducedFormula, string Chemsys, double EFormPerAtom);
+public sealed record MaterialEntry(string Dataset, string Id, string Formula, string ReducedFormula, string Chemsys, double? EFormPerAtom);
 
 /// <summary>The materials database the API answers from.</summary>
 public interface IMaterialsSource

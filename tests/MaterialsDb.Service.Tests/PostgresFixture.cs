@@ -1,0 +1,68 @@
+using MaterialsDb.TestSupport;
+using Npgsql;
+
+namespace MaterialsDb.Service.Tests;
+
+/// <summary>
+/// A fresh database on the PostgreSQL server named by MATERIALSDB_TEST_POSTGRES (which .ci/run starts), dropped
+/// afterwards. Without that variable the PostgreSQL tests are skipped — and fail in CI.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    public const string Variable = "MATERIALSDB_TEST_POSTGRES";
+
+    private string? _server;
+    private string? _database;
+
+    /// <summary>Connection string of the test database.</summary>
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(_server))
+        {
+            return;
+        }
+
+        _database = "mdb_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE {_database}", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        ConnectionString = new NpgsqlConnectionStringBuilder(_server) { Database = _database, Pooling = false }.ConnectionString;
+    }
+
+    /// <summary>Skips the test (fails it in CI) when no server is configured.</summary>
+    public void Require()
+    {
+        if (ConnectionString.Length > 0)
+        {
+            return;
+        }
+
+        if (SharedFiles.InCi)
+        {
+            throw new InvalidOperationException($"{Variable} is not set; .ci/run must start PostgreSQL.");
+        }
+
+        Assert.Skip($"{Variable} is not set (see .ci/run for starting a throwaway PostgreSQL).");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_database is null)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
