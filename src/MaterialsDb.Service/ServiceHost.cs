@@ -94,7 +94,7 @@ public static class ServiceHost
         services.AddSingleton(options);
         services.AddSingleton(datasets);
         services.AddSingleton(registry);
-        services.AddSingleton<ResourceCache>();
+        services.AddSingleton(sp => new ResourceCache(datasets, registry, sp.GetService<NpgsqlDataSource>()));
         services.AddSingleton<ResultPaths>();
         services.AddSingleton<DashboardAuthorization>();
         services.AddTransient<ScreeningJobs>();
@@ -104,6 +104,7 @@ public static class ServiceHost
             services.AddSingleton(dataSource);
             var store = state ?? new PostgresStore(dataSource);
             store.InitializeAsync().GetAwaiter().GetResult();
+            MaterialsDatabase.InitializeAsync(dataSource).GetAwaiter().GetResult();
             services.AddSingleton(store);
             services.AddSingleton<IMaterialsSource>(sp => new PostgresMaterials(dataSource, new ReferenceMaterials(datasets)));
             services.AddHangfire(c => c

@@ -33,7 +33,7 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
     public async Task KeysFromTheCommandLineAuthenticateAndRevoke()
     {
         postgres.Require();
-        var (exit, output) = await RunCliAsync("keys", "create", "--postgres", postgres.ConnectionString, "--tenant", "acme", "--role", "operator");
+        var (exit, output) = await RunCliAsync("keys", "create", "--postgres", postgres.ConnectionString, "--tenant", "cli-keys", "--role", "operator");
         Assert.Equal(0, exit);
         var key = output.Trim().Split('\n')[^1].Trim();
         Assert.StartsWith("mdb_", key, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
 
         var (_, listed) = await RunCliAsync("keys", "list", "--postgres", postgres.ConnectionString);
         Assert.DoesNotContain(key, listed, StringComparison.Ordinal);
-        var id = listed.Split('\n').First(l => l.Contains("\tacme\t", StringComparison.Ordinal)).Split('\t')[0];
+        var id = listed.Split('\n').First(l => l.Contains("\tcli-keys\t", StringComparison.Ordinal)).Split('\t')[0];
         Assert.Equal(0, (await RunCliAsync("keys", "revoke", "--postgres", postgres.ConnectionString, id[..8])).Exit);
         Assert.Equal(HttpStatusCode.Unauthorized, (await node.SendAsync(HttpMethod.Get, "/api/v1/models", key)).StatusCode);
     }
@@ -113,28 +113,6 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal(States.Succeeded, status.GetProperty("state").GetString());
         using var response = await second.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results", key);
         LocalScreening.AssertSameRows(await LocalScreening.RunAsync(LocalScreening.Spec), await LocalScreening.ReadParquetAsync(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)));
-    }
-
-    [Fact]
-    public async Task ImportedDatasetsAnswerMaterialsQueries()
-    {
-        postgres.Require();
-        await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
-        var (imported, skipped) = await MaterialsDatabase.ImportAsync(dataSource, SharedFiles.MirrorStore(), "steels_yield", TestContext.Current.CancellationToken);
-        Assert.Equal(312, imported + skipped);
-        Assert.Equal((imported, skipped), await MaterialsDatabase.ImportAsync(dataSource, SharedFiles.MirrorStore(), "steels_yield", TestContext.Current.CancellationToken));
-
-        var store = await ServiceHost.OpenStoreAsync(postgres.ConnectionString, TestContext.Current.CancellationToken);
-        var (_, key) = await ApiKeys.CreateAsync(store, "db", Role.Member, TestContext.Current.CancellationToken);
-        using var results = new TempDirectory();
-        await using var node = await ServiceNode.StartAsync(new ServiceOptions { Postgres = postgres.ConnectionString, ResultsFolder = results.Path, Workers = 0 });
-        var found = await (await node.SendAsync(HttpMethod.Get, "/api/v1/materials?elements=Fe,Cr,Ni&limit=1000", key)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        var items = found.GetProperty("items").EnumerateArray().ToArray();
-        Assert.NotEmpty(items);
-        Assert.All(items, m => Assert.Equal("steels_yield", m.GetProperty("dataset").GetString()));
-        Assert.All(items, m => Assert.Contains("Cr", m.GetProperty("chemsys").GetString()!, StringComparison.Ordinal));
-        Assert.Equal(HttpStatusCode.BadRequest, (await node.SendAsync(HttpMethod.Get, "/api/v1/materials?chemsys=Fe-Cr');DELETE FROM materialsdb.materials;--", key)).StatusCode);
-        Assert.True(await MaterialsDatabase.HasEntriesAsync(dataSource, TestContext.Current.CancellationToken));
     }
 
     private Process StartWorker(string results)

@@ -44,8 +44,16 @@ public sealed class ScreeningResources : IDisposable
     public SupplyRisk Supply { get; }
 
     /// <summary>Loads what <paramref name="spec"/> names.</summary>
+    /// <param name="spec">The spec.</param>
+    /// <param name="store">Where catalog datasets come from.</param>
+    /// <param name="registry">Where model packages come from.</param>
+    /// <param name="cancellationToken">Stops loading.</param>
+    /// <param name="referenceSource">
+    /// Where the stability reference comes from first (the service's materials database); null from it, or no source,
+    /// means the catalog dataset or CSV file the spec names.
+    /// </param>
     /// <exception cref="SpecException">A model id is unknown, or an element of the palette has no oxidation states; the message names the field.</exception>
-    public static async Task<ScreeningResources> LoadAsync(ScreeningSpec spec, DatasetStore store, ModelRegistry registry, CancellationToken cancellationToken = default)
+    public static async Task<ScreeningResources> LoadAsync(ScreeningSpec spec, DatasetStore store, ModelRegistry registry, CancellationToken cancellationToken = default, Func<string, CancellationToken, Task<PhaseEntrySet?>>? referenceSource = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);
@@ -102,7 +110,8 @@ public sealed class ScreeningResources : IDisposable
             string? referenceSha = null;
             if (spec.Stability is { } stability)
             {
-                hulls = new PhaseDiagramCache(await ReferenceSetLoader.LoadAsync(stability.Reference, store, cancellationToken).ConfigureAwait(false));
+                var reference = referenceSource is null ? null : await referenceSource(stability.Reference, cancellationToken).ConfigureAwait(false);
+                hulls = new PhaseDiagramCache(reference ?? await ReferenceSetLoader.LoadAsync(stability.Reference, store, cancellationToken).ConfigureAwait(false));
                 referenceSha = DatasetCatalog.Default.TryGet(stability.Reference, out var entry) ? entry.Files[0].Sha256 : null;
             }
 

@@ -10,9 +10,10 @@ namespace MaterialsDb.Service.Jobs;
 
 /// <summary>
 /// Models, hulls and tables loaded once per process and shared by every job that needs the same ones (keyed by the
-/// models, reference and oxidation states a spec names), so a worker pays the loading and hull building once.
+/// models, reference and oxidation states a spec names, and — in PostgreSQL mode — the materials database version, so
+/// an import makes workers rebuild their hull snapshots from the database), so a worker pays the loading once.
 /// </summary>
-public sealed class ResourceCache(DatasetStore store, ModelRegistry registry) : IDisposable
+public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Npgsql.NpgsqlDataSource? database = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ScreeningResources>>> _cache = new(StringComparer.Ordinal);
 
@@ -26,15 +27,18 @@ public sealed class ResourceCache(DatasetStore store, ModelRegistry registry) : 
     public async Task<ScreeningPlan> PlanAsync(ScreeningSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        var version = database is null ? 0 : await Materials.MaterialsDatabase.VersionAsync(database, cancellationToken).ConfigureAwait(false);
         var key = JsonSerializer.Serialize(new
         {
+            version,
             predict = spec.Predict,
             stability = spec.Stability,
             states = spec.Enumerate is { ChargeNeutral: true } e ? e.OxidationStateSet ?? "icsd24" : null,
             overrides = spec.Enumerate?.OxidationStateOverrides.OrderBy(o => o.Key).Select(o => $"{o.Key}:{string.Join(',', o.Value)}"),
             palette = spec.Enumerate is { ChargeNeutral: true } p ? p.Elements.Where(z => !spec.ExcludeElements.Contains(z)).Order() : null,
         });
-        var lazy = _cache.GetOrAdd(key, _ => new Lazy<Task<ScreeningResources>>(() => ScreeningResources.LoadAsync(spec, Store, Registry)));
+        var lazy = _cache.GetOrAdd(key, _ => new Lazy<Task<ScreeningResources>>(() => ScreeningResources.LoadAsync(
+            spec, Store, Registry, CancellationToken.None, database is null ? null : (id, ct) => Materials.MaterialsDatabase.LoadReferenceAsync(database, id, ct))));
         try
         {
             return new ScreeningPlan(spec, await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false));

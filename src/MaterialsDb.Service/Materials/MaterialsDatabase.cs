@@ -120,6 +120,49 @@ public static class MaterialsDatabase
         return (imported, skipped);
     }
 
+    /// <summary>The database version: bumped by every import, so caches built from the database know when they are stale.</summary>
+    public static async Task<long> VersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var command = dataSource.CreateCommand("SELECT version FROM materialsdb.database_version WHERE id = 1");
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// The entries of an imported dataset that carry a formation energy (eV/atom), as a hull reference; null when the
+    /// dataset has not been imported (the caller falls back to the catalog file).
+    /// </summary>
+    public static async Task<Stability.PhaseEntrySet?> LoadReferenceAsync(NpgsqlDataSource dataSource, string datasetId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        if (await VersionAsync(dataSource, cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return null;
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT row_number, formula, e_form_per_atom FROM materialsdb.materials WHERE dataset = $1 AND e_form_per_atom IS NOT NULL ORDER BY row_number");
+        command.Parameters.Add(new() { Value = datasetId });
+        var (formulas, energies, ids) = (new List<string?>(), new List<double>(), new List<string?>());
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add($"{datasetId}:{reader.GetInt32(0)}");
+                formulas.Add(reader.GetString(1));
+                energies.Add(reader.GetDouble(2));
+            }
+        }
+
+        return formulas.Count == 0 ? null : Stability.PhaseEntrySet.FromColumns(formulas, energies, ids, datasetId);
+    }
+
     /// <summary>True once anything has been imported.</summary>
     public static async Task<bool> HasEntriesAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,119 @@
+// Load test of one service node (a separate, documented run; not part of CI). Loopback only.
+//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- http [clients] [seconds]
+//     an embedded node in this process: concurrent clients submit small screenings (1 in 10 requests) and poll
+//     status (9 in 10); prints requests/s and latency percentiles.
+//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- jobs "<postgres connection string>" [jobs]
+//     an API node without workers, then 1 and 2 worker processes: time to finish a batch of screenings → jobs/hour.
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MaterialsDb.Data.Downloads;
+using MaterialsDb.Models.Packages;
+using MaterialsDb.Service;
+using MaterialsDb.Service.Auth;
+using MaterialsDb.Service.Store;
+
+const string SmallSpec = "name: load\ncandidates: {enumerate: {elements: [Li, Na, O, Cl], n_elements: [2, 3], max_coefficient: 3}}\npredict: [band-gap-pbe]\nstability: {reference: mp_e_form, model: formation-energy}\ntop: 20\n";
+var registry = ModelRegistry.FromEnvironment();
+var datasets = DatasetStore.FromEnvironment();
+var results = Path.Combine(Path.GetTempPath(), "materialsdb-load-" + Guid.NewGuid().ToString("N"));
+
+if (args is ["http", ..])
+{
+    var clients = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32;
+    var seconds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20;
+    var store = new MemoryStore();
+    var (_, key) = await ApiKeys.CreateAsync(store, "load", Role.Member);
+    await using var app = ServiceHost.BuildServer(new ServiceOptions { Urls = "http://127.0.0.1:0", ResultsFolder = results, RequestsPerMinute = 10_000_000, MaxActivePerTenant = 1_000_000 }, datasets, registry, store);
+    await app.StartAsync();
+    using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+    http.DefaultRequestHeaders.Add(ApiKeys.Header, key);
+    var ids = new List<Guid> { await SubmitAsync(http) };
+    var latencies = new List<double>[clients];
+    var stop = DateTime.UtcNow.AddSeconds(seconds);
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+    {
+        latencies[c] = [];
+        var random = new Random(c);
+        for (var i = 0; DateTime.UtcNow < stop; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            if (i % 10 == 0)
+            {
+                var id = await SubmitAsync(http);
+                lock (ids)
+                {
+                    ids.Add(id);
+                }
+            }
+            else
+            {
+                Guid id;
+                lock (ids)
+                {
+                    id = ids[random.Next(ids.Count)];
+                }
+
+                using var response = await http.GetAsync($"/api/v1/screenings/{id}");
+                response.EnsureSuccessStatusCode();
+            }
+
+            latencies[c].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+    }));
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    Console.WriteLine($"{clients} clients, {clock.Elapsed.TotalSeconds:0.0} s: {all.Length:N0} requests, {all.Length / clock.Elapsed.TotalSeconds:N0} requests/s; latency p50 {all[all.Length / 2]:0.0} ms, p99 {all[(int)(all.Length * 0.99)]:0.0} ms, max {all[^1]:0.0} ms; {ids.Count:N0} screenings submitted");
+}
+else if (args is ["jobs", var postgres, ..])
+{
+    var jobs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20;
+    var cli = Path.Combine(AppContext.BaseDirectory, "materialsdb.dll");
+    foreach (var workers in new[] { 1, 2 })
+    {
+        var store = await ServiceHost.OpenStoreAsync(postgres);
+        var (_, key) = await ApiKeys.CreateAsync(store, "jobs" + workers, Role.Member);
+        await using var app = ServiceHost.BuildServer(new ServiceOptions { Urls = "http://127.0.0.1:0", Postgres = postgres, ResultsFolder = results, Workers = 0, MaxActivePerTenant = 1_000_000 }, datasets, registry);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        http.DefaultRequestHeaders.Add(ApiKeys.Header, key);
+        var processes = Enumerable.Range(0, workers).Select(_ => Process.Start(new ProcessStartInfo("dotnet", [cli, "worker", "--postgres", postgres, "--workers", "1", "--results", results]) { RedirectStandardOutput = true })!).ToArray();
+        await Task.Delay(3000);   // let the workers load models
+        var clock = Stopwatch.StartNew();
+        var ids = new List<Guid>();
+        for (var j = 0; j < jobs; j++)
+        {
+            ids.Add(await SubmitAsync(http));
+        }
+
+        foreach (var id in ids)
+        {
+            while ((await http.GetFromJsonAsync<JsonElement>($"/api/v1/screenings/{id}")).GetProperty("summary").GetProperty("state").GetString() is "Queued" or "Running")
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Console.WriteLine($"{workers} worker process(es): {jobs} screenings in {clock.Elapsed.TotalSeconds:0.0} s = {jobs / clock.Elapsed.TotalHours:N0} jobs/hour");
+        foreach (var p in processes)
+        {
+            p.Kill(entireProcessTree: true);
+        }
+    }
+}
+else
+{
+    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs]");
+    return 2;
+}
+
+Directory.Delete(results, recursive: true);
+return 0;
+
+static async Task<Guid> SubmitAsync(HttpClient http)
+{
+    using var response = await http.PostAsync("/api/v1/screenings", new StringContent(SmallSpec, Encoding.UTF8, "application/yaml"));
+    var body = await response.Content.ReadAsStringAsync();
+    return response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid() : throw new InvalidOperationException(body);
+}
