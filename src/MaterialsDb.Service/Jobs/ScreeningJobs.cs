@@ -22,7 +22,7 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
     private static readonly string[] Active = [States.Queued, States.Running];
 
     /// <summary>Screens chunk <paramref name="chunk"/> of screening <paramref name="id"/>.</summary>
-    [AutomaticRetry(Attempts = Attempts, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [AutomaticRetry(Attempts = Attempts, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task RunChunkAsync(Guid id, int chunk, PerformContext? context, CancellationToken cancellationToken)
     {
         var screening = await store.GetScreeningAsync(id, cancellationToken).ConfigureAwait(false);
@@ -59,7 +59,7 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
     }
 
     /// <summary>Ranks every part into the final result and marks the screening Succeeded.</summary>
-    [AutomaticRetry(Attempts = Attempts, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [AutomaticRetry(Attempts = Attempts, DelaysInSeconds = [2, 10], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task MergeAsync(Guid id, PerformContext? context, CancellationToken cancellationToken)
     {
         var screening = await store.GetScreeningAsync(id, cancellationToken).ConfigureAwait(false);
