@@ -39,18 +39,7 @@ internal static class ServiceCommands
             options = parse.GetValue(results) is { } r ? options with { ResultsFolder = Path.GetFullPath(r) } : options;
             IServiceStore? state = options.Postgres is null ? new MemoryStore(new KeyFile(KeyFile.DefaultPath)) : null;
             await using var app = ServiceHost.BuildServer(options, context.Store, ModelRegistry.FromEnvironment(), state);
-            await app.StartAsync(ct).ConfigureAwait(false);
-            await context.Output.WriteLineAsync($"MaterialsDb service on {string.Join(", ", app.Urls)} ({(options.Postgres is null ? "embedded: in-memory jobs; keys from " + KeyFile.DefaultPath : "PostgreSQL")}, {options.Workers} local worker(s), results in {options.ResultsFolder}).").ConfigureAwait(false);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            return 0;
+            return await RunUntilStoppedAsync(app, () => $"MaterialsDb service on {string.Join(", ", app.Urls)} ({(options.Postgres is null ? "embedded: in-memory jobs; keys from " + KeyFile.DefaultPath : "PostgreSQL")}, {options.Workers} local worker(s), results in {options.ResultsFolder}).", context, ct).ConfigureAwait(false);
         });
         return command;
     }
@@ -69,18 +58,7 @@ internal static class ServiceCommands
             var options = new ServiceOptions { Postgres = parse.GetValue(postgres), Queues = parse.GetValue(queues)!, Workers = parse.GetValue(workers), InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(invisibility))) };
             options = parse.GetValue(results) is { } r ? options with { ResultsFolder = Path.GetFullPath(r) } : options;
             using var host = ServiceHost.BuildWorker(options, context.Store, ModelRegistry.FromEnvironment());
-            await host.StartAsync(ct).ConfigureAwait(false);
-            await context.Output.WriteLineAsync($"MaterialsDb worker: {options.Workers} worker(s) on queues {string.Join(", ", options.Queues)}.").ConfigureAwait(false);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            return 0;
+            return await RunUntilStoppedAsync(host, () => $"MaterialsDb worker: {options.Workers} worker(s) on queues {string.Join(", ", options.Queues)}.", context, ct).ConfigureAwait(false);
         });
         return command;
     }
@@ -148,6 +126,23 @@ internal static class ServiceCommands
             return 0;
         });
         return new Command("db", "The PostgreSQL materials database.") { import };
+    }
+
+    // Starts the host, says where it runs, and stops it cleanly on Ctrl-C (the cancellation of the command).
+    private static async Task<int> RunUntilStoppedAsync(Microsoft.Extensions.Hosting.IHost host, Func<string> banner, CliContext context, CancellationToken ct)
+    {
+        await host.StartAsync(ct).ConfigureAwait(false);
+        await context.Output.WriteLineAsync(banner()).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return 0;
     }
 
     private static async Task<IServiceStore> OpenAsync(string? postgres, CancellationToken ct) =>

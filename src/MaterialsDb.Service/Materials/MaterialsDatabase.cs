@@ -29,23 +29,8 @@ public static class MaterialsDatabase
         """;
 
     /// <summary>Creates the tables if needed.</summary>
-    public static async Task InitializeAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(4242002)", connection, tx))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var command = new NpgsqlCommand(Schema, connection, tx))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public static Task InitializeAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default) =>
+        Store.PostgresSchema.ApplyAsync(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), 4242002, Schema, cancellationToken);
 
     /// <summary>
     /// Loads a catalog dataset (a CSV with a formula column) into the table, replacing an earlier import of it, in one

@@ -32,23 +32,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
         (SELECT coalesce(sum(survivors), 0) FROM materialsdb.screening_chunks c WHERE c.screening = s.id)::bigint
         """;
 
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        // Several nodes may start at once: serialise schema creation with an advisory lock.
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(4242001)", connection, tx))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var command = new NpgsqlCommand(Schema, connection, tx))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => PostgresSchema.ApplyAsync(dataSource, 4242001, Schema, cancellationToken);
 
     public async Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
