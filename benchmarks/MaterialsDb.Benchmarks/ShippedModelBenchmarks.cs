@@ -20,7 +20,7 @@ public class ShippedModelBenchmarks
     private float[] _std = [];
     private int _width;
 
-    [Params("formation-energy", "formation-energy-fast", "band-gap-pbe", "band-gap-expt", "yield-strength")]
+    [Params("formation-energy", "formation-energy-accurate", "band-gap-pbe", "band-gap-expt", "yield-strength")]
     public string Model { get; set; } = "formation-energy";
 
     [GlobalSetup]
