@@ -91,6 +91,7 @@ public sealed class ScreeningPlan
         MinElements = e.MinElements,
         MaxElements = e.MaxElements,
         MaxCoefficient = e.MaxCoefficient,
+        MaxAtoms = e.MaxAtoms,
         ChargeNeutral = e.ChargeNeutral,
         ElectronegativityTest = e.ElectronegativityTest,
         OxidationStates = Resources.OxidationStates,

@@ -64,6 +64,7 @@ public static class CandidateEnumerator
                     }
 
                     if (Gcd(coefficients.AsSpan(0, k)) == 1
+                        && (options.MaxAtoms is not { } maxAtoms || Sum(coefficients.AsSpan(0, k)) <= maxAtoms)
                         && (assignments is null || Balances(assignments, coefficients, k))
                         && (sums is null || sums.Balances(coefficients[k - 1])))
                     {
@@ -103,6 +104,17 @@ public static class CandidateEnumerator
         return sb.ToString();
     }
 
+    private static int Sum(ReadOnlySpan<int> values)
+    {
+        var sum = 0;
+        foreach (var v in values)
+        {
+            sum += v;
+        }
+
+        return sum;
+    }
+
     private static int[] Validate(CandidateSpace o)
     {
         var palette = o.Palette.Distinct().Order().ToArray();
@@ -114,6 +126,11 @@ public static class CandidateEnumerator
         if (o.MinElements < 1 || o.MaxElements < o.MinElements || o.MaxElements > palette.Length)
         {
             throw new ArgumentException($"Elements per candidate must satisfy 1 ≤ min ({o.MinElements}) ≤ max ({o.MaxElements}) ≤ palette size ({palette.Length}).");
+        }
+
+        if (o.MaxAtoms is { } atoms && atoms < o.MinElements)
+        {
+            throw new ArgumentException($"At most {atoms} atoms per formula unit cannot hold {o.MinElements} elements.");
         }
 
         if (o.MaxCoefficient < 1)

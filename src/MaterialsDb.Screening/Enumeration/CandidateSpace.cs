@@ -2,8 +2,9 @@ namespace MaterialsDb.Screening.Enumeration;
 
 /// <summary>
 /// What to enumerate: every combination of <see cref="MinElements"/> … <see cref="MaxElements"/> elements of the
-/// palette that contains all of <see cref="Require"/>, with integer coefficients 1 … <see cref="MaxCoefficient"/>,
-/// reduced formulas only, kept when they pass the chemical filters.
+/// palette that contains all of <see cref="Require"/>, with integer coefficients 1 … <see cref="MaxCoefficient"/>
+/// (and at most <see cref="MaxAtoms"/> atoms per formula unit), reduced formulas only, kept when they pass the
+/// chemical filters.
 /// </summary>
 public sealed record CandidateSpace
 {
@@ -24,6 +25,9 @@ public sealed record CandidateSpace
 
     /// <summary>Largest stoichiometric coefficient.</summary>
     public int MaxCoefficient { get; init; } = 6;
+
+    /// <summary>Most atoms per formula unit (sum of the coefficients); null = no limit beyond <see cref="MaxCoefficient"/>.</summary>
+    public int? MaxAtoms { get; init; }
 
     /// <summary>Keep only candidates with an oxidation-state assignment summing to zero (SMACT's <c>neutral_ratios</c>).</summary>
     public bool ChargeNeutral { get; init; } = true;

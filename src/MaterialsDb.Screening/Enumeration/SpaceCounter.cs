@@ -24,10 +24,18 @@ public static class SpaceCounter
         return total;
     }
 
-    /// <summary>Reduced formulas in the space: Σ over k of (element combinations allowed) × S(k, N).</summary>
+    /// <summary>
+    /// Reduced formulas in the space before the chemical filters: Σ over k of (element combinations allowed) × S(k, N);
+    /// with a <see cref="CandidateSpace.MaxAtoms"/> limit, by enumerating (exact either way).
+    /// </summary>
     public static long Count(CandidateSpace space)
     {
         ArgumentNullException.ThrowIfNull(space);
+        if (space.MaxAtoms is not null)
+        {
+            return CandidateEnumerator.Enumerate(space with { ChargeNeutral = false, ElectronegativityTest = false }, static (_, _) => { });
+        }
+
         var palette = space.Palette.Distinct().ToArray();
         var required = space.Require.Distinct().Count();
         var optionalAny = space.RequireAny.Distinct().Where(z => !space.Require.Contains(z)).Count();

@@ -14,7 +14,8 @@ public sealed record EnumerateSpec(
     bool ChargeNeutral,
     string? OxidationStateSet,
     IReadOnlyDictionary<int, int[]> OxidationStateOverrides,
-    bool ElectronegativityTest);
+    bool ElectronegativityTest,
+    int? MaxAtoms = null);
 
 /// <summary><c>stability</c>: reference dataset and formation-energy model.</summary>
 public sealed record StabilitySpec(string Reference, string Model);

@@ -11,7 +11,7 @@ namespace MaterialsDb.Screening.Spec;
 public static class SpecParser
 {
     private static readonly string[] TopLevel = ["name", "candidates", "exclude_elements", "predict", "stability", "constraints", "rank", "top"];
-    private static readonly string[] EnumerateFields = ["elements", "require", "require_any", "n_elements", "max_coefficient", "charge_neutral", "oxidation_states", "electronegativity_test"];
+    private static readonly string[] EnumerateFields = ["elements", "require", "require_any", "n_elements", "max_coefficient", "max_atoms", "charge_neutral", "oxidation_states", "electronegativity_test"];
 
     /// <summary>Parses and validates a spec.</summary>
     /// <exception cref="SpecException">Malformed YAML/JSON or invalid fields; every problem names its field.</exception>
@@ -138,6 +138,23 @@ public static class SpecParser
             p.Add("candidates.enumerate.max_coefficient", $"'{mc}' must be a whole number from 1 to 64");
         }
 
+        int? maxAtoms = null;
+        if (Scalar(e, "max_atoms", p) is { } ma)
+        {
+            if (!int.TryParse(ma, CultureInfo.InvariantCulture, out var atoms) || atoms < 1 || atoms > 1000)
+            {
+                p.Add("candidates.enumerate.max_atoms", $"'{ma}' must be a whole number from 1 to 1000");
+            }
+            else if (atoms < min)
+            {
+                p.Add("candidates.enumerate.max_atoms", $"{atoms} atoms cannot hold {min} elements (n_elements)");
+            }
+            else
+            {
+                maxAtoms = atoms;
+            }
+        }
+
         var chargeNeutral = Bool(e, "charge_neutral", "candidates.enumerate.charge_neutral", true, p);
         var electronegativity = Bool(e, "electronegativity_test", "candidates.enumerate.electronegativity_test", false, p);
         string? set = "icsd24";
@@ -190,7 +207,7 @@ public static class SpecParser
             p.Add("candidates.enumerate.electronegativity_test", "needs charge_neutral: true (it tests the balancing oxidation states)");
         }
 
-        return new EnumerateSpec(elements, require, requireAny, min, max, maxCoefficient, chargeNeutral, set, overrides, electronegativity);
+        return new EnumerateSpec(elements, require, requireAny, min, max, maxCoefficient, chargeNeutral, set, overrides, electronegativity, maxAtoms);
     }
 
     private static Dictionary<string, Bound> Constraints(YamlNode? node, HashSet<string> known, bool hasStability, Problems p)
