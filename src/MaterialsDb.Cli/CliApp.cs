@@ -37,7 +37,8 @@ public static class CliApp
             root.Subcommands.Add(command);
         }
 
-        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // Ctrl-C cancels the command's token; long commands get 10 s to stop cleanly before the process is ended.
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
         try
         {
             return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);

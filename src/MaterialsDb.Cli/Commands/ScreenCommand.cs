@@ -50,7 +50,18 @@ internal static class ScreenCommand
 
             var target = parse.GetValue(output)?.FullName ?? Path.GetFullPath(SafeName(parsed.Name) + ".parquet");
             var progress = parse.GetValue(quiet) ? null : new ProgressPrinter(context.Error);
-            var result = await Task.Run(() => ScreeningEngine.Run(plan, options with { Progress = progress }, ct), ct).ConfigureAwait(false);
+            ScreeningResult result;
+            try
+            {
+                result = await Task.Run(() => ScreeningEngine.Run(plan, options with { Progress = progress }, ct), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl-C: nothing has been written (results are written only once the whole run is done).
+                await context.Error.WriteLineAsync($"materialsdb: cancelled; {target} was not written.").ConfigureAwait(false);
+                return 130;
+            }
+
             await ResultTable.WriteAsync(result, text, target, ct).ConfigureAwait(false);
             if (result.Errors.Count > 0)
             {

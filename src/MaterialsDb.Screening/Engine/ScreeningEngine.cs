@@ -172,7 +172,7 @@ public static class ScreeningEngine
 
             var share = (count + workers.Length - 1) / workers.Length;
             Parallel.For(0, workers.Length, new ParallelOptions { MaxDegreeOfParallelism = workers.Length, CancellationToken = cancellationToken }, w =>
-                workers[w].Process(_tile, Math.Min(count, w * share), Math.Min(count, (w + 1) * share), _tileStart, _sources, _survivors[w]));
+                workers[w].Process(_tile, Math.Min(count, w * share), Math.Min(count, (w + 1) * share), _tileStart, _sources, _survivors[w], cancellationToken));
 
             // Merge in worker order, i.e. candidate order.
             foreach (var list in _survivors)

@@ -64,10 +64,11 @@ internal sealed class TileWorker : IDisposable
     public long[] Ticks { get; }
 
     /// <summary>Runs rows [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="tile"/>; appends survivors in row order.</summary>
-    public void Process(CompositionBatch tile, int start, int end, long firstSequence, string?[]? sourceFormulas, List<CandidateRow> survivors)
+    public void Process(CompositionBatch tile, int start, int end, long firstSequence, string?[]? sourceFormulas, List<CandidateRow> survivors, CancellationToken cancellationToken)
     {
         for (var s = start; s < end; s += BlockRows)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ProcessBlock(tile, s, Math.Min(end, s + BlockRows), firstSequence, sourceFormulas, survivors);
         }
     }

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using MaterialsDb.TestSupport;
+
+namespace MaterialsDb.Cli.Tests;
+
+/// <summary>Ctrl-C (SIGINT) on a running <c>materialsdb screen</c>: it stops cleanly and leaves no output file behind.</summary>
+public sealed class ScreenInterruptTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task InterruptedScreeningStopsAndWritesNothing()
+    {
+        var output = _dir.File("out.parquet");
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "materialsdb.dll"), "screen", Path.Combine(SharedFiles.RepositoryRoot, "examples", "large-space-quaternaries.yaml"), "-o", output])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["MATERIALSDB_MIRROR"] = SharedFiles.Mirror();
+        info.Environment["MATERIALSDB_HOME"] = _dir.File("home");
+        using var process = Process.Start(info)!;
+        var stderr = new System.Text.StringBuilder();
+        var started = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+
+            if (e.Data?.StartsWith("screened", StringComparison.Ordinal) == true)
+            {
+                started.TrySetResult();
+            }
+        };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        // Wait until it is screening (a progress line), then interrupt it as Ctrl-C would.
+        await started.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        lock (stderr)
+        {
+            Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {stderr}");
+            Assert.Contains("cancelled", stderr.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
+    }
+}
