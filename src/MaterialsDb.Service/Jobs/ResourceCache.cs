@@ -16,6 +16,7 @@ namespace MaterialsDb.Service.Jobs;
 public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Npgsql.NpgsqlDataSource? database = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ScreeningResources>>> _cache = new(StringComparer.Ordinal);
+    private long _version;
 
     /// <summary>The dataset store.</summary>
     public DatasetStore Store { get; } = store;
@@ -37,6 +38,17 @@ public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Np
             overrides = spec.Enumerate?.OxidationStateOverrides.OrderBy(o => o.Key).Select(o => $"{o.Key}:{string.Join(',', o.Value)}"),
             palette = spec.Enumerate is { ChargeNeutral: true } p ? p.Elements.Where(z => !spec.ExcludeElements.Contains(z)).Order() : null,
         });
+        if (version != _version)
+        {
+            // A new database version: snapshots built from the old one are stale. Jobs still using them keep their
+            // references; the cache just stops handing them out.
+            _version = version;
+            foreach (var stale in _cache.Keys.Where(k => !k.StartsWith($"{{\"version\":{version},", StringComparison.Ordinal)))
+            {
+                _cache.TryRemove(stale, out _);
+            }
+        }
+
         var lazy = _cache.GetOrAdd(key, _ => new Lazy<Task<ScreeningResources>>(() => ScreeningResources.LoadAsync(
             spec, Store, Registry, CancellationToken.None, database is null ? null : (id, ct) => Materials.MaterialsDatabase.LoadReferenceAsync(database, id, ct))));
         try
