@@ -138,10 +138,12 @@ internal static class ScreenCommand
             var rate = value.Processed / seconds;
             var share = value.Total is > 0 ? string.Create(CultureInfo.InvariantCulture, $" / {value.Total:N0} ({100.0 * value.Processed / value.Total:0.0} %)") : string.Empty;
             var eta = value.Total is > 0 && rate > 0 ? $", ETA {TimeSpan.FromSeconds((value.Total.Value - value.Processed) / rate):hh\\:mm\\:ss}" : string.Empty;
-            var line = string.Create(CultureInfo.InvariantCulture, $"screened {value.Processed:N0}{share} at {rate:N0}/s; {value.Survivors:N0} pass{eta}");
+            // Survivors per stage after the first (the candidates themselves): "supply risk 1,234 > formation-energy 1,100 > …".
+            var stages = value.Stages is { Count: > 1 } st ? " (" + string.Join(" > ", st.Skip(1).Where(x => x.Stage != "features").Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Stage} {x.Passed:N0}"))) + ")" : string.Empty;
+            var line = string.Create(CultureInfo.InvariantCulture, $"screened {value.Processed:N0}{share} at {rate:N0}/s; {value.Survivors:N0} pass{stages}{eta}");
             if (_terminal)
             {
-                error.Write("\r" + line.PadRight(100));
+                error.Write("\r" + line.PadRight(Math.Max(100, line.Length)));
                 if (done)
                 {
                     error.WriteLine();

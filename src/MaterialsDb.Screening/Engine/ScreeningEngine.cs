@@ -196,7 +196,11 @@ public static class ScreeningEngine
             Processed += count;
             _tileStart += count;
             _tile.Clear();
-            options.Progress?.Report(new ScreeningProgress(Processed, Total, Survivors));
+            if (options.Progress is { } progress)
+            {
+                var stages = plan.StageNames.Select((name, i) => new StageReport(name, workers.Sum(w => w.Counts[i]), workers.Sum(w => w.Ticks[i]) / (double)Stopwatch.Frequency)).ToArray();
+                progress.Report(new ScreeningProgress(Processed, Total, Survivors, stages));
+            }
             if (_top is null && _all.Count > Ranking.MaxParetoSurvivors)
             {
                 plan.Ranking.AssignFronts(_all);

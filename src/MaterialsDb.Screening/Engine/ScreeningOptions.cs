@@ -28,5 +28,8 @@ public sealed record ScreeningOptions
     public IProgress<ScreeningProgress>? Progress { get; init; }
 }
 
-/// <summary>Progress after a tile: candidates seen, the total when known, and how many passed every constraint so far.</summary>
-public sealed record ScreeningProgress(long Processed, long? Total, long Survivors);
+/// <summary>
+/// Progress after a tile: candidates seen, the total when known, how many passed every constraint so far, and how
+/// many passed each stage of the cascade so far (<see cref="ScreeningPlan.StageNames"/> order).
+/// </summary>
+public sealed record ScreeningProgress(long Processed, long? Total, long Survivors, IReadOnlyList<StageReport>? Stages = null);
