@@ -52,6 +52,9 @@ public sealed class ScreenInterruptTests : IDisposable
         {
             Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {stderr}");
             Assert.Contains("cancelled", stderr.ToString(), StringComparison.Ordinal);
+
+            // Progress lines in a log (not a terminal) carry the rate and the survivors of each stage.
+            Assert.Matches(@"screened [\d,]+ / 6,288,402 \([\d.]+ %\) at [\d,]+/s; [\d,]+ pass \(element filters [\d,]+ > supply risk [\d,]+ > formation-energy [\d,]+ > hull [\d,]+\)", stderr.ToString());
         }
 
         Assert.False(File.Exists(output));
