@@ -28,8 +28,14 @@ public static class ScreeningEngine
             var run = new ScreeningRun(plan, options, workers, cancellationToken);
             if (plan.Space is { } space)
             {
-                var available = Math.Max(0, CountEnumerated(space) - options.Skip);
-                run.Total = options.Limit is { } l ? Math.Min(l, available) : available;
+                // The total only feeds progress reports; counting costs a second pass over the space, so skip it
+                // when nobody listens (service chunks, benchmarks).
+                if (options.Progress is not null)
+                {
+                    var available = Math.Max(0, CountEnumerated(space) - options.Skip);
+                    run.Total = options.Limit is { } l ? Math.Min(l, available) : available;
+                }
+
                 run.Enumerate(space);
             }
             else
