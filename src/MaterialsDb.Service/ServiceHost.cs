@@ -96,6 +96,7 @@ public static class ServiceHost
         services.AddSingleton(registry);
         services.AddSingleton(sp => new ResourceCache(datasets, registry, sp.GetService<NpgsqlDataSource>()));
         services.AddSingleton<ResultPaths>();
+        services.AddSingleton<PredictorCache>();
         services.AddSingleton<DashboardAuthorization>();
         services.AddTransient<ScreeningJobs>();
         if (options.Postgres is { } connection)

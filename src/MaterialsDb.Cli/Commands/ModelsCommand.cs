@@ -1,3 +1,4 @@
+using MaterialsDb.Screening.Prediction;
 using MaterialsDb.Screening.Resources;
 using System.CommandLine;
 using System.Globalization;
@@ -130,32 +131,15 @@ internal static class ModelsCommand
         command.SetAction(async (parse, ct) =>
         {
             var folder = ModelRegistry.FromEnvironment().Resolve(parse.GetValue(model)!);
-            var manifest = ModelManifest.Read(Path.Combine(folder, "manifest.json"));
-            var featurizer = FeaturizerPresets.Create(manifest.Preset, await MagpieElementData.LoadAsync(context.Store, cancellationToken: ct).ConfigureAwait(false));
-            using var onnx = OnnxModel.Load(folder, featurizer);
+            using var predictor = await FormulaPredictor.LoadAsync(folder, context.Store, ct).ConfigureAwait(false);
+            var manifest = predictor.Model.Manifest;
             string?[] rows = parse.GetValue(input) is { } file ? InputTable.Read(file, "formula").GetStrings("formula") : parse.GetValue(formulas) ?? [];
             if (rows.Length == 0)
             {
                 throw new ArgumentException("Give formulas on the command line or --input file.csv.");
             }
 
-            var batch = new CompositionBatch(rows.Length);
-            var errors = new string?[rows.Length];
-            for (var i = 0; i < rows.Length; i++)
-            {
-                if (!batch.TryAdd(rows[i] ?? string.Empty, out var error))
-                {
-                    batch.AddEmpty();
-                    errors[i] = error.Message;
-                }
-            }
-
-            var width = featurizer.FeatureLabels.Count;
-            var features = new float[rows.Length * width];
-            BatchFeaturizer.Featurize(featurizer, batch, features, cancellationToken: ct);
-            var mean = new float[rows.Length];
-            var std = new float[rows.Length];
-            onnx.Predict(features, rows.Length, mean, std);
+            var (mean, std, errors) = predictor.Predict(rows, ct);
             var table = new ColumnTable(
             [
                 new StringColumn("formula", rows),

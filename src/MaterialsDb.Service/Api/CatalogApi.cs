@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
 using Hangfire;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Catalog;
 using MaterialsDb.Features;
 using MaterialsDb.Models.Packages;
-using MaterialsDb.Screening.Resources;
+using MaterialsDb.Screening.Prediction;
 using MaterialsDb.Service.Auth;
 using MaterialsDb.Service.Jobs;
 using MaterialsDb.Service.Materials;
@@ -18,8 +17,6 @@ namespace MaterialsDb.Service.Api;
 /// <summary>Synchronous endpoints: predict, models, datasets, materials, health, and the operators' view of workers.</summary>
 internal static class CatalogApi
 {
-    private static readonly ConcurrentDictionary<string, Lazy<Task<OnnxModel>>> Models = new(StringComparer.Ordinal);
-
     /// <summary>Body of <c>POST /predict</c>.</summary>
     public sealed record PredictRequest(string? Model, string[]? Formulas);
 
@@ -52,7 +49,7 @@ internal static class CatalogApi
         }).WithSummary("Operators: Hangfire servers, queue lengths, job counts.");
     }
 
-    private static async Task<IResult> PredictAsync(PredictRequest? request, ResourceCache resources, ServiceOptions options, CancellationToken ct)
+    private static async Task<IResult> PredictAsync(PredictRequest? request, PredictorCache predictors, ServiceOptions options, CancellationToken ct)
     {
         if (request?.Model is not { Length: > 0 } id || request.Formulas is null)
         {
@@ -64,46 +61,24 @@ internal static class CatalogApi
             return ApiErrors.BadRequest("invalid request", [$"formulas: 1 to {options.MaxPredictFormulas:N0} formulas; got {request.Formulas.Length:N0}"]);
         }
 
-        OnnxModel model;
+        FormulaPredictor predictor;
         try
         {
-            model = await Models.GetOrAdd(id, key => new Lazy<Task<OnnxModel>>(async () =>
-            {
-                var folder = resources.Registry.Resolve(key);
-                var preset = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile)).Preset;
-                return OnnxModel.Load(folder, FeaturizerPresets.Create(preset, await MagpieElementData.LoadAsync(resources.Store).ConfigureAwait(false)));
-            })).Value.WaitAsync(ct).ConfigureAwait(false);
+            predictor = await predictors.GetAsync(id, ct).ConfigureAwait(false);
         }
         catch (ModelPackageException e)
         {
-            Models.TryRemove(id, out _);
             return ApiErrors.BadRequest("unknown model", [$"model: {e.Message}"]);
         }
 
-        var featurizer = FeaturizerPresets.Create(model.Manifest.Preset, await MagpieElementData.LoadAsync(resources.Store, cancellationToken: ct).ConfigureAwait(false));
-        var n = request.Formulas.Length;
-        var batch = new CompositionBatch(n);
-        var errors = new string?[n];
-        for (var i = 0; i < n; i++)
-        {
-            if (request.Formulas[i] is not { Length: > 0 } f || !batch.TryAdd(f, out var error))
-            {
-                batch.AddEmpty();
-                errors[i] = request.Formulas[i] is { Length: > 0 } ? FormulaParser.TryParse(request.Formulas[i], out _, out var e) ? null : e.Message : "empty formula";
-            }
-        }
-
-        var features = new float[n * featurizer.FeatureLabels.Count];
-        BatchFeaturizer.Featurize(featurizer, batch, features, cancellationToken: ct);
-        var (mean, std) = (new float[n], new float[n]);
-        model.Predict(features, n, mean, std);
+        var (mean, std, errors) = predictor.Predict(request.Formulas, ct);
         return Results.Json(new
         {
-            model = model.Manifest.Id,
-            units = model.Manifest.Units,
-            predictions = Enumerable.Range(0, n).Select(i => new
+            model = predictor.Model.Manifest.Id,
+            units = predictor.Model.Manifest.Units,
+            predictions = request.Formulas.Select((formula, i) => new
             {
-                formula = request.Formulas[i],
+                formula,
                 prediction = errors[i] is null ? (double?)mean[i] : null,
                 std = errors[i] is null ? (double?)std[i] : null,
                 error = errors[i],
