@@ -62,5 +62,5 @@ public static class CliApp
 
     // Errors whose message alone tells the user what to fix; anything else is a bug and keeps its stack trace.
     private static bool IsUserFacing(Exception e) =>
-        e is IOException or InvalidDataException or Npgsql.NpgsqlException or InvalidOperationException { Source: "MaterialsDb.Screening" } or KeyNotFoundException or ArgumentException or FormatException or UnauthorizedAccessException;
+        e is IOException or InvalidDataException or Npgsql.NpgsqlException or KeyNotFoundException or ArgumentException or FormatException or UnauthorizedAccessException;
 }

@@ -88,13 +88,13 @@ public sealed class Ranking : IComparer<CandidateRow>
     }
 
     /// <summary>Assigns <see cref="CandidateRow.Front"/>: 0 for the non-dominated rows, 1 for those dominated only by front 0, ….</summary>
-    /// <exception cref="InvalidOperationException">More than <see cref="MaxParetoSurvivors"/> rows.</exception>
+    /// <exception cref="SpecException">More than <see cref="MaxParetoSurvivors"/> rows: the spec must constrain more.</exception>
     public void AssignFronts(List<CandidateRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count > MaxParetoSurvivors)
         {
-            throw new InvalidOperationException($"rank.pareto: {rows.Count:N0} candidates pass the constraints; Pareto ranking takes at most {MaxParetoSurvivors:N0}. Tighten the constraints or rank by 'by' or 'objective'.");
+            throw new SpecException([$"rank.pareto: {rows.Count:N0} candidates pass the constraints; Pareto ranking takes at most {MaxParetoSurvivors:N0}. Tighten the constraints or rank by 'by' or 'objective'"]);
         }
 
         var remaining = Enumerable.Range(0, rows.Count).ToList();
