@@ -59,4 +59,33 @@ internal static class BenchmarkData
         var eneg = SmactTableReader.ReadPaulingElectronegativities(store.EnsureFileAsync(elements, elements.File("element_data.txt")).GetAwaiter().GetResult());
         return new OxidationStateSet(name, states, eneg);
     }
+
+    /// <summary>Every 50th charge-neutral candidate of examples/large-space-quaternaries.yaml's space (icsd24 states), <paramref name="rows"/> of them.</summary>
+    public static MaterialsDb.Chemistry.CompositionBatch LargeSpaceCandidates(int rows)
+    {
+        var symbols = new[] { "Li", "Na", "K", "Mg", "Ca", "Sr", "Ba", "Al", "Ga", "Si", "Ge", "Sn", "Ti", "Zr", "Nb", "Zn", "Cu", "Fe", "N", "O", "S", "Cl" };
+        var space = new MaterialsDb.Screening.Enumeration.CandidateSpace
+        {
+            Palette = [.. symbols.Select(s => MaterialsDb.Chemistry.PeriodicTable.AtomicNumberOf(s))],
+            MinElements = 2, MaxElements = 4, MaxCoefficient = 7,
+            OxidationStates = BenchmarkData.SmactStates("oxidation_states_icsd24_filtered.txt", "icsd24"),
+        };
+        var batch = new MaterialsDb.Chemistry.CompositionBatch(rows);
+        var amounts = new double[4];
+        var stride = 50;   // every 50th candidate, so that all element counts are represented
+        var seen = 0;
+        MaterialsDb.Screening.Enumeration.CandidateEnumerator.Enumerate(space, (z, c) =>
+        {
+            if (batch.Count < rows && seen++ % stride == 0)
+            {
+                for (var i = 0; i < c.Length; i++)
+                {
+                    amounts[i] = c[i];
+                }
+
+                batch.Add(z, amounts.AsSpan(0, c.Length));
+            }
+        });
+        return batch;
+    }
 }

@@ -19,7 +19,9 @@ public static class EnsembleTrainer
     public sealed record Description(string Id, string Target, string Units, TrainingDataset? Dataset, string Command);
 
     /// <summary>Trains, writes <paramref name="outputFolder"/> (ONNX files, manifest, model card) and returns what was measured.</summary>
-    /// <param name="outputFolder">Package folder to create (its previous ONNX files and manifest are replaced).</param>
+    /// <param name="outputFolder">Package folder to create. Everything is written to a sibling staging folder first and
+    /// swapped in only once the package has been reloaded and checked, so a failed or interrupted run leaves a previous
+    /// package there untouched.</param>
     /// <param name="featurizer">The preset the features came from.</param>
     /// <param name="features">Row-major features of every row.</param>
     /// <param name="targets">Target of every row.</param>
@@ -29,6 +31,42 @@ public static class EnsembleTrainer
     /// <param name="calibrate">Also train the calibration ensemble (five more members inside fold 0's training rows) to fit and measure the uncertainty.</param>
     /// <exception cref="InvalidOperationException">ONNX disagrees with the trainer beyond <see cref="OnnxTolerance"/>.</exception>
     public static TrainingReport Train(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, LightGbmOptions options, Action<string>? progress = null, bool calibrate = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputFolder);
+        var target = Path.GetFullPath(outputFolder).TrimEnd(Path.DirectorySeparatorChar);
+        var staging = $"{target}.training-{Environment.ProcessId}";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        try
+        {
+            var report = TrainInto(staging, featurizer, features, targets, description, options, progress, calibrate);
+            var previous = $"{target}.replaced-{Environment.ProcessId}";
+            if (Directory.Exists(target))
+            {
+                Directory.Move(target, previous);
+            }
+
+            Directory.Move(staging, target);
+            if (Directory.Exists(previous))
+            {
+                Directory.Delete(previous, recursive: true);
+            }
+
+            return report;
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private static TrainingReport TrainInto(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, LightGbmOptions options, Action<string>? progress, bool calibrate)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(featurizer);
@@ -46,17 +84,18 @@ public static class EnsembleTrainer
         var folds = MatbenchFolds.TestIndices(rows);
         var files = new List<ModelFile>();
         var metrics = new List<FoldMetrics>();
-        var heldOut = new float[folds.Length][];
+        var heldOut = new MemberFit[folds.Length];
         for (var k = 0; k < folds.Length; k++)
         {
             var train = MatbenchFolds.TrainIndices(rows, folds, k);
-            var (onnx, predictions) = LightGbmRegressor.Train(features, width, targets, train, folds[k], options);
+            var member = FitMember(features, width, targets, train, folds[k], options);
+            var (onnx, predictions) = (member.Onnx, member.Predictions);
             // Tree ensembles compress about five-fold; gzip keeps shipped packages to a few MB.
             var name = $"fold{k}.onnx.gz";
             var packed = OnnxFiles.Compress(onnx);
             File.WriteAllBytes(Path.Combine(outputFolder, name), packed);
             files.Add(new ModelFile(name, Convert.ToHexStringLower(SHA256.HashData(packed))));
-            heldOut[k] = predictions;
+            heldOut[k] = member;
             metrics.Add(FoldMetrics.Of(k, predictions, [.. folds[k].Select(i => targets[i])]));
             progress?.Invoke(System.FormattableString.Invariant($"fold {k}: {train.Length} train / {folds[k].Length} test rows, MAE {metrics[^1].Mae:0.####} {description.Units}"));
         }
@@ -91,7 +130,7 @@ public static class EnsembleTrainer
             OutputName = LightGbmRegressor.OutputName,
             Files = files,
             Dataset = description.Dataset,
-            Hyperparameters = options.ToDictionary(),
+            Hyperparameters = Hyperparameters(options, heldOut),
             Metrics = metricValues,
             UncertaintyScale = calibration?.Scale,
             Command = description.Command,
@@ -105,18 +144,46 @@ public static class EnsembleTrainer
             var input = folds[k].SelectMany(i => features.AsSpan(i * width, width).ToArray()).ToArray();
             var onnxPredictions = new float[folds[k].Length];
             model.PredictMember(k, input, folds[k].Length, onnxPredictions);
+            var trainer = heldOut[k].Predictions;
             for (var i = 0; i < onnxPredictions.Length; i++)
             {
-                if (Math.Abs(onnxPredictions[i] - heldOut[k][i]) > OnnxTolerance * Math.Max(1, Math.Abs(heldOut[k][i])))
+                // A gated member's row whose probability sits within float noise of its threshold may go either way.
+                var borderline = heldOut[k].GateMargins is { } margins && Math.Abs(margins[i]) < GateNoise;
+                if (!borderline && Math.Abs(onnxPredictions[i] - trainer[i]) > OnnxTolerance * Math.Max(1, Math.Abs(trainer[i])))
                 {
-                    throw new InvalidOperationException($"Fold {k}, row {folds[k][i]}: ONNX predicts {onnxPredictions[i]}, the trainer {heldOut[k][i]}.");
+                    throw new InvalidOperationException($"Fold {k}, row {folds[k][i]}: ONNX predicts {onnxPredictions[i]}, the trainer {trainer[i]}.");
                 }
             }
         }
 
-        var report = new TrainingReport(cv, calibration, trainingTime, MeasureRowsPerSecond(model, features, rows, width), rows);
+        var report = new TrainingReport(cv, calibration, trainingTime, MeasureRowsPerSecond(model, features, rows, width), rows, model.Engine);
         ModelCard.Write(Path.Combine(outputFolder, ModelCard.FileName), manifest, report);
         return report;
+    }
+
+    /// <summary>Largest |P − threshold| at which a gated member's trainer and ONNX graph may decide differently.</summary>
+    private const float GateNoise = 1e-5f;
+
+    private static MemberFit FitMember(float[] features, int width, float[] targets, int[] train, int[] predict, LightGbmOptions options)
+    {
+        if (options.ZeroGate)
+        {
+            return GatedRegressor.Train(features, width, targets, train, predict, options);
+        }
+
+        var (onnx, predictions) = RobustRegressor.Train(features, width, targets, train, predict, options);
+        return new MemberFit(onnx, predictions);
+    }
+
+    private static Dictionary<string, string> Hyperparameters(LightGbmOptions options, MemberFit[] members)
+    {
+        var values = new Dictionary<string, string>(options.ToDictionary());
+        if (options.ZeroGate)
+        {
+            values["gateThresholds"] = string.Join(",", members.Select(m => m.Threshold!.Value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return values;
     }
 
     // Uncertainty can only be judged on rows no member saw, but every row is in four of the five members' training
@@ -130,7 +197,7 @@ public static class EnsembleTrainer
         for (var k = 0; k < innerFolds.Length; k++)
         {
             var train = MatbenchFolds.TrainIndices(pool.Length, innerFolds, k).Select(i => pool[i]).ToArray();
-            memberPredictions[k] = LightGbmRegressor.Train(features, width, targets, train, heldOut, options).Predictions;
+            memberPredictions[k] = FitMember(features, width, targets, train, heldOut, options).Predictions;
         }
 
         var mean = new float[heldOut.Length];
@@ -177,4 +244,4 @@ public static class EnsembleTrainer
 }
 
 /// <summary>What training measured: cross-validation, uncertainty calibration, time, single-thread inference speed.</summary>
-public sealed record TrainingReport(CrossValidation CrossValidation, UncertaintyCalibration? Calibration, TimeSpan TrainingTime, double RowsPerSecond, int Rows);
+public sealed record TrainingReport(CrossValidation CrossValidation, UncertaintyCalibration? Calibration, TimeSpan TrainingTime, double RowsPerSecond, int Rows, InferenceEngine Engine);

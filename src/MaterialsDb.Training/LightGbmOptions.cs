@@ -21,19 +21,50 @@ public sealed record LightGbmOptions
     /// <summary>L2 penalty on leaf values.</summary>
     public double L2Regularization { get; init; }
 
+    /// <summary>
+    /// Gate the regressor with a classifier for target ≠ 0 (see <see cref="GatedRegressor"/>): for targets where
+    /// exact zeros are common, like band gaps of metals.
+    /// </summary>
+    public bool ZeroGate { get; init; }
+
+    /// <summary>
+    /// Reweighted passes after the first (0 = plain least squares). Each pass weights a training row by
+    /// 1 / max(|residual of the previous pass|, <see cref="RobustDelta"/>): iteratively reweighted least squares towards
+    /// an absolute-error fit, which is what MAE rewards (see <see cref="RobustRegressor"/>).
+    /// </summary>
+    public int RobustPasses { get; init; }
+
+    /// <summary>Residual (target units) below which rows are weighted alike in robust passes.</summary>
+    public double RobustDelta { get; init; } = 0.1;
+
     /// <summary>Random seed.</summary>
     public int Seed { get; init; } = 18012019;
 
     /// <summary>As a name → value map for the manifest.</summary>
-    public IReadOnlyDictionary<string, string> ToDictionary() => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ToDictionary()
     {
-        ["trainer"] = "ML.NET LightGBM regression",
-        ["iterations"] = Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["leaves"] = Leaves.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["learningRate"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["minimumRowsPerLeaf"] = MinimumRowsPerLeaf.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["featureFraction"] = FeatureFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["l2Regularization"] = L2Regularization.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+        var values = new Dictionary<string, string>
+        {
+            ["trainer"] = ZeroGate ? "ML.NET LightGBM classifier P(target ≠ 0) gating an ML.NET LightGBM regression trained on the non-zero rows" : "ML.NET LightGBM regression",
+            ["iterations"] = Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["leaves"] = Leaves.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["learningRate"] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["minimumRowsPerLeaf"] = MinimumRowsPerLeaf.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["featureFraction"] = FeatureFraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["l2Regularization"] = L2Regularization.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (ZeroGate)
+        {
+            values["zeroGate"] = "true";
+        }
+
+        if (RobustPasses > 0)
+        {
+            values["robustPasses"] = RobustPasses.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            values["robustDelta"] = RobustDelta.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return values;
+    }
 }

@@ -23,7 +23,8 @@ public static class LightGbmRegressor
     /// <param name="trainRows">Rows to train on.</param>
     /// <param name="predictRows">Rows to predict with the trained model (e.g. a held-out fold).</param>
     /// <param name="options">Trainer settings.</param>
-    public static (byte[] Onnx, float[] Predictions) Train(float[] features, int width, float[] targets, int[] trainRows, int[] predictRows, LightGbmOptions options)
+    /// <param name="weights">Optional weight per row (indexed like <paramref name="targets"/>).</param>
+    public static (byte[] Onnx, float[] Predictions) Train(float[] features, int width, float[] targets, int[] trainRows, int[] predictRows, LightGbmOptions options, float[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
@@ -31,7 +32,7 @@ public static class LightGbmRegressor
         ArgumentNullException.ThrowIfNull(predictRows);
         ArgumentNullException.ThrowIfNull(options);
         var ml = new MLContext(seed: options.Seed);
-        var training = ml.Data.LoadFromEnumerable(trainRows.Select(r => new LabelledRow { Features = Row(features, width, r), Label = targets[r] }), Schema<LabelledRow>(width));
+        var training = MlRows.Labelled(ml, features, width, trainRows, r => targets[r], weights is null ? null : r => weights[r]);
 
         // Single-threaded and deterministic: the same data and options give the same trees on every run.
         var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
@@ -45,36 +46,16 @@ public static class LightGbmRegressor
             Deterministic = true,
             Silent = true,
             Booster = new GradientBooster.Options { FeatureFraction = options.FeatureFraction, L2Regularization = options.L2Regularization },
+            ExampleWeightColumnName = weights is null ? null : "Weight",
         });
         var model = trainer.Fit(training);
 
-        var predictInput = ml.Data.LoadFromEnumerable(predictRows.Select(r => new FeatureRow { Features = Row(features, width, r) }), Schema<FeatureRow>(width));
+        var predictInput = MlRows.Unlabelled(ml, features, width, predictRows);
         var predictions = model.Transform(predictInput).GetColumn<float>("Score").ToArray();
 
         // The ONNX graph is converted against a features-only view, so its only input is the feature tensor.
         using var onnx = new MemoryStream();
         ml.Model.ConvertToOnnx(model, predictInput, onnx);
         return (onnx.ToArray(), predictions);
-    }
-
-    private static float[] Row(float[] features, int width, int row) => features.AsSpan(row * width, width).ToArray();
-
-    private static SchemaDefinition Schema<T>(int width)
-    {
-        var schema = SchemaDefinition.Create(typeof(T));
-        schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
-        return schema;
-    }
-
-    private sealed class LabelledRow
-    {
-        public float[] Features { get; set; } = [];
-
-        public float Label { get; set; }
-    }
-
-    private sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
     }
 }

@@ -22,7 +22,21 @@ public static class ModelCard
 
         Line($"# Model card: `{manifest.Id}`");
         sb.AppendLine();
-        Line($"Predicts **{manifest.Target}** ({u}) from the chemical formula alone, with the `{manifest.Preset}` features ({manifest.FeatureCount} per composition). An ensemble of {manifest.Files.Count} LightGBM regressors (ML.NET), one per Matbench fold, run with ONNX Runtime; the prediction is the members' mean and its uncertainty their standard deviation times {manifest.UncertaintyScale ?? 1:0.###} (see calibration).");
+        var engine = report.Engine == InferenceEngine.Native ? "MaterialsDb's native tree evaluator (ONNX Runtime's results bit for bit, faster)" : "ONNX Runtime";
+        if (manifest.Hyperparameters?.GetValueOrDefault("gateThresholds") is { } thresholds)
+        {
+            Line($"Predicts **{manifest.Target}** ({u}) from the chemical formula alone, with the `{manifest.Preset}` features ({manifest.FeatureCount} per composition). An ensemble of {manifest.Files.Count} gated members, one per Matbench fold, run with {engine}. Each member is one ONNX graph joining two ML.NET LightGBM models: a classifier giving P({manifest.Target} ≠ 0) (output `{GatedGraph.GateName}`) and a regressor trained on the rows with a non-zero target; the member predicts 0 unless P exceeds its threshold, tuned for the least MAE on a held-out fifth of its own training rows (thresholds per fold: {thresholds}). The prediction is the members' mean and its uncertainty their standard deviation times {manifest.UncertaintyScale ?? 1:0.###} (see calibration).");
+        }
+        else
+        {
+            Line($"Predicts **{manifest.Target}** ({u}) from the chemical formula alone, with the `{manifest.Preset}` features ({manifest.FeatureCount} per composition). An ensemble of {manifest.Files.Count} LightGBM regressors (ML.NET), one per Matbench fold, run with {engine}; the prediction is the members' mean and its uncertainty their standard deviation times {manifest.UncertaintyScale ?? 1:0.###} (see calibration).");
+        }
+        if (manifest.Hyperparameters?.GetValueOrDefault("robustPasses") is { } passes)
+        {
+            sb.AppendLine();
+            Line($"Fitted for absolute error: after a least-squares pass, {passes} more passes reweight each training row by 1 / max(|residual|, {manifest.Hyperparameters["robustDelta"]} {u}) (iteratively reweighted least squares), so outliers pull the trees less; MAE drops, RMSE rises a little.");
+        }
+
         sb.AppendLine();
         sb.AppendLine("## Training data");
         sb.AppendLine();
@@ -71,7 +85,7 @@ public static class ModelCard
         var size = manifest.Files.Sum(f => new FileInfo(Path.Combine(Path.GetDirectoryName(path)!, f.File)).Length);
         Line($"- Training: {report.TrainingTime.TotalSeconds:0} s on {Environment.ProcessorCount} cores (members trained one after the other, LightGBM single-threaded for reproducibility), calibration ensemble included.");
         Line($"- Size: {size / 1e6:0.0} MB of ONNX.");
-        Line($"- Inference: about {report.RowsPerSecond:N0} rows/s on one thread (ONNX Runtime, batches of 4,096 featurized rows; measured once at training time — `benchmarks/` has the careful figures).");
+        Line($"- Inference: about {report.RowsPerSecond:N0} rows/s on one thread ({(report.Engine == InferenceEngine.Native ? "native tree evaluator" : "ONNX Runtime")}, batches of 4,096 featurized rows; measured once at training time — `benchmarks/` has the careful figures).");
         sb.AppendLine();
         sb.AppendLine("## Known limits");
         sb.AppendLine();

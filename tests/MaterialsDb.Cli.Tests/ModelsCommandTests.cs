@@ -72,6 +72,19 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("--learning-rate", stderr, StringComparison.Ordinal);
 
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "steels_yield", "--robust-passes", "-1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--robust-passes", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "steels_yield", "--robust-passes", "1", "--robust-delta", "0");
+        Assert.Equal(1, exit);
+        Assert.Contains("--robust-delta", stderr, StringComparison.Ordinal);
+
+        // Yield strengths are never 0: a zero gate has nothing to learn.
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "steels_yield", "-p", "magpie", "--iterations", "10", "--zero-gate");
+        Assert.Equal(1, exit);
+        Assert.Contains("zero target", stderr, StringComparison.Ordinal);
+
         var csv = _dir.File("bad.csv");
         await File.WriteAllTextAsync(csv, "formula,target\nNaCl,1\nXx,2\nKCl,\n", TestContext.Current.CancellationToken);
         (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", csv, "-o", _dir.File("m"));

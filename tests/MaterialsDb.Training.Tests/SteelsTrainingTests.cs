@@ -19,7 +19,7 @@ public sealed class SteelsTrainingTests : IDisposable
     [Fact]
     public async Task TrainsAMatbenchEnsembleThatReloadsAndBeatsTheMean()
     {
-        var (featurizer, features, targets) = await LoadSteelsAsync();
+        var (featurizer, features, targets) = await MatbenchData.LoadAsync("steels_yield", "magpie");
         var folder = Path.Combine(_dir.Path, "yield-strength");
         var lines = new List<string>();
 
@@ -63,9 +63,32 @@ public sealed class SteelsTrainingTests : IDisposable
     }
 
     [Fact]
+    public async Task AFailedRetrainLeavesThePreviousPackageUntouched()
+    {
+        var (featurizer, features, targets) = await MatbenchData.LoadAsync("steels_yield", "magpie");
+        var folder = Path.Combine(_dir.Path, "kept");
+        var description = new EnsembleTrainer.Description("kept", "yield strength", "MPa", null, "test");
+        EnsembleTrainer.Train(folder, featurizer, features, targets, description, Small with { Iterations = 20 }, calibrate: false);
+        var before = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        // No yield strength is 0, so a gated retrain fails after the package folder was chosen.
+        Assert.Throws<ArgumentException>(() => EnsembleTrainer.Train(folder, featurizer, features, targets, description, Small with { ZeroGate = true }, calibrate: false));
+
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        foreach (var (name, bytes) in before)
+        {
+            Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(folder, name)));
+        }
+
+        Assert.Equal([folder], Directory.GetDirectories(_dir.Path));   // no staging folder left behind
+        using var model = OnnxModel.Load(folder, featurizer);
+        Assert.Equal(5, model.MemberCount);
+    }
+
+    [Fact]
     public async Task TrainingIsDeterministic()
     {
-        var (featurizer, features, targets) = await LoadSteelsAsync();
+        var (featurizer, features, targets) = await MatbenchData.LoadAsync("steels_yield", "magpie");
         var a = Path.Combine(_dir.Path, "a");
         var b = Path.Combine(_dir.Path, "b");
         var description = new EnsembleTrainer.Description("y", "yield strength", "MPa", null, "test");
@@ -76,26 +99,5 @@ public sealed class SteelsTrainingTests : IDisposable
         {
             Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(a, file!), TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(Path.Combine(b, file!), TestContext.Current.CancellationToken));
         }
-    }
-
-    private static async Task<(ICompositionFeaturizer Featurizer, float[] Features, float[] Targets)> LoadSteelsAsync()
-    {
-        var store = SharedFiles.MirrorStore();
-        var magpieData = DatasetCatalog.Default.Get("magpie_elementdata");
-        var tables = await ElementTableSet.LoadAsync(store, magpieData, FeaturizerPresets.RequiredProperties, TestContext.Current.CancellationToken);
-        var featurizer = FeaturizerPresets.Create("magpie", ElementPropertySource.Create("MagpieData", tables.Keys, p => tables[p], magpieData.Citation, imputeNan: true));
-
-        var steels = DatasetCatalog.Default.Get("steels_yield");
-        var path = await store.EnsureFileAsync(steels, steels.Files[0], cancellationToken: TestContext.Current.CancellationToken);
-        var table = CsvTableReader.Read(path, ["formula"]);
-        var batch = new CompositionBatch();
-        foreach (var f in table.GetStrings("formula"))
-        {
-            Assert.True(batch.TryAdd(f!, out _));
-        }
-
-        var features = new float[batch.Count * featurizer.FeatureLabels.Count];
-        BatchFeaturizer.Featurize(featurizer, batch, features, cancellationToken: TestContext.Current.CancellationToken);
-        return (featurizer, features, [.. table.GetDoubles("target").Select(v => (float)v)]);
     }
 }

@@ -26,7 +26,7 @@ internal static class ModelsCommand
         {
             var (data, options) = await trainInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!.FullName;
-            var command = string.Create(CultureInfo.InvariantCulture, $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id} --iterations {options.Iterations} --leaves {options.Leaves} --learning-rate {options.LearningRate} --min-leaf {options.MinimumRowsPerLeaf} --feature-fraction {options.FeatureFraction} --out models/{Path.GetFileName(folder)}");
+            var command = string.Create(CultureInfo.InvariantCulture, $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id} --iterations {options.Iterations} --leaves {options.Leaves} --learning-rate {options.LearningRate} --min-leaf {options.MinimumRowsPerLeaf} --feature-fraction {options.FeatureFraction}{(options.ZeroGate ? " --zero-gate" : "")}{(options.RobustPasses > 0 ? $" --robust-passes {options.RobustPasses} --robust-delta {options.RobustDelta}" : "")} --out models/{Path.GetFileName(folder)}");
             var report = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line));
             await context.Output.WriteAsync(report.CrossValidation.ToMarkdown(data.Units)).ConfigureAwait(false);
             if (report.Calibration is { } c)
@@ -173,7 +173,7 @@ internal static class ModelsCommand
         public TrainingOptions(Command command)
         {
             Preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
-            foreach (var option in new Option[] { Dataset, Preset, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction })
+            foreach (var option in new Option[] { Dataset, Preset, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta })
             {
                 command.Options.Add(option);
             }
@@ -193,16 +193,28 @@ internal static class ModelsCommand
 
         public Option<double> FeatureFraction { get; } = new("--feature-fraction") { Description = "Share of features each tree may use (0 < f ≤ 1).", DefaultValueFactory = _ => new LightGbmOptions().FeatureFraction };
 
+        public Option<bool> ZeroGate { get; } = new("--zero-gate") { Description = "Also train a classifier for target ≠ 0 and predict 0 where it says so (for targets with many exact zeros, like band gaps of metals); its threshold is tuned inside each training fold." };
+
+        public Option<int> RobustPasses { get; } = new("--robust-passes") { Description = "Reweighted passes towards an absolute-error fit (0 = plain least squares); each costs one more training.", DefaultValueFactory = _ => 0 };
+
+        public Option<double> RobustDelta { get; } = new("--robust-delta") { Description = "Residual floor of the robust weights 1/max(|residual|, δ), in the target's units.", DefaultValueFactory = _ => new LightGbmOptions().RobustDelta };
+
         public async Task<(TrainingData Data, LightGbmOptions Options)> LoadAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
         {
             var options = new LightGbmOptions
             {
                 Iterations = parse.GetValue(Iterations), Leaves = parse.GetValue(Leaves), LearningRate = parse.GetValue(LearningRate),
-                MinimumRowsPerLeaf = parse.GetValue(MinLeaf), FeatureFraction = parse.GetValue(FeatureFraction),
+                MinimumRowsPerLeaf = parse.GetValue(MinLeaf), FeatureFraction = parse.GetValue(FeatureFraction), ZeroGate = parse.GetValue(ZeroGate),
+                RobustPasses = parse.GetValue(RobustPasses), RobustDelta = parse.GetValue(RobustDelta),
             };
             if (options.Iterations < 1 || options.Leaves < 2 || !(options.LearningRate > 0 && options.LearningRate <= 1) || options.MinimumRowsPerLeaf < 1 || !(options.FeatureFraction > 0 && options.FeatureFraction <= 1))
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Need --iterations ≥ 1, --leaves ≥ 2, 0 < --learning-rate ≤ 1, --min-leaf ≥ 1 and 0 < --feature-fraction ≤ 1; got {options.Iterations}, {options.Leaves}, {options.LearningRate}, {options.MinimumRowsPerLeaf}, {options.FeatureFraction}."));
+            }
+
+            if (options.RobustPasses is < 0 or > 10 || !(options.RobustDelta > 0) || !double.IsFinite(options.RobustDelta))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Need 0 ≤ --robust-passes ≤ 10 and a finite --robust-delta > 0; got {options.RobustPasses}, {options.RobustDelta}."));
             }
 
             var data = await TrainingData.LoadAsync(parse.GetValue(Dataset)!, parse.GetValue(Preset)!, context.Store, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using MaterialsDb.Models.Trees;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaterialsDb.Models.Packages;
@@ -71,10 +72,20 @@ public sealed class OnnxPredictor : IDisposable
             return;
         }
 
-        Bind(rows);
-        for (var m = 0; m < _model.MemberCount; m++)
+        if (_model.Trees is { } trees)
         {
-            _model.Session(m).RunWithBinding(_model.RunOptions, _bindings[m]);
+            for (var m = 0; m < trees.Length; m++)
+            {
+                TreeEvaluator.Predict(trees[m], _input.AsSpan(0, rows * _width), rows, _outputs[m]);
+            }
+        }
+        else
+        {
+            Bind(rows);
+            for (var m = 0; m < _model.MemberCount; m++)
+            {
+                _model.Session(m).RunWithBinding(_model.RunOptions, _bindings[m]);
+            }
         }
 
         var members = _model.MemberCount;
