@@ -31,7 +31,8 @@ public sealed class GatedTrainingTests : IDisposable
         Assert.True(gated.CrossValidation.MaeMean < plain.CrossValidation.MaeMean - 0.03, $"gated {gated.CrossValidation.MaeMean} vs plain {plain.CrossValidation.MaeMean}");
 
         using var model = OnnxModel.Load(folder, featurizer);
-        Assert.Equal(InferenceEngine.OnnxRuntime, model.Engine);   // a joined graph is not a bare tree ensemble
+        using var onnx = OnnxModel.Load(folder, featurizer, InferenceEngine.OnnxRuntime);
+        Assert.Equal(InferenceEngine.Native, model.Engine);   // the native evaluator runs the gate too
         Assert.Equal("true", model.Manifest.Hyperparameters!["zeroGate"]);
         var thresholds = model.Manifest.Hyperparameters["gateThresholds"].Split(',').Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(5, thresholds.Length);
@@ -41,6 +42,10 @@ public sealed class GatedTrainingTests : IDisposable
         var rows = targets.Length;
         var (mean, std) = (new float[rows], new float[rows]);
         model.Predict(features, rows, mean, std);
+        var (expected, expectedStd) = (new float[rows], new float[rows]);
+        onnx.Predict(features, rows, expected, expectedStd);
+        Assert.Equal(expected, mean);
+        Assert.Equal(expectedStd, std);
         var exactZeros = mean.Count(v => v == 0);
         Assert.InRange(exactZeros, rows / 10, rows * 6 / 10);
         Assert.All(mean, v => Assert.True(v >= 0, $"negative gap {v}"));

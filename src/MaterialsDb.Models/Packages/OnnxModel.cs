@@ -12,16 +12,17 @@ namespace MaterialsDb.Models.Packages;
 /// </summary>
 /// <remarks>
 /// Sessions run single-threaded (intra- and inter-op threads = 1): callers parallelise over row blocks, which keeps
-/// results independent of batch size and thread count. When every member is a plain tree ensemble (what
+/// results independent of batch size and thread count. When every member is a tree ensemble, plain or gated (what
 /// <c>models train</c> writes), predictions run on <see cref="TreeEvaluator"/> instead, which gives ONNX Runtime's
-/// results bit for bit in about half the time (see benchmarks/TreeEvaluatorBenchmarks).
+/// results bit for bit in about two thirds of the time (see benchmarks/TreeEvaluatorBenchmarks and
+/// <see cref="NativeModel"/> for the one caveat of gated graphs).
 /// </remarks>
 public sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession[] _sessions;
     private readonly RunOptions _runOptions = new();
 
-    private OnnxModel(string folder, ModelManifest manifest, InferenceSession[] sessions, TreeEnsemble[]? trees)
+    private OnnxModel(string folder, ModelManifest manifest, InferenceSession[] sessions, NativeModel[]? trees)
     {
         Folder = folder;
         Manifest = manifest;
@@ -33,7 +34,7 @@ public sealed class OnnxModel : IDisposable
     public InferenceEngine Engine => Trees is null ? InferenceEngine.OnnxRuntime : InferenceEngine.Native;
 
     /// <summary>The members as compiled tree ensembles when <see cref="Engine"/> is native.</summary>
-    internal TreeEnsemble[]? Trees { get; }
+    internal NativeModel[]? Trees { get; }
 
     /// <summary>The package folder.</summary>
     public string Folder { get; }
@@ -85,7 +86,7 @@ public sealed class OnnxModel : IDisposable
         }
 
         var sessions = new List<InferenceSession>();
-        var trees = new List<TreeEnsemble>();
+        var trees = new List<NativeModel>();
         string? whyNot = manifest.UncertaintyOutputName is null ? null : "the model has its own uncertainty output";
         try
         {
@@ -95,7 +96,7 @@ public sealed class OnnxModel : IDisposable
                 sessions.Add(session);
                 if (engine != InferenceEngine.OnnxRuntime && whyNot is null)
                 {
-                    if (OnnxTreeImport.TryRead(graph, manifest.InputName, manifest.OutputName, manifest.FeatureCount, out var reason) is { } ensemble)
+                    if (OnnxTreeImport.TryReadModel(graph, manifest.InputName, manifest.OutputName, manifest.FeatureCount, out var reason) is { } ensemble)
                     {
                         trees.Add(ensemble);
                     }
@@ -254,6 +255,6 @@ public enum InferenceEngine
     /// <summary>ONNX Runtime sessions.</summary>
     OnnxRuntime,
 
-    /// <summary><see cref="TreeEvaluator"/> on the members' tree ensembles (same results as ONNX Runtime, bit for bit).</summary>
+    /// <summary><see cref="TreeEvaluator"/> on the members' tree ensembles (same results as ONNX Runtime).</summary>
     Native,
 }

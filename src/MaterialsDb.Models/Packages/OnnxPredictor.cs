@@ -1,4 +1,3 @@
-using MaterialsDb.Models.Trees;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaterialsDb.Models.Packages;
@@ -19,6 +18,7 @@ public sealed class OnnxPredictor : IDisposable
     private readonly float[] _input;
     private readonly float[][] _outputs;
     private readonly float[] _ownUncertainty;
+    private readonly float[] _scratch;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly OrtValue[] _inputValue = new OrtValue[1];
@@ -37,6 +37,7 @@ public sealed class OnnxPredictor : IDisposable
         _input = new float[capacity * _width];
         _outputs = [.. Enumerable.Range(0, model.MemberCount).Select(_ => new float[capacity])];
         _ownUncertainty = new float[capacity];
+        _scratch = model.Trees is null ? [] : new float[capacity];
         _useOwnUncertainty = model.Manifest.UncertaintyOutputName is not null && model.MemberCount == 1;
         _inputNames = [model.Manifest.InputName];
         _outputNames = _useOwnUncertainty ? [model.Manifest.OutputName, model.Manifest.UncertaintyOutputName!] : [model.Manifest.OutputName];
@@ -76,7 +77,7 @@ public sealed class OnnxPredictor : IDisposable
         {
             for (var m = 0; m < trees.Length; m++)
             {
-                TreeEvaluator.Predict(trees[m], _input.AsSpan(0, rows * _width), rows, _outputs[m]);
+                trees[m].Predict(_input.AsSpan(0, rows * _width), rows, _outputs[m], _scratch);
             }
         }
         else
