@@ -25,6 +25,8 @@ public static class ModelCard
         var engine = report.Engine == InferenceEngine.Native ? "MaterialsDb's native tree evaluator (ONNX Runtime's results bit for bit, faster)" : "ONNX Runtime";
         if (manifest.Hyperparameters?.GetValueOrDefault("gateThresholds") is { } thresholds)
         {
+            // The native gate's sigmoid may differ from ONNX Runtime's by an ulp (see NativeModel).
+            engine = report.Engine == InferenceEngine.Native ? "MaterialsDb's native tree evaluator (ONNX Runtime's results, faster; a row whose probability lies within about 1e-7 of the threshold could be gated differently)" : engine;
             Line($"Predicts **{manifest.Target}** ({u}) from the chemical formula alone, with the `{manifest.Preset}` features ({manifest.FeatureCount} per composition). An ensemble of {manifest.Files.Count} gated members, one per Matbench fold, run with {engine}. Each member is one ONNX graph joining two ML.NET LightGBM models: a classifier giving P({manifest.Target} ≠ 0) (output `{GatedGraph.GateName}`) and a regressor trained on the rows with a non-zero target; the member predicts 0 unless P exceeds its threshold, tuned for the least MAE on a held-out fifth of its own training rows (thresholds per fold: {thresholds}). The prediction is the members' mean and its uncertainty their standard deviation times {manifest.UncertaintyScale ?? 1:0.###} (see calibration).");
         }
         else

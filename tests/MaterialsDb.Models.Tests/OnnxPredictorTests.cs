@@ -29,10 +29,12 @@ public sealed class OnnxPredictorTests(TrainedOnnxFixture trained) : IClassFixtu
         }
     }
 
-    [Fact]
-    public void RunAllocatesNothingOnceItsBatchSizeIsBound()
+    [Theory]
+    [InlineData(InferenceEngine.OnnxRuntime)]
+    [InlineData(InferenceEngine.Native)]
+    public void RunAllocatesNothingOnceItsBatchSizeIsBound(InferenceEngine engine)
     {
-        using var model = OnnxModel.Load(trained.Package([0, 1]), trained.Featurizer);
+        using var model = OnnxModel.Load(trained.Package([0, 1]), trained.Featurizer, engine);
         using var predictor = model.CreatePredictor(256);
         var mean = new float[256];
         var std = new float[256];
