@@ -23,7 +23,6 @@ public static class TreeEvaluator
     /// <summary>Rows per block of the fast path.</summary>
     public const int BlockRows = 64;
 
-
     /// <summary>Reference evaluation: each row walks each tree until it reaches a leaf; leaf values summed in tree order.</summary>
     public static void PredictScalar(TreeEnsemble ensemble, ReadOnlySpan<float> features, int rows, Span<float> output)
     {
@@ -85,6 +84,7 @@ public static class TreeEvaluator
         for (var start = 0; start < rows; start += BlockRows)
         {
             var count = Math.Min(BlockRows, rows - start);
+            // The slice keeps the rows before it reachable: a short last block walks some of them again.
             InterleavedBlock(ensemble, features.Slice(start * ensemble.FeatureCount, count * ensemble.FeatureCount), count, sums);
             for (var r = 0; r < count; r++)
             {
@@ -106,6 +106,8 @@ public static class TreeEvaluator
             for (var first = 0; first < count; first += 8)
             {
                 // A last partial group overlaps the previous one; its repeated rows are walked but not summed twice.
+                // With fewer than eight rows in the block (only ever a later block: the caller has ≥ 8 rows) the
+                // group reaches back into the previous block's rows, which lie in the caller's span just before.
                 var g = Math.Min(first, count - 8);
                 ref var r0 = ref Unsafe.Add(ref x, g * width);
                 ref var r1 = ref Unsafe.Add(ref r0, width);
@@ -178,6 +180,7 @@ public static class TreeEvaluator
                 var depth = ensemble.Depths[t];
                 for (var g = 0; g < groups; g++)
                 {
+                    // As in InterleavedBlock: a short last block's group reaches back into the previous block's rows.
                     var first = Math.Min(g * 8, count - 8);
                     var rowStart = (lanes + Vector256.Create(first)) * width;
                     var node = root;
