@@ -40,13 +40,14 @@ public static class GatedRegressor
         var inner = MatbenchFolds.TestIndices(trainRows.Length);
         var holdout = inner[0].Select(i => trainRows[i]).ToArray();
         var fit = MatbenchFolds.TrainIndices(trainRows.Length, inner, 0).Select(i => trainRows[i]).ToArray();
-        if (NonZero(targets, fit).Length == 0 || NonZero(targets, fit).Length == fit.Length)
+        var nonZero = NonZero(targets, fit);
+        if (nonZero.Length == 0 || nonZero.Length == fit.Length)
         {
             throw new ArgumentException("A gated model needs training rows with a zero target and rows with a non-zero one.");
         }
 
         var (_, probabilities) = LightGbmClassifier.Train(features, width, r => IsNonZero(targets[r]), fit, holdout, options);
-        var (_, values) = RobustRegressor.Train(features, width, targets, NonZero(targets, fit), holdout, options);
+        var (_, values) = RobustRegressor.Train(features, width, targets, nonZero, holdout, options);
         var best = 0.5f;
         var bestError = double.PositiveInfinity;
         for (var step = 5; step <= 95; step++)
