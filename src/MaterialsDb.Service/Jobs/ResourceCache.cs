@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Models.Packages;
@@ -15,7 +14,7 @@ namespace MaterialsDb.Service.Jobs;
 /// </summary>
 public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Npgsql.NpgsqlDataSource? database = null) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<ScreeningResources>>> _cache = new(StringComparer.Ordinal);
+    private readonly SharedLoads<ScreeningResources> _cache = new();
     private long _version;
 
     /// <summary>The dataset store.</summary>
@@ -43,31 +42,14 @@ public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Np
             // A new database version: snapshots built from the old one are stale. Jobs still using them keep their
             // references; the cache just stops handing them out.
             _version = version;
-            foreach (var stale in _cache.Keys.Where(k => !k.StartsWith($"{{\"version\":{version},", StringComparison.Ordinal)))
-            {
-                _cache.TryRemove(stale, out _);
-            }
+            _cache.Forget(k => !k.StartsWith($"{{\"version\":{version},", StringComparison.Ordinal));
         }
 
-        var lazy = _cache.GetOrAdd(key, _ => new Lazy<Task<ScreeningResources>>(() => ScreeningResources.LoadAsync(
-            spec, Store, Registry, CancellationToken.None, database is null ? null : (id, ct) => Materials.MaterialsDatabase.LoadReferenceAsync(database, id, ct))));
-        try
-        {
-            return new ScreeningPlan(spec, await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception) when (lazy.Value.IsFaulted)
-        {
-            // A failed load (a bad spec) must not poison the cache for the next request.
-            _cache.TryRemove(key, out _);
-            throw;
-        }
+        // A failed load (a bad spec) is not kept, so it does not poison the cache for the next request.
+        var resources = await _cache.GetAsync(key, _ => ScreeningResources.LoadAsync(
+            spec, Store, Registry, CancellationToken.None, database is null ? null : (id, ct) => Materials.MaterialsDatabase.LoadReferenceAsync(database, id, ct)), cancellationToken).ConfigureAwait(false);
+        return new ScreeningPlan(spec, resources);
     }
 
-    public void Dispose()
-    {
-        foreach (var lazy in _cache.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully))
-        {
-            lazy.Value.Result.Dispose();
-        }
-    }
+    public void Dispose() => _cache.Dispose();
 }
