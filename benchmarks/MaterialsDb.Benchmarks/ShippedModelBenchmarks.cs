@@ -9,8 +9,8 @@ namespace MaterialsDb.Benchmarks;
 /// rows in blocks of 1,024 (as the screening engine runs them), on one thread and on all: known compounds (mp_e_form,
 /// repeated) or screening candidates (the first charge-neutral compositions of examples/large-space-quaternaries.yaml).
 /// Trees are walked to different depths for the two, so the rates differ. Baseline: ONNX Runtime on one thread; the
-/// "used" rows run the engine <see cref="InferenceEngine.Auto"/> picks: the native tree evaluator for plain tree
-/// ensembles, ONNX Runtime for the gated band-gap graphs. rows/s = 1e9 / Mean[ns].
+/// "used" rows run the engine <see cref="InferenceEngine.Auto"/> picks: the native tree evaluator for tree ensembles
+/// (plain or gated), ONNX Runtime for the MLP models (so there "used" is the baseline again). rows/s = 1e9 / Mean[ns].
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class ShippedModelBenchmarks

@@ -6,7 +6,7 @@ using MaterialsDb.Models.Packages;
 namespace MaterialsDb.Training;
 
 /// <summary>
-/// Trains a model package the Matbench way: one LightGBM member per Matbench fold, each trained on that fold's
+/// Trains a model package the Matbench way: one member (LightGBM trees or an MLP) per Matbench fold, each trained on that fold's
 /// training rows and scored on its held-out rows (so the package's metrics are the Matbench v0.1 protocol's), written
 /// as ONNX files with a manifest, then reloaded to check that ONNX gives the trainer's predictions within 1e-5.
 /// </summary>
@@ -30,20 +30,18 @@ public static class EnsembleTrainer
     /// <param name="progress">Receives one line per finished fold.</param>
     /// <param name="calibrate">Also train the calibration ensemble (five more members inside fold 0's training rows) to fit and measure the uncertainty.</param>
     /// <exception cref="InvalidOperationException">ONNX disagrees with the trainer beyond <see cref="OnnxTolerance"/>.</exception>
-    public static TrainingReport Train(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, LightGbmOptions options, Action<string>? progress = null, bool calibrate = true)
+    public static TrainingReport Train(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, TrainerOptions options, Action<string>? progress = null, bool calibrate = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputFolder);
         var target = Path.GetFullPath(outputFolder).TrimEnd(Path.DirectorySeparatorChar);
-        var staging = $"{target}.training-{Environment.ProcessId}";
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
+        // Hidden names (leading '.'): the registry and `models list` skip them while they exist.
+        var staging = Sibling(target, "training");
+        RemoveLeftovers(target);
 
         try
         {
             var report = TrainInto(staging, featurizer, features, targets, description, options, progress, calibrate);
-            var previous = $"{target}.replaced-{Environment.ProcessId}";
+            var previous = Sibling(target, "replaced");
             if (Directory.Exists(target))
             {
                 Directory.Move(target, previous);
@@ -66,7 +64,38 @@ public static class EnsembleTrainer
         }
     }
 
-    private static TrainingReport TrainInto(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, LightGbmOptions options, Action<string>? progress, bool calibrate)
+    private static string Sibling(string target, string role) =>
+        Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.{role}-{Environment.ProcessId}");
+
+    // Staging folders of runs that were killed before their cleanup ran (a kill skips finally blocks).
+    private static void RemoveLeftovers(string target)
+    {
+        var parent = Path.GetDirectoryName(target);
+        if (parent is null || !Directory.Exists(parent))
+        {
+            return;
+        }
+
+        // A run killed between its two moves left the previous package only under its .replaced name: restore it.
+        foreach (var replaced in Directory.GetDirectories(parent, $".{Path.GetFileName(target)}.replaced-*"))
+        {
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(replaced, recursive: true);
+            }
+            else
+            {
+                Directory.Move(replaced, target);
+            }
+        }
+
+        foreach (var staging in Directory.GetDirectories(parent, $".{Path.GetFileName(target)}.training-*"))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static TrainingReport TrainInto(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, TrainerOptions options, Action<string>? progress, bool calibrate)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(featurizer);
@@ -164,21 +193,20 @@ public static class EnsembleTrainer
     /// <summary>Largest |P − threshold| at which a gated member's trainer and ONNX graph may decide differently.</summary>
     private const float GateNoise = 1e-5f;
 
-    private static MemberFit FitMember(float[] features, int width, float[] targets, int[] train, int[] predict, LightGbmOptions options)
+    private static MemberFit FitMember(float[] features, int width, float[] targets, int[] train, int[] predict, TrainerOptions options) => options switch
     {
-        if (options.ZeroGate)
-        {
-            return GatedRegressor.Train(features, width, targets, train, predict, options);
-        }
+        MlpOptions mlp => MlpRegressor.Train(features, width, targets, train, predict, mlp),
+        LightGbmOptions { ZeroGate: true } gated => GatedRegressor.Train(features, width, targets, train, predict, gated),
+        LightGbmOptions trees => Plain(RobustRegressor.Train(features, width, targets, train, predict, trees)),
+        _ => throw new ArgumentException($"No member trainer for {options.GetType().Name}.", nameof(options)),
+    };
 
-        var (onnx, predictions) = RobustRegressor.Train(features, width, targets, train, predict, options);
-        return new MemberFit(onnx, predictions);
-    }
+    private static MemberFit Plain((byte[] Onnx, float[] Predictions) fit) => new(fit.Onnx, fit.Predictions);
 
-    private static Dictionary<string, string> Hyperparameters(LightGbmOptions options, MemberFit[] members)
+    private static Dictionary<string, string> Hyperparameters(TrainerOptions options, MemberFit[] members)
     {
         var values = new Dictionary<string, string>(options.ToDictionary());
-        if (options.ZeroGate)
+        if (options is LightGbmOptions { ZeroGate: true })
         {
             values["gateThresholds"] = string.Join(",", members.Select(m => m.Threshold!.Value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)));
         }
@@ -188,7 +216,7 @@ public static class EnsembleTrainer
 
     // Uncertainty can only be judged on rows no member saw, but every row is in four of the five members' training
     // sets. So a second ensemble is trained the same way inside fold 0's training rows and judged on fold 0's test rows.
-    private static UncertaintyCalibration Calibrate(float[] features, int width, float[] targets, int[][] folds, LightGbmOptions options, Action<string>? progress)
+    private static UncertaintyCalibration Calibrate(float[] features, int width, float[] targets, int[][] folds, TrainerOptions options, Action<string>? progress)
     {
         var pool = MatbenchFolds.TrainIndices(targets.Length, folds, 0);
         var innerFolds = MatbenchFolds.TestIndices(pool.Length);

@@ -1,7 +1,7 @@
 namespace MaterialsDb.Training;
 
 /// <summary>LightGBM settings; every run with the same settings and data gives the same model.</summary>
-public sealed record LightGbmOptions
+public sealed record LightGbmOptions : TrainerOptions
 {
     /// <summary>Boosting rounds (trees).</summary>
     public int Iterations { get; init; } = 400;
@@ -37,11 +37,8 @@ public sealed record LightGbmOptions
     /// <summary>Residual (target units) below which rows are weighted alike in robust passes.</summary>
     public double RobustDelta { get; init; } = 0.1;
 
-    /// <summary>Random seed.</summary>
-    public int Seed { get; init; } = 18012019;
-
-    /// <summary>As a name → value map for the manifest.</summary>
-    public IReadOnlyDictionary<string, string> ToDictionary()
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, string> ToDictionary()
     {
         var values = new Dictionary<string, string>
         {

@@ -57,6 +57,40 @@ public sealed class ModelsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainsAnMlpEnsembleAndRecordsTheCommandThatReproducesIt()
+    {
+        var store = SharedFiles.MirrorStore();
+        var package = Path.Combine(_dir.Path, "yield-mlp");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", "steels_yield", "-p", "magpie", "-o", package, "--trainer", "mlp", "--hidden", "16,8", "--epochs", "40", "--batch-size", "32");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("| mean ± std | 312 |", stdout, StringComparison.Ordinal);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(package, "manifest.json"), TestContext.Current.CancellationToken));
+        var command = manifest.RootElement.GetProperty("command").GetString()!;
+        Assert.Contains("--trainer mlp --hidden 16,8 --epochs 40 --batch-size 32 --learning-rate 0.001 --weight-decay 0", command, StringComparison.Ordinal);
+        Assert.Equal("16,8", manifest.RootElement.GetProperty("hyperparameters").GetProperty("hidden").GetString());
+
+        (exit, stdout, stderr) = await CliRunner.RunAsync(store, "predict", "-m", package, "Fe0.7Ni0.2Co0.1");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Fe0.7Ni0.2Co0.1\t", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--trainer mlp --leaves 7", "--leaves does not apply to --trainer mlp")]
+    [InlineData("--trainer mlp --zero-gate", "--zero-gate does not apply")]
+    [InlineData("--epochs 5", "--epochs does not apply to --trainer lightgbm")]
+    [InlineData("--trainer mlp --hidden 64,x", "--hidden takes comma-separated layer widths")]
+    [InlineData("--trainer mlp --hidden 0", "hidden layers of 1 to 4096 units")]
+    [InlineData("--trainer mlp --epochs 0", "epochs")]
+    [InlineData("--trainer mlp --learning-rate 2", "learning rate")]
+    [InlineData("--trainer forest", "forest")]
+    public async Task BadTrainerOptionsAreOneLineErrors(string options, string message)
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), ["models", "evaluate", "-d", "steels_yield", .. options.Split(' ')]);
+        Assert.NotEqual(0, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadInputsAreOneLineErrors()
     {
         var store = SharedFiles.MirrorStore();

@@ -86,6 +86,28 @@ public sealed class SteelsTrainingTests : IDisposable
     }
 
     [Fact]
+    public async Task LeftoversOfAKilledRunAreCleanedAndAPackageCaughtMidSwapIsRestored()
+    {
+        var (featurizer, features, targets) = await MatbenchData.LoadAsync("steels_yield", "magpie");
+        var folder = Path.Combine(_dir.Path, "kept");
+        var description = new EnsembleTrainer.Description("kept", "yield strength", "MPa", null, "test");
+        EnsembleTrainer.Train(folder, featurizer, features, targets, description, Small with { Iterations = 20 }, calibrate: false);
+        var manifest = await File.ReadAllBytesAsync(Path.Combine(folder, "manifest.json"), TestContext.Current.CancellationToken);
+
+        // A run killed between its two moves: the package sits under its hidden .replaced name, a half-written
+        // staging folder beside it. Kills skip finally blocks, so the next run has to tidy up.
+        Directory.Move(folder, Path.Combine(_dir.Path, ".kept.replaced-4242"));
+        Directory.CreateDirectory(Path.Combine(_dir.Path, ".kept.training-4242"));
+        await File.WriteAllTextAsync(Path.Combine(_dir.Path, ".kept.training-4242", "fold0.onnx.gz"), "half", TestContext.Current.CancellationToken);
+
+        // This retrain fails (no yield strength is 0), yet the previous package is back in place.
+        Assert.Throws<ArgumentException>(() => EnsembleTrainer.Train(folder, featurizer, features, targets, description, Small with { ZeroGate = true }, calibrate: false));
+
+        Assert.Equal([folder], Directory.GetDirectories(_dir.Path));
+        Assert.Equal(manifest, await File.ReadAllBytesAsync(Path.Combine(folder, "manifest.json"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task TrainingIsDeterministic()
     {
         var (featurizer, features, targets) = await MatbenchData.LoadAsync("steels_yield", "magpie");

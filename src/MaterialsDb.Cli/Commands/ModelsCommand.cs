@@ -16,7 +16,7 @@ internal static class ModelsCommand
 {
     public static Command Create(CliContext context)
     {
-        var train = new Command("train", "Train a LightGBM ensemble (one member per Matbench fold) and write a model package: ONNX files + manifest.json with cross-validated metrics.");
+        var train = new Command("train", "Train an ensemble of LightGBM or MLP members (one per Matbench fold) and write a model package: ONNX files + manifest.json with cross-validated metrics.");
         var trainInputs = new TrainingOptions(train);
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Package folder to write, e.g. models/my-model.", Required = true };
         var id = new Option<string?>("--id") { Description = "Model id (default: the folder name)." };
@@ -26,7 +26,7 @@ internal static class ModelsCommand
         {
             var (data, options) = await trainInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!.FullName;
-            var command = string.Create(CultureInfo.InvariantCulture, $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id} --iterations {options.Iterations} --leaves {options.Leaves} --learning-rate {options.LearningRate} --min-leaf {options.MinimumRowsPerLeaf} --feature-fraction {options.FeatureFraction}{(options.ZeroGate ? " --zero-gate" : "")}{(options.RobustPasses > 0 ? $" --robust-passes {options.RobustPasses} --robust-delta {options.RobustDelta}" : "")} --out models/{Path.GetFileName(folder)}");
+            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id} {TrainingOptions.CommandLine(options)} --out models/{Path.GetFileName(folder)}";
             var report = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line));
             await context.Output.WriteAsync(report.CrossValidation.ToMarkdown(data.Units)).ConfigureAwait(false);
             if (report.Calibration is { } c)
@@ -173,7 +173,8 @@ internal static class ModelsCommand
         public TrainingOptions(Command command)
         {
             Preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
-            foreach (var option in new Option[] { Dataset, Preset, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta })
+            Trainer.AcceptOnlyFromAmong("lightgbm", "mlp");
+            foreach (var option in new Option[] { Dataset, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay })
             {
                 command.Options.Add(option);
             }
@@ -183,27 +184,77 @@ internal static class ModelsCommand
 
         public Option<string> Preset { get; } = new("--preset", "-p") { Description = "Featurizer preset.", DefaultValueFactory = _ => "ward2016" };
 
-        public Option<int> Iterations { get; } = new("--iterations") { Description = "Boosting rounds.", DefaultValueFactory = _ => new LightGbmOptions().Iterations };
+        public Option<string> Trainer { get; } = new("--trainer") { Description = "Member trainer: lightgbm (gradient-boosted trees, ML.NET) or mlp (a ReLU network trained for absolute error).", DefaultValueFactory = _ => "lightgbm" };
 
-        public Option<int> Leaves { get; } = new("--leaves") { Description = "Leaves per tree.", DefaultValueFactory = _ => new LightGbmOptions().Leaves };
+        public Option<int> Iterations { get; } = new("--iterations") { Description = "LightGBM: boosting rounds.", DefaultValueFactory = _ => new LightGbmOptions().Iterations };
 
-        public Option<double> LearningRate { get; } = new("--learning-rate") { Description = "Shrinkage per round.", DefaultValueFactory = _ => new LightGbmOptions().LearningRate };
+        public Option<int> Leaves { get; } = new("--leaves") { Description = "LightGBM: leaves per tree.", DefaultValueFactory = _ => new LightGbmOptions().Leaves };
 
-        public Option<int> MinLeaf { get; } = new("--min-leaf") { Description = "Minimum rows per leaf.", DefaultValueFactory = _ => new LightGbmOptions().MinimumRowsPerLeaf };
+        public Option<double?> LearningRate { get; } = new("--learning-rate") { Description = $"LightGBM: shrinkage per round (default {new LightGbmOptions().LearningRate.ToString(CultureInfo.InvariantCulture)}); MLP: peak step size (default {new MlpOptions().LearningRate.ToString(CultureInfo.InvariantCulture)})." };
 
-        public Option<double> FeatureFraction { get; } = new("--feature-fraction") { Description = "Share of features each tree may use (0 < f ≤ 1).", DefaultValueFactory = _ => new LightGbmOptions().FeatureFraction };
+        public Option<int> MinLeaf { get; } = new("--min-leaf") { Description = "LightGBM: minimum rows per leaf.", DefaultValueFactory = _ => new LightGbmOptions().MinimumRowsPerLeaf };
 
-        public Option<bool> ZeroGate { get; } = new("--zero-gate") { Description = "Also train a classifier for target ≠ 0 and predict 0 where it says so (for targets with many exact zeros, like band gaps of metals); its threshold is tuned inside each training fold." };
+        public Option<double> FeatureFraction { get; } = new("--feature-fraction") { Description = "LightGBM: share of features each tree may use (0 < f ≤ 1).", DefaultValueFactory = _ => new LightGbmOptions().FeatureFraction };
 
-        public Option<int> RobustPasses { get; } = new("--robust-passes") { Description = "Reweighted passes towards an absolute-error fit (0 = plain least squares); each costs one more training.", DefaultValueFactory = _ => 0 };
+        public Option<bool> ZeroGate { get; } = new("--zero-gate") { Description = "LightGBM: also train a classifier for target ≠ 0 and predict 0 where it says so (for targets with many exact zeros, like band gaps of metals); its threshold is tuned inside each training fold." };
 
-        public Option<double> RobustDelta { get; } = new("--robust-delta") { Description = "Residual floor of the robust weights 1/max(|residual|, δ), in the target's units.", DefaultValueFactory = _ => new LightGbmOptions().RobustDelta };
+        public Option<int> RobustPasses { get; } = new("--robust-passes") { Description = "LightGBM: reweighted passes towards an absolute-error fit (0 = plain least squares); each costs one more training.", DefaultValueFactory = _ => 0 };
 
-        public async Task<(TrainingData Data, LightGbmOptions Options)> LoadAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+        public Option<double> RobustDelta { get; } = new("--robust-delta") { Description = "LightGBM: residual floor of the robust weights 1/max(|residual|, δ), in the target's units.", DefaultValueFactory = _ => new LightGbmOptions().RobustDelta };
+
+        public Option<string> Hidden { get; } = new("--hidden") { Description = "MLP: hidden layer widths, input side first, comma-separated.", DefaultValueFactory = _ => string.Join(",", new MlpOptions().Hidden) };
+
+        public Option<int> Epochs { get; } = new("--epochs") { Description = "MLP: passes over the training rows.", DefaultValueFactory = _ => new MlpOptions().Epochs };
+
+        public Option<int> BatchSize { get; } = new("--batch-size") { Description = "MLP: rows per optimizer step.", DefaultValueFactory = _ => new MlpOptions().BatchSize };
+
+        public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "MLP: decoupled weight decay (AdamW).", DefaultValueFactory = _ => new MlpOptions().WeightDecay };
+
+        public async Task<(TrainingData Data, TrainerOptions Options)> LoadAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+        {
+            var mlp = parse.GetValue(Trainer) == "mlp";
+            Option[] foreign = mlp ? [Iterations, Leaves, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta] : [Hidden, Epochs, BatchSize, WeightDecay];
+            if (foreign.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } misplaced)
+            {
+                throw new ArgumentException($"{misplaced.Name} does not apply to --trainer {parse.GetValue(Trainer)}.");
+            }
+
+            TrainerOptions options = mlp ? MlpFrom(parse) : LightGbmFrom(parse);
+            var data = await TrainingData.LoadAsync(parse.GetValue(Dataset)!, parse.GetValue(Preset)!, context.Store, cancellationToken).ConfigureAwait(false);
+            return (data, options);
+        }
+
+        // The trainer options as they are written on the command line (for the manifest's reproducing command).
+        public static string CommandLine(TrainerOptions options) => options switch
+        {
+            MlpOptions m => string.Create(CultureInfo.InvariantCulture, $"--trainer mlp --hidden {string.Join(",", m.Hidden)} --epochs {m.Epochs} --batch-size {m.BatchSize} --learning-rate {m.LearningRate} --weight-decay {m.WeightDecay}"),
+            LightGbmOptions o => string.Create(CultureInfo.InvariantCulture, $"--iterations {o.Iterations} --leaves {o.Leaves} --learning-rate {o.LearningRate} --min-leaf {o.MinimumRowsPerLeaf} --feature-fraction {o.FeatureFraction}{(o.ZeroGate ? " --zero-gate" : "")}{(o.RobustPasses > 0 ? $" --robust-passes {o.RobustPasses} --robust-delta {o.RobustDelta}" : "")}"),
+            _ => throw new ArgumentException($"Unknown trainer options {options.GetType().Name}.", nameof(options)),
+        };
+
+        private MlpOptions MlpFrom(ParseResult parse)
+        {
+            var text = parse.GetValue(Hidden)!;
+            var widths = text.Split(',', StringSplitOptions.TrimEntries);
+            if (widths.Any(w => !int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                throw new ArgumentException($"--hidden takes comma-separated layer widths such as 256,128,64; got '{text}'.");
+            }
+
+            var options = new MlpOptions
+            {
+                Hidden = [.. widths.Select(w => int.Parse(w, CultureInfo.InvariantCulture))], Epochs = parse.GetValue(Epochs), BatchSize = parse.GetValue(BatchSize),
+                LearningRate = parse.GetValue(LearningRate) ?? new MlpOptions().LearningRate, WeightDecay = parse.GetValue(WeightDecay),
+            };
+            options.Validate();
+            return options;
+        }
+
+        private LightGbmOptions LightGbmFrom(ParseResult parse)
         {
             var options = new LightGbmOptions
             {
-                Iterations = parse.GetValue(Iterations), Leaves = parse.GetValue(Leaves), LearningRate = parse.GetValue(LearningRate),
+                Iterations = parse.GetValue(Iterations), Leaves = parse.GetValue(Leaves), LearningRate = parse.GetValue(LearningRate) ?? new LightGbmOptions().LearningRate,
                 MinimumRowsPerLeaf = parse.GetValue(MinLeaf), FeatureFraction = parse.GetValue(FeatureFraction), ZeroGate = parse.GetValue(ZeroGate),
                 RobustPasses = parse.GetValue(RobustPasses), RobustDelta = parse.GetValue(RobustDelta),
             };
@@ -217,8 +268,7 @@ internal static class ModelsCommand
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Need 0 ≤ --robust-passes ≤ 10 and a finite --robust-delta > 0; got {options.RobustPasses}, {options.RobustDelta}."));
             }
 
-            var data = await TrainingData.LoadAsync(parse.GetValue(Dataset)!, parse.GetValue(Preset)!, context.Store, cancellationToken).ConfigureAwait(false);
-            return (data, options);
+            return options;
         }
     }
 
