@@ -19,6 +19,14 @@ internal static class BenchmarkData
         return [.. CsvTableReader.Read(path, ["formula"]).GetStrings("formula").Select(f => f!)];
     }
 
+    /// <summary>The first <paramref name="rows"/> formation energies of mp_e_form (eV/atom), in file order.</summary>
+    public static float[] MpEFormTargets(int rows)
+    {
+        var dataset = DatasetCatalog.Default.Get("mp_e_form");
+        var path = DatasetStore.FromEnvironment().EnsureFileAsync(dataset, dataset.Files[0]).GetAwaiter().GetResult();
+        return [.. CsvTableReader.Read(path, ["formula"]).GetDoubles("target").Take(rows).Select(v => (float)v)];
+    }
+
     /// <summary><paramref name="rows"/> compositions: the mp_e_form formulas repeated, parsed into one batch.</summary>
     public static CompositionBatch RepeatedMpEForm(int rows)
     {

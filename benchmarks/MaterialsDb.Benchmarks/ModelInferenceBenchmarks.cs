@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MaterialsDb.Chemistry;
-using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
 using MaterialsDb.Models.Packages;
 using MaterialsDb.Training;
@@ -28,19 +26,9 @@ public class ModelInferenceBenchmarks
     {
         var featurizer = FeaturizerPresets.Create("magpie", BenchmarkData.Magpie());
         _width = featurizer.FeatureLabels.Count;
-        var formulas = BenchmarkData.MpEFormFormulas();
-        var batch = new CompositionBatch(Rows);
-        for (var i = 0; i < Rows; i++)
-        {
-            batch.TryAdd(formulas[i], out _);
-        }
-
         _features = new float[Rows * _width];
-        BatchFeaturizer.Featurize(featurizer, batch, _features);
-
-        var dataset = MaterialsDb.Data.Catalog.DatasetCatalog.Default.Get("mp_e_form");
-        var path = MaterialsDb.Data.Downloads.DatasetStore.FromEnvironment().EnsureFileAsync(dataset, dataset.Files[0]).GetAwaiter().GetResult();
-        var targets = CsvTableReader.Read(path, ["formula"]).GetDoubles("target").Take(20_000).Select(v => (float)v).ToArray();
+        BatchFeaturizer.Featurize(featurizer, BenchmarkData.RepeatedMpEForm(Rows), _features);
+        var targets = BenchmarkData.MpEFormTargets(20_000);
         _folder = Path.Combine(Path.GetTempPath(), "materialsdb-bench-model-" + Guid.NewGuid().ToString("N"));
         EnsembleTrainer.Train(_folder, featurizer, _features[..(20_000 * _width)], targets, new("bench", "e_form", "eV/atom", null, "benchmark"), new LightGbmOptions { Iterations = 300, Leaves = 63, LearningRate = 0.1 }, calibrate: false);
         _model = OnnxModel.Load(_folder, featurizer);

@@ -36,18 +36,9 @@ public class TreeEvaluatorBenchmarks
     {
         var featurizer = FeaturizerPresets.Create("ward2016-fractions", BenchmarkData.Magpie());
         _width = featurizer.FeatureLabels.Count;
-        var formulas = BenchmarkData.MpEFormFormulas();
-        var training = new MaterialsDb.Chemistry.CompositionBatch(TrainingRows);
-        for (var i = 0; i < TrainingRows; i++)
-        {
-            training.TryAdd(formulas[i], out _);
-        }
-
         var trainingFeatures = new float[TrainingRows * _width];
-        BatchFeaturizer.Featurize(featurizer, training, trainingFeatures);
-        var dataset = MaterialsDb.Data.Catalog.DatasetCatalog.Default.Get("mp_e_form");
-        var path = MaterialsDb.Data.Downloads.DatasetStore.FromEnvironment().EnsureFileAsync(dataset, dataset.Files[0]).GetAwaiter().GetResult();
-        var targets = MaterialsDb.Data.Tables.CsvTableReader.Read(path, ["formula"]).GetDoubles("target").Take(TrainingRows).Select(v => (float)v).ToArray();
+        BatchFeaturizer.Featurize(featurizer, BenchmarkData.RepeatedMpEForm(TrainingRows), trainingFeatures);
+        var targets = BenchmarkData.MpEFormTargets(TrainingRows);
         _folder = Path.Combine(Path.GetTempPath(), "materialsdb-bench-trees-" + Guid.NewGuid().ToString("N"));
         var options = new MaterialsDb.Training.LightGbmOptions { Iterations = Trees, Leaves = 127, LearningRate = Trees > 200 ? 0.08 : 0.18, MinimumRowsPerLeaf = 10, FeatureFraction = 0.5 };
         MaterialsDb.Training.EnsembleTrainer.Train(_folder, featurizer, trainingFeatures, targets, new("bench", "e_form", "eV/atom", null, "benchmark"), options, calibrate: false);
