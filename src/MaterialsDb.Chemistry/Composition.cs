@@ -77,7 +77,7 @@ public sealed partial class Composition : IEquatable<Composition>
     public double this[Element element] => AmountOf(element.Z);
 
     /// <summary>Amount of the element with this symbol, 0 when absent.</summary>
-    /// <exception cref="KeyNotFoundException">The symbol is not an element.</exception>
+    /// <exception cref="MaterialsDbException">The symbol is not an element.</exception>
     public double this[string symbol] => AmountOf(PeriodicTable.FromSymbol(symbol).Z);
 
     /// <summary>Atomic fraction of <paramref name="element"/>: its amount divided by <see cref="NumAtoms"/>.</summary>

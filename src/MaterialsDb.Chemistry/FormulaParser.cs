@@ -136,6 +136,12 @@ public static class FormulaParser
             }
         }
 
+        if (!double.IsFinite(total))
+        {
+            error = new(FormulaErrorKind.InvalidAmount, 0, "the amounts add up to more than a finite number");
+            return -1;
+        }
+
         if (count == 0 || !(total > 0))
         {
             error = new(FormulaErrorKind.NonPositiveTotal, 0, "the amounts add up to zero; a composition needs a positive total");

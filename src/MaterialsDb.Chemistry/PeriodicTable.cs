@@ -94,11 +94,11 @@ public static class PeriodicTable
     }
 
     /// <summary>The element with this exact, case-sensitive symbol (<c>Fe</c>, never <c>FE</c> or <c>fe</c>).</summary>
-    /// <exception cref="KeyNotFoundException">No element has this symbol.</exception>
+    /// <exception cref="MaterialsDbException">No element has this symbol.</exception>
     public static Element FromSymbol(string symbol) =>
         BySymbol.TryGetValue(symbol, out var e)
             ? e
-            : throw new KeyNotFoundException($"'{symbol}' is not an element symbol (symbols are case-sensitive, e.g. 'Fe').");
+            : throw new MaterialsDbException($"'{symbol}' is not an element symbol (symbols are case-sensitive, e.g. 'Fe').");
 
     /// <summary>Looks up an element by its exact symbol.</summary>
     public static bool TryFromSymbol(ReadOnlySpan<char> symbol, out Element element)

@@ -11,6 +11,12 @@ public static class CliApp
     /// <summary>Exit code for bad input files, failed downloads and other runtime errors.</summary>
     public const int ErrorExitCode = 1;
 
+    /// <summary>Exit code for usage errors: unknown commands or options, missing arguments, option values out of range.</summary>
+    public const int UsageExitCode = 2;
+
+    /// <summary>Exit code after Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int CancelledExitCode = 130;
+
     /// <summary>Runs the program; returns the process exit code.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <param name="output">Where results and progress go.</param>
@@ -39,28 +45,56 @@ public static class CliApp
 
         // Ctrl-C cancels the command's token; long commands get 10 s to stop cleanly before the process is ended.
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync($"materialsdb: error: {problem.Message}").ConfigureAwait(false);
+            }
+
+            var command = string.Join(' ', CommandPath(parse.CommandResult).Prepend("materialsdb"));
+            await error.WriteLineAsync($"Usage: see '{command} --help'.").ConfigureAwait(false);
+            return UsageExitCode;
+        }
+
         try
         {
-            return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+            return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsUserFacing(e))
+        catch (Exception e) when (ExitCodeFor(e) is { } code)
         {
             await error.WriteLineAsync($"materialsdb: error: {OneLine(e)}").ConfigureAwait(false);
-            return ErrorExitCode;
+            return code;
         }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("materialsdb: cancelled").ConfigureAwait(false);
-            return 130;
+            return CancelledExitCode;
         }
     }
 
-    // ArgumentException appends "(Parameter 'x')", which names our code, not the user's input.
-    private static string OneLine(Exception e) =>
-        (e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message)
-        .ReplaceLineEndings(" ");
+    // The command words after the program name, e.g. "models train".
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (var r = result; r?.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent)
+        {
+            names.Push(r.Command.Name);
+        }
+
+        return names;
+    }
 
     // Errors whose message alone tells the user what to fix; anything else is a bug and keeps its stack trace.
-    private static bool IsUserFacing(Exception e) =>
-        e is IOException or InvalidDataException or Npgsql.NpgsqlException or KeyNotFoundException or ArgumentException or FormatException or UnauthorizedAccessException;
+    private static int? ExitCodeFor(Exception e) => e switch
+    {
+        InvalidOptionException => UsageExitCode,
+        MaterialsDbException => ErrorExitCode,
+        // The environment, not our code: a missing or unwritable file, a full disk, a database that is down.
+        IOException or UnauthorizedAccessException or Npgsql.NpgsqlException => ErrorExitCode,
+        _ => null,
+    };
+
+    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
 }

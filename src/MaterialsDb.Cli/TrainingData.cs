@@ -1,3 +1,4 @@
+using MaterialsDb.Data;
 using MaterialsDb.Screening.Resources;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Catalog;
@@ -23,7 +24,7 @@ internal sealed record TrainingData(string Name, string Units, TrainingDataset? 
         {
             if (entry.Format.Kind != "csv" || entry.Format.Task != "regression")
             {
-                throw new ArgumentException($"Dataset '{dataset}' is not a regression table; pick one of: {string.Join(", ", DatasetCatalog.Default.Datasets.Where(d => d.Format.Task == "regression").Select(d => d.Id))}.");
+                throw new InvalidOptionException($"Dataset '{dataset}' is not a regression table; pick one of: {string.Join(", ", DatasetCatalog.Default.Datasets.Where(d => d.Format.Task == "regression").Select(d => d.Id))}.");
             }
 
             path = await store.EnsureFileAsync(entry, entry.Files[0], cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -37,7 +38,7 @@ internal sealed record TrainingData(string Name, string Units, TrainingDataset? 
         }
         else
         {
-            throw new ArgumentException($"'{dataset}' is neither a catalog dataset id nor an existing CSV file.");
+            throw new InvalidOptionException($"'{dataset}' is neither a catalog dataset id nor an existing CSV file.");
         }
 
         var table = InputTable.Read(new FileInfo(path), formulaColumn, targetColumn);
@@ -60,7 +61,7 @@ internal sealed record TrainingData(string Name, string Units, TrainingDataset? 
 
         if (problems.Count > 0)
         {
-            throw new InvalidDataException($"{path}: {problems.Count} unusable row(s): {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? "; ..." : string.Empty)}.");
+            throw new InputDataException($"{path}: {problems.Count} unusable row(s): {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? "; ..." : string.Empty)}.");
         }
 
         var featurizer = FeaturizerPresets.Create(preset, await MagpieElementData.LoadAsync(store, cancellationToken: cancellationToken).ConfigureAwait(false));

@@ -40,7 +40,7 @@ public sealed class ElementPropertySource
     /// <param name="readProperty">Returns the values of one property by atomic number.</param>
     /// <param name="citation">Reference for the data.</param>
     /// <param name="imputeNan">Replace missing values by the property mean.</param>
-    /// <exception cref="InvalidDataException">A property has no value at all, or more than 118 values.</exception>
+    /// <exception cref="MaterialsDbException">A property has no value at all, or more than 118 values.</exception>
     public static ElementPropertySource Create(string name, IEnumerable<string> properties, Func<string, double[]> readProperty, string citation, bool imputeNan)
     {
         ArgumentNullException.ThrowIfNull(properties);
@@ -51,7 +51,7 @@ public sealed class ElementPropertySource
             var raw = readProperty(property);
             if (raw.Length > PeriodicTable.MaxZ)
             {
-                throw new InvalidDataException($"{name} property '{property}' has {raw.Length} values; at most {PeriodicTable.MaxZ} elements exist.");
+                throw new MaterialsDbException($"{name} property '{property}' has {raw.Length} values; at most {PeriodicTable.MaxZ} elements exist.");
             }
 
             var byZ = new double[PeriodicTable.MaxZ];
@@ -60,7 +60,7 @@ public sealed class ElementPropertySource
             var known = byZ.Where(v => !double.IsNaN(v)).ToArray();
             if (known.Length == 0)
             {
-                throw new InvalidDataException($"{name} property '{property}' has no value for any element.");
+                throw new MaterialsDbException($"{name} property '{property}' has no value for any element.");
             }
 
             if (imputeNan)
@@ -79,12 +79,12 @@ public sealed class ElementPropertySource
     }
 
     /// <summary>Value of <paramref name="property"/> for element <paramref name="z"/> (NaN when missing and not imputed).</summary>
-    /// <exception cref="KeyNotFoundException">Unknown property; the message lists the known ones.</exception>
+    /// <exception cref="MaterialsDbException">Unknown property; the message lists the known ones.</exception>
     public double Get(string property, int z) => Values(property)[z - 1];
 
     /// <summary>All values of a property, index Z − 1.</summary>
     public ReadOnlySpan<double> Values(string property) =>
         _values.TryGetValue(property, out var v)
             ? v
-            : throw new KeyNotFoundException($"{Name} has no property '{property}'; it has: {string.Join(", ", _values.Keys.Order())}.");
+            : throw new MaterialsDbException($"{Name} has no property '{property}'; it has: {string.Join(", ", _values.Keys.Order())}.");
 }

@@ -14,12 +14,12 @@ public static class FeaturizerPresets
         [.. ElementPropertyFeaturizer.MagpieProperties];
 
     /// <summary>Builds a preset from a Magpie element source.</summary>
-    /// <exception cref="ArgumentException">Unknown preset; the message lists the known ones.</exception>
+    /// <exception cref="MaterialsDbException">Unknown preset; the message lists the known ones.</exception>
     public static ICompositionFeaturizer Create(string preset, ElementPropertySource magpie) => preset switch
     {
         "magpie" => ElementPropertyFeaturizer.Magpie(magpie),
         "ward2016" => new CompositeFeaturizer("ward2016", ElementPropertyFeaturizer.Magpie(magpie), new StoichiometryFeaturizer(), new ValenceOrbitalFeaturizer(magpie)),
         "ward2016-fractions" => new CompositeFeaturizer("ward2016-fractions", ElementPropertyFeaturizer.Magpie(magpie), new StoichiometryFeaturizer(), new ValenceOrbitalFeaturizer(magpie), new ElementFractionFeaturizer()),
-        _ => throw new ArgumentException($"Unknown featurizer preset '{preset}'. Known presets: {string.Join(", ", Names)}.", nameof(preset)),
+        _ => throw new MaterialsDbException($"Unknown featurizer preset '{preset}'. Known presets: {string.Join(", ", Names)}."),
     };
 }

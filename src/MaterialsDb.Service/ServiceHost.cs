@@ -70,7 +70,7 @@ public static class ServiceHost
         ArgumentNullException.ThrowIfNull(options);
         if (options.Postgres is null)
         {
-            throw new ArgumentException("A worker node needs --postgres: it shares the API node's queue through PostgreSQL.");
+            throw new InvalidOptionException("A worker node needs --postgres: it shares the API node's queue through PostgreSQL.");
         }
 
         var builder = Host.CreateApplicationBuilder();

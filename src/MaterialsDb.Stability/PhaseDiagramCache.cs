@@ -31,19 +31,19 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
     }
 
     /// <summary>The hull of a system given as <c>Fe-Li-O-P</c> (any order).</summary>
-    /// <exception cref="ArgumentException">A symbol is not an element.</exception>
+    /// <exception cref="MaterialsDbException">A symbol is not an element.</exception>
     public PhaseDiagram For(string chemicalSystem)
     {
         ArgumentNullException.ThrowIfNull(chemicalSystem);
         var symbols = chemicalSystem.Split('-', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (symbols.Length == 0)
         {
-            throw new ArgumentException($"'{chemicalSystem}' names no elements; write a system like Fe-Li-O-P.", nameof(chemicalSystem));
+            throw new MaterialsDbException($"'{chemicalSystem}' names no elements; write a system like Fe-Li-O-P.");
         }
 
         return For(symbols.Select(s => PeriodicTable.TryFromSymbol(s, out var e)
             ? e.Z
-            : throw new ArgumentException($"'{s}' in chemical system '{chemicalSystem}' is not an element symbol.", nameof(chemicalSystem))));
+            : throw new MaterialsDbException($"'{s}' in chemical system '{chemicalSystem}' is not an element symbol.")));
     }
 
     /// <summary>The hull of a system given by atomic numbers.</summary>

@@ -13,6 +13,13 @@ public sealed class PhaseEntrySet
     // Systems up to this size are answered by looking up each of their subsystems; larger ones by a scan.
     private const int MaxSubsetLookup = 12;
 
+    /// <summary>
+    /// Largest |formation energy| accepted, in eV/atom. Known compounds lie within about ±5 eV/atom (Materials Project:
+    /// −4.6 to +2.5 in mp_e_form); a value beyond ±10 is a unit or data error (eV per formula unit, kJ/mol), and an
+    /// extreme one would also break the hull's numerics.
+    /// </summary>
+    public const double MaxAbsFormationEnergyEvPerAtom = 10.0;
+
     private readonly PhaseEntry[] _entries;
     private readonly ulong[] _masks;
     private readonly Dictionary<(ulong, ulong), List<int>> _bySystem = [];
@@ -57,9 +64,9 @@ public sealed class PhaseEntrySet
                 problems.Add($"entries {seen[e.Id] + 1} and {i + 1} share the id '{e.Id}'");
             }
 
-            if (!double.IsFinite(e.EFormPerAtomEv))
+            if (EnergyProblem(e.EFormPerAtomEv) is { } why)
             {
-                problems.Add($"entry {i + 1} ('{e.Id}', {e.Composition.ReducedFormula}) has formation energy {e.EFormPerAtomEv.ToString(CultureInfo.InvariantCulture)}");
+                problems.Add($"entry {i + 1} ('{e.Id}', {e.Composition.ReducedFormula}): {why}");
             }
         }
 
@@ -86,9 +93,9 @@ public sealed class PhaseEntrySet
                 continue;
             }
 
-            if (!double.IsFinite(energies[i]))
+            if (EnergyProblem(energies[i]) is { } why)
             {
-                problems.Add($"row {row}: formation energy of {formulas[i]} is {energies[i].ToString(CultureInfo.InvariantCulture)}");
+                problems.Add($"row {row} ({formulas[i]}): {why}");
                 continue;
             }
 
@@ -98,6 +105,12 @@ public sealed class PhaseEntrySet
 
         return problems.Count > 0 ? throw Problems(problems) : Create(entries);
     }
+
+    /// <summary>Why a formation energy cannot be a reference value (not finite, or beyond ±<see cref="MaxAbsFormationEnergyEvPerAtom"/>), or null.</summary>
+    public static string? EnergyProblem(double eFormPerAtomEv) =>
+        !double.IsFinite(eFormPerAtomEv) ? $"formation energy is {(double.IsNaN(eFormPerAtomEv) ? "missing or not a number" : eFormPerAtomEv.ToString(CultureInfo.InvariantCulture))}"
+        : Math.Abs(eFormPerAtomEv) > MaxAbsFormationEnergyEvPerAtom ? $"formation energy {eFormPerAtomEv.ToString(CultureInfo.InvariantCulture)} eV/atom is outside ±{MaxAbsFormationEnergyEvPerAtom} eV/atom (a unit error?)"
+        : null;
 
     /// <summary>Entries whose chemical system is exactly <paramref name="system"/> (atomic numbers), in the set's order.</summary>
     public IEnumerable<PhaseEntry> InExactSystem(IEnumerable<int> system) =>

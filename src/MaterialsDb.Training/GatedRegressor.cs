@@ -43,7 +43,7 @@ public static class GatedRegressor
         var nonZero = NonZero(targets, fit);
         if (nonZero.Length == 0 || nonZero.Length == fit.Length)
         {
-            throw new ArgumentException("A gated model needs training rows with a zero target and rows with a non-zero one.");
+            throw new MaterialsDbException("A gated model needs training rows with a zero target and rows with a non-zero one.");
         }
 
         var (_, probabilities) = LightGbmClassifier.Train(features, width, r => IsNonZero(targets[r]), fit, holdout, options);

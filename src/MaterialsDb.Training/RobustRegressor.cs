@@ -23,7 +23,7 @@ public static class RobustRegressor
 
         if (!(options.RobustDelta > 0))
         {
-            throw new ArgumentException($"The robust residual floor must be > 0; got {options.RobustDelta}.", nameof(options));
+            throw new InvalidOptionException($"The robust residual floor must be > 0; got {options.RobustDelta}.");
         }
 
         // Each pass predicts its own training rows (for the next pass's weights) and the rows asked for.

@@ -115,5 +115,5 @@ public sealed class CompositionTests
 
     [Fact]
     public void IndexerRejectsUnknownSymbols() =>
-        Assert.Throws<KeyNotFoundException>(() => Composition.Parse("Fe")["FE"]);
+        Assert.Throws<MaterialsDbException>(() => Composition.Parse("Fe")["FE"]);
 }

@@ -72,6 +72,12 @@ public sealed class FormulaParserTests
         { "5", FormulaErrorKind.UnexpectedCharacter, 0, "number alone" },
         { "Fe0", FormulaErrorKind.NonPositiveTotal, 0, "zero" },
         { "(O)0", FormulaErrorKind.NonPositiveTotal, 0, "zero" },
+        // Each multiplier is finite, their product is not: the amount would become Infinity.
+        { "(((Fe)1e200)1e200)1e200", FormulaErrorKind.InvalidAmount, 12, "too large" },
+        { "((Fe)1e300)1e300O", FormulaErrorKind.InvalidAmount, 11, "amount of Fe too large" },
+        { "1e200(Fe1e200)", FormulaErrorKind.InvalidAmount, 0, "too large" },
+        { "Fe1e308Fe1e308", FormulaErrorKind.InvalidAmount, 0, "finite number" },
+        { "Fe1e308O1e308", FormulaErrorKind.InvalidAmount, 0, "finite number" },
     };
 
     [Theory]
@@ -88,6 +94,34 @@ public sealed class FormulaParserTests
         Assert.False(FormulaParser.TryParse(formula, out var composition, out var error));
         Assert.Null(composition);
         Assert.Equal(kind, error.Kind);
+    }
+
+    [Fact]
+    public void EveryAcceptedAmountIsFiniteWhateverTheNesting()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var text = "Fe";
+            for (var depth = random.Next(1, 6); depth > 0; depth--)
+            {
+                text = $"({text}){Math.Pow(10, random.Next(0, 200)).ToString("0e0", System.Globalization.CultureInfo.InvariantCulture).Replace("e+", "e", StringComparison.Ordinal)}";
+            }
+
+            if (FormulaParser.TryParse(text, out var c, out _))
+            {
+                Assert.True(double.IsFinite(c.NumAtoms), text);
+                Assert.All(c.AsPairs(), p => Assert.True(double.IsFinite(p.Value), text));
+            }
+        }
+    }
+
+    [Fact]
+    public void LongFormulasAreShortenedInMessagesButNotInPositions()
+    {
+        var e = Assert.Throws<FormulaException>(() => FormulaParser.Parse(new string('H', 5_000) + "#"));
+        Assert.Equal(5_000, e.Position);
+        Assert.True(e.Message.Length < 200, e.Message);
     }
 
     [Fact]

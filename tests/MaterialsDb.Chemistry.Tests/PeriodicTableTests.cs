@@ -43,7 +43,7 @@ public sealed class PeriodicTableTests
     {
         Assert.Equal(0, PeriodicTable.AtomicNumberOf(symbol));
         Assert.False(PeriodicTable.TryFromSymbol(symbol, out _));
-        Assert.Throws<KeyNotFoundException>(() => PeriodicTable.FromSymbol(symbol));
+        Assert.Throws<MaterialsDbException>(() => PeriodicTable.FromSymbol(symbol));
     }
 
     [Theory]

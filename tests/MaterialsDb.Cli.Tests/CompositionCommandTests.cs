@@ -94,7 +94,7 @@ public sealed class CompositionCommandTests : IDisposable
         var input = _dir.File("in.csv");
         await File.WriteAllTextAsync(input, "formula\nNaCl\n", TestContext.Current.CancellationToken);
         var (exit, _, stderr) = await CliRunner.RunAsync(null, "composition", "-i", input, "-o", _dir.File("out.json"));
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains(".csv or .parquet", stderr, StringComparison.Ordinal);
     }
 

@@ -60,7 +60,7 @@ public sealed class DatasetsCommandTests : IDisposable
     {
         var store = new DatasetStore(new DatasetStoreOptions { Home = _home.Path, Mirror = SharedFiles.Mirror() });
         var (exit, _, stderr) = await CliRunner.RunAsync(store, "datasets", "pull");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--all", stderr, StringComparison.Ordinal);
     }
 

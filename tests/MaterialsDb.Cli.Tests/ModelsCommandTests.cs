@@ -95,7 +95,7 @@ public sealed class ModelsCommandTests : IDisposable
     {
         var store = SharedFiles.MirrorStore();
         var (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "glass");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("not a regression table", stderr, StringComparison.Ordinal);
 
         (exit, _, stderr) = await CliRunner.RunAsync(store, "predict", "-m", _dir.File("nope"), "NaCl");
@@ -103,15 +103,15 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Contains("neither a package folder", stderr, StringComparison.Ordinal);
 
         (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "steels_yield", "--learning-rate", "0");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--learning-rate", stderr, StringComparison.Ordinal);
 
         (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "steels_yield", "--robust-passes", "-1");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--robust-passes", stderr, StringComparison.Ordinal);
 
         (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "steels_yield", "--robust-passes", "1", "--robust-delta", "0");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--robust-delta", stderr, StringComparison.Ordinal);
 
         // Yield strengths are never 0: a zero gate has nothing to learn.

@@ -62,7 +62,7 @@ public sealed class CatalogTests
     [Fact]
     public void UnknownIdListsTheKnownOnes()
     {
-        var e = Assert.Throws<KeyNotFoundException>(() => DatasetCatalog.Default.Get("mp_eform"));
+        var e = Assert.Throws<MaterialsDbException>(() => DatasetCatalog.Default.Get("mp_eform"));
         Assert.Contains("mp_e_form", e.Message, StringComparison.Ordinal);
     }
 

@@ -30,7 +30,7 @@ public sealed class TableTests
     [Fact]
     public void NamesTheLineOfARowOfTheWrongWidth()
     {
-        var e = Assert.Throws<InvalidDataException>(() => CsvTableReader.ReadText("a,b\n1,2\n3\n"));
+        var e = Assert.Throws<InputDataException>(() => CsvTableReader.ReadText("a,b\n1,2\n3\n"));
         Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
     }
 
@@ -40,14 +40,14 @@ public sealed class TableTests
         using var dir = new TempDirectory();
         var path = dir.File("empty.csv");
         File.WriteAllText(path, string.Empty);
-        var e = Assert.Throws<InvalidDataException>(() => CsvTableReader.Read(path));
+        var e = Assert.Throws<InputDataException>(() => CsvTableReader.Read(path));
         Assert.Contains("empty", e.Message, StringComparison.Ordinal);
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void RejectsDuplicateColumns() =>
-        Assert.Throws<InvalidDataException>(() => CsvTableReader.ReadText("a,a\n1,2\n"));
+        Assert.Throws<InputDataException>(() => CsvTableReader.ReadText("a,a\n1,2\n"));
 
     [Fact]
     public async Task ReadsTheMatbenchFormationEnergies()
@@ -84,7 +84,7 @@ public sealed class TableTests
         using var dir = new TempDirectory();
         var path = dir.File("bad.table");
         File.WriteAllLines(path, ["1.0", "Missing", "abc"]);
-        var e = Assert.Throws<InvalidDataException>(() => ElementTableReader.ReadValues(path, strict: true));
+        var e = Assert.Throws<InputDataException>(() => ElementTableReader.ReadValues(path, strict: true));
         Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
         Assert.True(double.IsNaN(ElementTableReader.ReadValues(path)[2]));
         File.WriteAllLines(path, ["1.0", "Missing", "", "4"]);
@@ -131,7 +131,7 @@ public sealed class TableTests
     {
         using var dir = new TempDirectory();
         var table = new ColumnTable([new DoubleColumn("x", [1])]);
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => TableWriter.WriteAsync(table, dir.File("out.xlsx"), cancellationToken: TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<InvalidOptionException>(() => TableWriter.WriteAsync(table, dir.File("out.xlsx"), cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains(".parquet", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(dir.Path));
     }

@@ -103,9 +103,9 @@ public sealed class FeaturizerContractTests(MagpieSourceFixture magpie) : IClass
         batch.TryAdd("NaCl", out _);
         Assert.Throws<ArgumentOutOfRangeException>(() => featurizer.Featurize(batch, 0, 2, new float[264]));
         Assert.Throws<ArgumentException>(() => featurizer.Featurize(batch, 0, 1, new float[131]));
-        var e = Assert.Throws<ArgumentException>(() => FeaturizerPresets.Create("magpi", magpie.Imputed));
+        var e = Assert.Throws<MaterialsDbException>(() => FeaturizerPresets.Create("magpi", magpie.Imputed));
         Assert.Contains("ward2016", e.Message, StringComparison.Ordinal);
-        var k = Assert.Throws<KeyNotFoundException>(() => new ElementPropertyFeaturizer("t", magpie.Imputed, ["Numbr"], [PropertyStatistic.Mean]));
+        var k = Assert.Throws<MaterialsDbException>(() => new ElementPropertyFeaturizer("t", magpie.Imputed, ["Numbr"], [PropertyStatistic.Mean]));
         Assert.Contains("Numbr", k.Message, StringComparison.Ordinal);
     }
 

@@ -86,7 +86,7 @@ public sealed class CandidateEnumeratorTests
     [Fact]
     public void AnElementWithoutStatesIsASpecError()
     {
-        var e = Assert.Throws<ArgumentException>(() => Run(new CandidateSpace { Palette = [Z("Na"), Z("Ar")], OxidationStates = Toy(), MaxElements = 2 }));
+        var e = Assert.Throws<MaterialsDbException>(() => Run(new CandidateSpace { Palette = [Z("Na"), Z("Ar")], OxidationStates = Toy(), MaxElements = 2 }));
         Assert.Contains("Ar", e.Message, StringComparison.Ordinal);
         Assert.Contains("toy", e.Message, StringComparison.Ordinal);
     }

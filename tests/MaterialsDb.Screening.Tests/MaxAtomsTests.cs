@@ -35,9 +35,9 @@ public sealed class MaxAtomsTests
         var spec = SpecParser.Parse("name: x\ncandidates: {enumerate: {elements: [Li, O], n_elements: [2, 2], max_atoms: 5}}\n");
         Assert.Equal(5, spec.Enumerate!.MaxAtoms);
         var e = Assert.Throws<SpecException>(() => SpecParser.Parse("name: x\ncandidates: {enumerate: {elements: [Li, O, S], n_elements: [3, 3], max_atoms: 2}}\n"));
-        Assert.Contains(e.Problems, p => p.StartsWith("candidates.enumerate.max_atoms: 2 atoms cannot hold 3 elements", StringComparison.Ordinal));
+        Assert.Contains(e.Texts, p => p.StartsWith("candidates.enumerate.max_atoms: 2 atoms cannot hold 3 elements", StringComparison.Ordinal));
         e = Assert.Throws<SpecException>(() => SpecParser.Parse("name: x\ncandidates: {enumerate: {elements: [Li, O], max_atoms: many}}\n"));
-        Assert.Contains(e.Problems, p => p.StartsWith("candidates.enumerate.max_atoms:", StringComparison.Ordinal));
+        Assert.Contains(e.Texts, p => p.StartsWith("candidates.enumerate.max_atoms:", StringComparison.Ordinal));
     }
 
     private static IEnumerable<int[]> Combinations(int n, int k) =>

@@ -190,7 +190,7 @@ public sealed class ScreeningEngineTests(ScreeningFixture fixture) : IClassFixtu
     {
         var spec = SpecParser.Parse(ScreeningFixture.Spec.Replace("predict: [band-gap-pbe]", "predict: [band-gap-pbe, no-such-model]", StringComparison.Ordinal).Replace("by: [-band-gap-pbe]", "by: [-no-such-model]", StringComparison.Ordinal));
         var e = await Assert.ThrowsAsync<SpecException>(() => Resources.ScreeningResources.LoadAsync(spec, SharedFiles.MirrorStore(), fixture.Registry, TestContext.Current.CancellationToken));
-        Assert.StartsWith("predict[1]: Model 'no-such-model'", e.Problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("predict[1]: Model 'no-such-model'", e.Texts[0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class ScreeningEngineTests(ScreeningFixture fixture) : IClassFixtu
     {
         var spec = SpecParser.Parse("name: x\ncandidates:\n  enumerate: {elements: [He, O], n_elements: [2, 2], max_coefficient: 2}\n");
         var e = await Assert.ThrowsAsync<SpecException>(() => Resources.ScreeningResources.LoadAsync(spec, SharedFiles.MirrorStore(), fixture.Registry, TestContext.Current.CancellationToken));
-        Assert.Contains("no oxidation states for He", e.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("no oxidation states for He", e.Texts[0], StringComparison.Ordinal);
     }
 
     [Fact]

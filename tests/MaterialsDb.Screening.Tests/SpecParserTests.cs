@@ -74,13 +74,13 @@ public sealed class SpecParserTests
     public void ProblemsNameTheirField(string yaml, string fragment)
     {
         var e = Assert.Throws<SpecException>(() => SpecParser.Parse(yaml));
-        Assert.Contains(e.Problems, p => p.Contains(fragment, StringComparison.Ordinal));
+        Assert.Contains(e.Texts, p => p.Contains(fragment, StringComparison.Ordinal));
     }
 
     [Fact]
     public void EveryProblemIsReportedAtOnce()
     {
         var e = Assert.Throws<SpecException>(() => SpecParser.Parse("candidates: {enumerate: {elements: [Qq], max_coefficient: -1}}\ntop: x"));
-        Assert.True(e.Problems.Count >= 4, string.Join(" | ", e.Problems));
+        Assert.True(e.Texts.Count >= 4, string.Join(" | ", e.Texts));
     }
 }

@@ -28,6 +28,27 @@ public sealed class ReferenceDataTests
         Assert.Contains("Li2O", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1e20)]
+    [InlineData(10.5)]
+    [InlineData(-10.001)]
+    public void ImplausibleEnergiesAreRefusedWithTheirRow(double energy)
+    {
+        // -1e20 used to crash hull construction; anything beyond ±10 eV/atom is a unit error.
+        var e = Assert.Throws<ReferenceDataException>(() => PhaseEntrySet.FromColumns(["LiO", "MgO", "Li2O"], [-1, -2, energy], null, "x"));
+        Assert.Contains("row 3 (Li2O)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("outside ±10 eV/atom", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ReferenceDataException>(() => PhaseEntrySet.Create([new PhaseEntry("a", Composition.Parse("MgO"), energy, "t")]));
+    }
+
+    [Fact]
+    public void EnergiesAtTheEdgeOfTheRangeBuildAHull()
+    {
+        var set = PhaseEntrySet.FromColumns(["LiO", "Li2O"], [-PhaseEntrySet.MaxAbsFormationEnergyEvPerAtom, -1], null, "x");
+        var diagram = new PhaseDiagramCache(set).For("Li-O");
+        Assert.Contains(diagram.StableEntries, e => e.Id == "x:1");
+    }
+
     [Fact]
     public void UnparseableFormulasAreRefusedWithTheirRows()
     {
@@ -56,8 +77,8 @@ public sealed class ReferenceDataTests
     public void ChemicalSystemNamesAreChecked()
     {
         var cache = new PhaseDiagramCache(PhaseEntrySet.Create([]));
-        Assert.Throws<ArgumentException>(() => cache.For("Li-Xx"));
-        Assert.Throws<ArgumentException>(() => cache.For("--"));
+        Assert.Throws<MaterialsDbException>(() => cache.For("Li-Xx"));
+        Assert.Throws<MaterialsDbException>(() => cache.For("--"));
         Assert.Same(cache.For("Li-O"), cache.For("O-Li"));
         Assert.Equal(1, cache.Count);                 // the reference is empty: no subsystem has entries to build
     }

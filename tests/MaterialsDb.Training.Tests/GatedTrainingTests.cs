@@ -59,7 +59,7 @@ public sealed class GatedTrainingTests : IDisposable
     {
         var features = Enumerable.Range(0, 400).Select(i => (float)i).ToArray();
         var targets = Enumerable.Repeat(1f, 200).ToArray();
-        var e = Assert.Throws<ArgumentException>(() => GatedRegressor.Train(features, 2, targets, [.. Enumerable.Range(0, 150)], [.. Enumerable.Range(150, 50)], Small));
+        var e = Assert.Throws<MaterialsDbException>(() => GatedRegressor.Train(features, 2, targets, [.. Enumerable.Range(0, 150)], [.. Enumerable.Range(150, 50)], Small));
         Assert.Contains("zero target", e.Message, StringComparison.Ordinal);
     }
 }

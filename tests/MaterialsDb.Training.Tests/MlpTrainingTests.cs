@@ -140,11 +140,11 @@ public sealed class MlpTrainingTests : IDisposable
         var (features, targets) = Smooth(100, width: 2);
         int[] train = [.. Enumerable.Range(0, 80)];
         int[] test = [.. Enumerable.Range(80, 20)];
-        Assert.Contains("hidden", Assert.Throws<ArgumentException>(() => MlpRegressor.Train(features, 2, targets, train, test, new MlpOptions { Hidden = [] }, TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
-        Assert.Contains("epochs", Assert.Throws<ArgumentException>(() => MlpRegressor.Train(features, 2, targets, train, test, new MlpOptions { Epochs = 0 }, TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
-        Assert.Contains("learning rate", Assert.Throws<ArgumentException>(() => MlpRegressor.Train(features, 2, targets, train, test, new MlpOptions { LearningRate = double.NaN }, TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+        Assert.Contains("hidden", Assert.Throws<InvalidOptionException>(() => MlpRegressor.Train(features, 2, targets, train, test, new MlpOptions { Hidden = [] }, TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+        Assert.Contains("epochs", Assert.Throws<InvalidOptionException>(() => MlpRegressor.Train(features, 2, targets, train, test, new MlpOptions { Epochs = 0 }, TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+        Assert.Contains("learning rate", Assert.Throws<InvalidOptionException>(() => MlpRegressor.Train(features, 2, targets, train, test, new MlpOptions { LearningRate = double.NaN }, TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
         targets[7] = float.NaN;
-        Assert.Contains("row 7", Assert.Throws<ArgumentException>(() => MlpRegressor.Train(features, 2, targets, train, test, new MlpOptions(), TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
+        Assert.Contains("row 7", Assert.Throws<MaterialsDbException>(() => MlpRegressor.Train(features, 2, targets, train, test, new MlpOptions(), TestContext.Current.CancellationToken)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,6 +43,6 @@ public sealed class RobustRegressorTests
         var same = RobustRegressor.Train(features, 2, targets, train, test, Options);
         Assert.Equal(onnx, same.Onnx);
         Assert.Equal(predictions, same.Predictions);
-        Assert.Throws<ArgumentException>(() => RobustRegressor.Train(features, 2, targets, train, test, Options with { RobustPasses = 1, RobustDelta = 0 }));
+        Assert.Throws<InvalidOptionException>(() => RobustRegressor.Train(features, 2, targets, train, test, Options with { RobustPasses = 1, RobustDelta = 0 }));
     }
 }

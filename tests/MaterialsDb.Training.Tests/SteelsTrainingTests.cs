@@ -72,7 +72,7 @@ public sealed class SteelsTrainingTests : IDisposable
         var before = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
         // No yield strength is 0, so a gated retrain fails after the package folder was chosen.
-        Assert.Throws<ArgumentException>(() => EnsembleTrainer.Train(folder, featurizer, features, targets, description, Small with { ZeroGate = true }, calibrate: false));
+        Assert.Throws<MaterialsDbException>(() => EnsembleTrainer.Train(folder, featurizer, features, targets, description, Small with { ZeroGate = true }, calibrate: false));
 
         Assert.Equal(before.Keys.Order(), Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         foreach (var (name, bytes) in before)
@@ -101,7 +101,7 @@ public sealed class SteelsTrainingTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_dir.Path, ".kept.training-4242", "fold0.onnx.gz"), "half", TestContext.Current.CancellationToken);
 
         // This retrain fails (no yield strength is 0), yet the previous package is back in place.
-        Assert.Throws<ArgumentException>(() => EnsembleTrainer.Train(folder, featurizer, features, targets, description, Small with { ZeroGate = true }, calibrate: false));
+        Assert.Throws<MaterialsDbException>(() => EnsembleTrainer.Train(folder, featurizer, features, targets, description, Small with { ZeroGate = true }, calibrate: false));
 
         Assert.Equal([folder], Directory.GetDirectories(_dir.Path));
         Assert.Equal(manifest, await File.ReadAllBytesAsync(Path.Combine(folder, "manifest.json"), TestContext.Current.CancellationToken));

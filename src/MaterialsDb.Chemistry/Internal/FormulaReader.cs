@@ -57,6 +57,7 @@ internal ref struct FormulaReader
         SkipWhiteSpace();
         var partStart = _terms;
         var multiplier = 1.0;
+        var multiplierPos = _pos;
         if (_pos < _s.Length && AmountReader.StartsNumber(_s[_pos]))
         {
             if (!ReadAmount(out multiplier, out error))
@@ -116,9 +117,7 @@ internal ref struct FormulaReader
             return false;
         }
 
-        Scale(partStart, multiplier);
-        error = default;
-        return true;
+        return Scale(partStart, multiplier, multiplierPos, out error);
     }
 
     private bool ReadElement(out FormulaError error)
@@ -190,14 +189,13 @@ internal ref struct FormulaReader
         _pos++;
         SkipWhiteSpace();
         var multiplier = 1.0;
+        var multiplierPos = _pos;
         if (_pos < _s.Length && AmountReader.StartsNumber(_s[_pos]) && !ReadAmount(out multiplier, out error))
         {
             return false;
         }
 
-        Scale(groupStart, multiplier);
-        error = default;
-        return true;
+        return Scale(groupStart, multiplier, multiplierPos, out error);
     }
 
     private bool ReadAmount(out double amount, out FormulaError error)
@@ -235,15 +233,25 @@ internal ref struct FormulaReader
         return new(FormulaErrorKind.UnexpectedCharacter, _pos, $"unexpected character '{c}'");
     }
 
-    private readonly void Scale(int firstTerm, double factor)
+    // Each multiplier is finite, but nested ones can multiply past double's range ((((Fe)1e200)1e200)1e200): every
+    // amount must stay finite, or hulls and features downstream would see Infinity and NaN.
+    private readonly bool Scale(int firstTerm, double factor, int factorPos, out FormulaError error)
     {
         if (factor != 1.0)
         {
             for (var i = firstTerm; i < _terms; i++)
             {
                 _termAmounts[i] *= factor;
+                if (!double.IsFinite(_termAmounts[i]))
+                {
+                    error = new(FormulaErrorKind.InvalidAmount, factorPos, $"the multiplier makes the amount of {PeriodicTable.FromZ(_termZ[i]).Symbol} too large to be a finite number");
+                    return false;
+                }
             }
         }
+
+        error = default;
+        return true;
     }
 
     private static bool IsSeparator(char c) => c is '·' or '•' or '*';

@@ -26,6 +26,7 @@ internal static class CompositionCommand
 
     private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string column, CancellationToken cancellationToken)
     {
+        InputTable.CheckOutput(input, output);
         var table = InputTable.Read(input, column);
         var result = Describe(table.GetStrings(column), out var failed);
         await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -47,7 +47,7 @@ internal static class DatasetsCommand
 
         return ids is { Length: > 0 }
             ? [.. ids.Select(DatasetCatalog.Default.Get)]
-            : throw new ArgumentException("Name at least one dataset id, or use --all. 'materialsdb datasets list' shows the ids.");
+            : throw new InvalidOptionException("Name at least one dataset id, or use --all. 'materialsdb datasets list' shows the ids.");
     }
 
     private static async Task<int> PullAsync(CliContext context, IReadOnlyList<DatasetEntry> datasets, CancellationToken cancellationToken)

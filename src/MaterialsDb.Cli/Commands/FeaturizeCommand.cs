@@ -42,12 +42,13 @@ internal static class FeaturizeCommand
 
     private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string presetName, string column, bool impute, int threads, CancellationToken cancellationToken)
     {
-        var table = InputTable.Read(input, column);
+        InputTable.CheckOutput(input, output);
         if (threads < 0)
         {
-            throw new ArgumentException($"--threads must be 0 (all cores) or positive, not {threads}.");
+            throw new InvalidOptionException($"--threads must be 0 (all cores) or positive, not {threads}.");
         }
 
+        var table = InputTable.Read(input, column);
         var clock = Stopwatch.StartNew();
         var source = await MagpieElementData.LoadAsync(context.Store, impute, cancellationToken).ConfigureAwait(false);
         var featurizer = FeaturizerPresets.Create(presetName, source);

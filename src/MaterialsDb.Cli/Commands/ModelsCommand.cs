@@ -133,10 +133,15 @@ internal static class ModelsCommand
             var folder = ModelRegistry.FromEnvironment().Resolve(parse.GetValue(model)!);
             using var predictor = await FormulaPredictor.LoadAsync(folder, context.Store, ct).ConfigureAwait(false);
             var manifest = predictor.Model.Manifest;
+            if (parse.GetValue(input) is { } source && parse.GetValue(output) is { } destination)
+            {
+                InputTable.CheckOutput(source, destination);
+            }
+
             string?[] rows = parse.GetValue(input) is { } file ? InputTable.Read(file, "formula").GetStrings("formula") : parse.GetValue(formulas) ?? [];
             if (rows.Length == 0)
             {
-                throw new ArgumentException("Give formulas on the command line or --input file.csv.");
+                throw new InvalidOptionException("Give formulas on the command line or --input file.csv.");
             }
 
             var (mean, std, errors) = predictor.Predict(rows, ct);
@@ -216,7 +221,7 @@ internal static class ModelsCommand
             Option[] foreign = mlp ? [Iterations, Leaves, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta] : [Hidden, Epochs, BatchSize, WeightDecay];
             if (foreign.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } misplaced)
             {
-                throw new ArgumentException($"{misplaced.Name} does not apply to --trainer {parse.GetValue(Trainer)}.");
+                throw new InvalidOptionException($"{misplaced.Name} does not apply to --trainer {parse.GetValue(Trainer)}.");
             }
 
             TrainerOptions options = mlp ? MlpFrom(parse) : LightGbmFrom(parse);
@@ -238,7 +243,7 @@ internal static class ModelsCommand
             var widths = text.Split(',', StringSplitOptions.TrimEntries);
             if (widths.Any(w => !int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
             {
-                throw new ArgumentException($"--hidden takes comma-separated layer widths such as 256,128,64; got '{text}'.");
+                throw new InvalidOptionException($"--hidden takes comma-separated layer widths such as 256,128,64; got '{text}'.");
             }
 
             var options = new MlpOptions
@@ -260,12 +265,12 @@ internal static class ModelsCommand
             };
             if (options.Iterations < 1 || options.Leaves < 2 || !(options.LearningRate > 0 && options.LearningRate <= 1) || options.MinimumRowsPerLeaf < 1 || !(options.FeatureFraction > 0 && options.FeatureFraction <= 1))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Need --iterations ≥ 1, --leaves ≥ 2, 0 < --learning-rate ≤ 1, --min-leaf ≥ 1 and 0 < --feature-fraction ≤ 1; got {options.Iterations}, {options.Leaves}, {options.LearningRate}, {options.MinimumRowsPerLeaf}, {options.FeatureFraction}."));
+                throw new InvalidOptionException(string.Create(CultureInfo.InvariantCulture, $"Need --iterations ≥ 1, --leaves ≥ 2, 0 < --learning-rate ≤ 1, --min-leaf ≥ 1 and 0 < --feature-fraction ≤ 1; got {options.Iterations}, {options.Leaves}, {options.LearningRate}, {options.MinimumRowsPerLeaf}, {options.FeatureFraction}."));
             }
 
             if (options.RobustPasses is < 0 or > 10 || !(options.RobustDelta > 0) || !double.IsFinite(options.RobustDelta))
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Need 0 ≤ --robust-passes ≤ 10 and a finite --robust-delta > 0; got {options.RobustPasses}, {options.RobustDelta}."));
+                throw new InvalidOptionException(string.Create(CultureInfo.InvariantCulture, $"Need 0 ≤ --robust-passes ≤ 10 and a finite --robust-delta > 0; got {options.RobustPasses}, {options.RobustDelta}."));
             }
 
             return options;

@@ -36,7 +36,7 @@ internal static class ScreenCommand
             var parsed = SpecParser.Parse(text);
             if (parse.GetValue(threads) < 1 || parse.GetValue(tile) < 1)
             {
-                throw new ArgumentException("--threads and --tile-size must be at least 1.");
+                throw new InvalidOptionException("--threads and --tile-size must be at least 1.");
             }
 
             using var resources = await ScreeningResources.LoadAsync(parsed, context.Store, ModelRegistry.FromEnvironment(), ct).ConfigureAwait(false);

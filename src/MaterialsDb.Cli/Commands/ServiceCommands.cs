@@ -83,6 +83,14 @@ internal static class ServiceCommands
         list.SetAction(async (parse, ct) =>
         {
             var store = await OpenAsync(parse.GetValue(listPostgres), ct).ConfigureAwait(false);
+            if (parse.GetValue(listPostgres) is null)
+            {
+                foreach (var problem in new KeyFile(KeyFile.DefaultPath).ReadWithProblems().Problems)
+                {
+                    await context.Error.WriteLineAsync($"materialsdb: warning: {problem}").ConfigureAwait(false);
+                }
+            }
+
             foreach (var k in await store.ListKeysAsync(ct).ConfigureAwait(false))
             {
                 await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{k.Id}\t{k.Tenant}\t{k.Role.ToString().ToLowerInvariant()}\t{k.Created:u}\t{(k.Revoked ? "revoked" : "active")}")).ConfigureAwait(false);
@@ -99,7 +107,7 @@ internal static class ServiceCommands
             var store = await OpenAsync(parse.GetValue(revokePostgres), ct).ConfigureAwait(false);
             if (!await store.RevokeKeyAsync(parse.GetValue(id)!, ct).ConfigureAwait(false))
             {
-                throw new ArgumentException($"No single key matches '{parse.GetValue(id)}'; 'materialsdb keys list' shows the ids.");
+                throw new MaterialsDbException($"No single key matches '{parse.GetValue(id)}'; 'materialsdb keys list' shows the ids.");
             }
 
             await context.Output.WriteLineAsync($"Revoked {parse.GetValue(id)}.").ConfigureAwait(false);

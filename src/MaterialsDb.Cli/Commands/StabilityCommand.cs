@@ -57,11 +57,14 @@ internal static class StabilityCommand
 
     private static async Task<int> RunAsync(CliContext context, string referenceName, FileInfo input, FileInfo output, CancellationToken cancellationToken)
     {
-        var table = InputTable.Read(input, "formula", "e_form_per_atom");
+        InputTable.CheckOutput(input, output);
+        // Energies are read as text and parsed per row, so that one bad value fails its row, not the file.
+        var table = InputTable.Read(input, ["formula", "e_form_per_atom"], textColumns: ["formula", "e_form_per_atom"]);
         var reference = await ReferenceSetLoader.LoadAsync(referenceName, context.Store, cancellationToken).ConfigureAwait(false);
         var cache = new PhaseDiagramCache(reference);
         var formulas = table.GetStrings("formula");
-        var energies = table.GetDoubles("e_form_per_atom");
+        var energyText = table.GetStrings("e_form_per_atom");
+        var energies = new double[formulas.Length];
         var n = formulas.Length;
         var above = new double[n];
         var hull = new double[n];
@@ -77,9 +80,16 @@ internal static class StabilityCommand
                 return;
             }
 
-            if (!double.IsFinite(energies[i]))
+            if (energyText[i] is not { } text || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out energies[i]))
             {
-                errors[i] = "e_form_per_atom is missing or not a finite number";
+                energies[i] = double.NaN;
+                errors[i] = energyText[i] is null ? "e_form_per_atom is missing" : $"e_form_per_atom '{energyText[i]}' is not a number";
+                return;
+            }
+
+            if (PhaseEntrySet.EnergyProblem(energies[i]) is { } why)
+            {
+                errors[i] = "e_form_per_atom: " + why;
                 return;
             }
 

@@ -30,11 +30,11 @@ public sealed partial class DatasetCatalog
     public IReadOnlyList<DatasetEntry> Datasets { get; }
 
     /// <summary>The dataset with this id.</summary>
-    /// <exception cref="KeyNotFoundException">Unknown id; the message lists the known ones.</exception>
+    /// <exception cref="MaterialsDbException">Unknown id; the message lists the known ones.</exception>
     public DatasetEntry Get(string id) =>
         _byId.TryGetValue(id, out var entry)
             ? entry
-            : throw new KeyNotFoundException($"Unknown dataset '{id}'. Known datasets: {string.Join(", ", _byId.Keys)}.");
+            : throw new MaterialsDbException($"Unknown dataset '{id}'. Known datasets: {string.Join(", ", _byId.Keys)}.");
 
     /// <summary>Looks up a dataset by id.</summary>
     public bool TryGet(string id, out DatasetEntry entry) => _byId.TryGetValue(id, out entry!);

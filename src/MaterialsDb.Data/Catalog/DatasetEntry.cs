@@ -14,8 +14,8 @@ public sealed record DatasetEntry(
     public long Size => Files.Sum(f => f.Size);
 
     /// <summary>The file with this name.</summary>
-    /// <exception cref="KeyNotFoundException">The dataset has no such file.</exception>
+    /// <exception cref="MaterialsDbException">The dataset has no such file.</exception>
     public DatasetFile File(string name) =>
         Files.FirstOrDefault(f => f.Name == name)
-        ?? throw new KeyNotFoundException($"Dataset '{Id}' has no file '{name}'; it has: {string.Join(", ", Files.Select(f => f.Name))}.");
+        ?? throw new MaterialsDbException($"Dataset '{Id}' has no file '{name}'; it has: {string.Join(", ", Files.Select(f => f.Name))}.");
 }

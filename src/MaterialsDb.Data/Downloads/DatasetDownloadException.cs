@@ -1,7 +1,7 @@
 namespace MaterialsDb.Data.Downloads;
 
 /// <summary>A dataset file could not be fetched; the message names the dataset, the file and the source.</summary>
-public class DatasetDownloadException : IOException
+public class DatasetDownloadException : MaterialsDbException
 {
     /// <summary>Creates the exception.</summary>
     public DatasetDownloadException(string message, string source, Exception? inner = null)

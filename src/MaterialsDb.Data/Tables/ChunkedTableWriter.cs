@@ -30,12 +30,12 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".csv" or ".parquet"))
         {
-            throw new ArgumentException($"Output '{path}' must end in .csv or .parquet.", nameof(path));
+            throw new InvalidOptionException($"Output '{path}' must end in .csv or .parquet.");
         }
 
         _path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _temp = $"{_path}.{Guid.NewGuid():N}.tmp";
+        _temp = AtomicFile.TempPathFor(_path);
         _leading = leading;
         _floats = floats;
         _trailing = trailing;
@@ -158,7 +158,7 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
             await _stream.DisposeAsync().ConfigureAwait(false);
         }
 
-        File.Delete(_temp);
+        AtomicFile.TryDelete(_temp);
     }
 
     private static string Quote(string name) => name.Contains(',') || name.Contains('"') ? $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : name;

@@ -43,10 +43,10 @@ public sealed class ColumnTable
     public bool Contains(string name) => _columns.Any(c => c.Name == name);
 
     /// <summary>The column with this name.</summary>
-    /// <exception cref="KeyNotFoundException">No such column; the message lists the columns there are.</exception>
+    /// <exception cref="InputDataException">No such column; the message lists the columns there are.</exception>
     public Column this[string name] =>
         _columns.FirstOrDefault(c => c.Name == name)
-        ?? throw new KeyNotFoundException($"No column named '{name}'; the columns are: {string.Join(", ", _columns.Select(c => c.Name))}.");
+        ?? throw new InputDataException($"No column named '{name}'; the columns are: {string.Join(", ", _columns.Select(c => c.Name))}.");
 
     /// <summary>The named column as text (numbers are written back in round-trip form).</summary>
     public string?[] GetStrings(string name) => this[name] switch
@@ -58,8 +58,8 @@ public sealed class ColumnTable
     };
 
     /// <summary>The named column as numbers.</summary>
-    /// <exception cref="InvalidDataException">The column holds text that is not a number.</exception>
+    /// <exception cref="InputDataException">The column holds text that is not a number.</exception>
     public double[] GetDoubles(string name) => this[name] as DoubleColumn is { } d
         ? d.Values
-        : throw new InvalidDataException($"Column '{name}' holds text, not numbers.");
+        : throw new InputDataException($"Column '{name}' holds text, not numbers.");
 }

@@ -22,18 +22,18 @@ public static class CsvTableReader
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{source}: bad header: {e.Message}", e);
+            throw new InputDataException($"{source}: bad header: {e.Message}", e);
         }
     }
 
     /// <summary>Reads a CSV file.</summary>
-    /// <exception cref="InvalidDataException">The file is empty, has no header or a row of the wrong width; the message names the file and line.</exception>
+    /// <exception cref="InputDataException">The file is empty, has no header or a row of the wrong width; the message names the file and line.</exception>
     public static ColumnTable Read(string path, IReadOnlyCollection<string>? textColumns = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (new FileInfo(path).Length == 0)
         {
-            throw new InvalidDataException($"{path}: the file is empty; a header row is needed.");
+            throw new InputDataException($"{path}: the file is empty; a header row is needed.");
         }
 
         using var reader = Open(() => Options.FromFile(path), path);
@@ -46,7 +46,7 @@ public static class CsvTableReader
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0)
         {
-            throw new InvalidDataException("The CSV text is empty; a header row is needed.");
+            throw new InputDataException("The CSV text is empty; a header row is needed.");
         }
 
         using var reader = Open(() => Options.FromText(text), "(text)");
@@ -58,13 +58,13 @@ public static class CsvTableReader
         var names = reader.Header.ColNames;
         if (names.Count == 0 || names.All(string.IsNullOrWhiteSpace))
         {
-            throw new InvalidDataException($"{source}: no header row.");
+            throw new InputDataException($"{source}: no header row.");
         }
 
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new InvalidDataException($"{source}: the header names column '{duplicate.Key}' more than once.");
+            throw new InputDataException($"{source}: the header names column '{duplicate.Key}' more than once.");
         }
 
         var raw = names.Select(_ => new List<string?>()).ToArray();
@@ -76,7 +76,7 @@ public static class CsvTableReader
                 line = row.LineNumberFrom;
                 if (row.ColCount != names.Count)
                 {
-                    throw new InvalidDataException($"{source}, line {line}: {row.ColCount} fields where the header has {names.Count}.");
+                    throw new InputDataException($"{source}, line {line}: {row.ColCount} fields where the header has {names.Count}.");
                 }
 
                 for (var c = 0; c < names.Count; c++)
@@ -86,13 +86,13 @@ public static class CsvTableReader
                 }
             }
         }
-        catch (InvalidDataException)
+        catch (InputDataException)
         {
             throw;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"{source}, near line {line}: {e.Message}", e);
+            throw new InputDataException($"{source}, near line {line}: {e.Message}", e);
         }
 
         return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], textColumns?.Contains(name) == true)));

@@ -15,7 +15,7 @@ public static class ElementTableReader
     /// <summary>Reads a numeric table: index Z - 1 holds the value of element Z, NaN where missing.</summary>
     /// <param name="path">The .table file.</param>
     /// <param name="strict">Reject any non-numeric text other than <c>Missing</c> instead of reading it as missing.</param>
-    /// <exception cref="InvalidDataException">Strict mode, and a line is neither a number nor <c>Missing</c>; the message names the file and line.</exception>
+    /// <exception cref="InputDataException">Strict mode, and a line is neither a number nor <c>Missing</c>; the message names the file and line.</exception>
     public static double[] ReadValues(string path, bool strict = false)
     {
         var values = new double[MaxZ];
@@ -28,7 +28,7 @@ public static class ElementTableReader
             {
                 if (!string.IsNullOrWhiteSpace(line))
                 {
-                    throw new InvalidDataException($"{path}, line {z}: more lines than the {MaxZ} elements.");
+                    throw new InputDataException($"{path}, line {z}: more lines than the {MaxZ} elements.");
                 }
 
                 continue;
@@ -46,7 +46,7 @@ public static class ElementTableReader
             }
             else if (strict)
             {
-                throw new InvalidDataException($"{path}, line {z}: '{text}' is neither a number nor 'Missing'.");
+                throw new InputDataException($"{path}, line {z}: '{text}' is neither a number nor 'Missing'.");
             }
         }
 
@@ -76,7 +76,7 @@ public static class ElementTableReader
             lists[z - 1] = [.. text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(token =>
                 int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
                     ? v
-                    : throw new InvalidDataException($"{path}, line {z}: '{token}' is not an integer."))];
+                    : throw new InputDataException($"{path}, line {z}: '{token}' is not an integer."))];
         }
 
         return lists;

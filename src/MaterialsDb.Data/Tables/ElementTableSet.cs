@@ -10,7 +10,7 @@ public static class ElementTableSet
     /// Fetches the dataset if needed and reads <c>&lt;property&gt;.table</c> for each property: values by atomic number
     /// (index Z − 1), NaN where missing.
     /// </summary>
-    /// <exception cref="KeyNotFoundException">The dataset has no table for a property; the message names it.</exception>
+    /// <exception cref="MaterialsDbException">The dataset has no table for a property; the message names it.</exception>
     public static async Task<IReadOnlyDictionary<string, double[]>> LoadAsync(DatasetStore store, DatasetEntry dataset, IEnumerable<string> properties, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);

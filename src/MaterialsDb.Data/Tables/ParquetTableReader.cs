@@ -7,7 +7,7 @@ namespace MaterialsDb.Data.Tables;
 public static class ParquetTableReader
 {
     /// <summary>Reads <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">Not a Parquet file, or a column of a type we don't read; the message names the file.</exception>
+    /// <exception cref="InputDataException">Not a Parquet file, or a column of a type we don't read; the message names the file.</exception>
     public static async Task<(ColumnTable Table, IReadOnlyDictionary<string, string> Metadata)> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -29,9 +29,11 @@ public static class ParquetTableReader
 
             return (new ColumnTable(fields.Select((field, f) => Concat(field.Name, parts[f]))), reader.CustomMetadata?.ToDictionary() ?? []);
         }
-        catch (Exception e) when (e is IOException or NotSupportedException or ArgumentException or InvalidOperationException && e is not FileNotFoundException && e is not DirectoryNotFoundException)
+        // A damaged or hostile file can make the decoder fail in many ways (bad offsets, lengths, codecs); each means
+        // the same to the caller. Only a missing file, cancellation and our own errors are reported as themselves.
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or InputDataException))
         {
-            throw new InvalidDataException($"{path}: not a readable Parquet file: {e.Message}", e);
+            throw new InputDataException($"{path}: not a readable Parquet file: {e.Message}", e);
         }
     }
 
@@ -73,7 +75,7 @@ public static class ParquetTableReader
             return new BoolColumn(field.Name, values);
         }
 
-        throw new InvalidDataException($"{path}: column '{field.Name}' is {(field.IsNullable ? "nullable " : string.Empty)}{type.Name}; text, double, float, int64 and boolean columns are read.");
+        throw new InputDataException($"{path}: column '{field.Name}' is {(field.IsNullable ? "nullable " : string.Empty)}{type.Name}; text, double, float, int64 and boolean columns are read.");
     }
 
     private static Column Concat(string name, List<Column> parts) => parts switch

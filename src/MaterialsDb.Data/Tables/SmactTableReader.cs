@@ -10,7 +10,7 @@ public static class SmactTableReader
     /// Reads a SMACT oxidation-state file: lines <c>Symbol state state …</c> (states written <c>-2</c>, <c>1</c> or
     /// <c>+1</c>; a symbol alone has none), <c>#</c> comments. Index Z − 1 holds the states of element Z, ascending.
     /// </summary>
-    /// <exception cref="InvalidDataException">An unknown symbol or a state that is not an integer; the message names the file and line.</exception>
+    /// <exception cref="InputDataException">An unknown symbol or a state that is not an integer; the message names the file and line.</exception>
     public static int[][] ReadOxidationStates(string path)
     {
         var states = new int[PeriodicTable.MaxZ][];
@@ -29,12 +29,12 @@ public static class SmactTableReader
             var z = PeriodicTable.AtomicNumberOf(tokens[0]);
             if (z == 0)
             {
-                throw new InvalidDataException($"{path}, line {lineNumber}: '{tokens[0]}' is not an element symbol.");
+                throw new InputDataException($"{path}, line {lineNumber}: '{tokens[0]}' is not an element symbol.");
             }
 
             states[z - 1] = [.. tokens.Skip(1).Select(t => int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
                 ? v
-                : throw new InvalidDataException($"{path}, line {lineNumber}: oxidation state '{t}' is not an integer.")).Distinct().Order()];
+                : throw new InputDataException($"{path}, line {lineNumber}: oxidation state '{t}' is not an integer.")).Distinct().Order()];
         }
 
         return states;
@@ -61,7 +61,7 @@ public static class SmactTableReader
             var tokens = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (tokens.Length <= column || !int.TryParse(tokens[2], CultureInfo.InvariantCulture, out var z) || z < 1 || z > PeriodicTable.MaxZ)
             {
-                throw new InvalidDataException($"{path}, line {lineNumber}: expected 'Symbol Name Z … el_neg …'.");
+                throw new InputDataException($"{path}, line {lineNumber}: expected 'Symbol Name Z … el_neg …'.");
             }
 
             values[z - 1] = double.TryParse(tokens[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : double.NaN;

@@ -25,12 +25,12 @@ public static class TableWriter
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".csv" or ".parquet"))
         {
-            throw new ArgumentException($"Output '{path}' must end in .csv or .parquet.", nameof(path));
+            throw new InvalidOptionException($"Output '{path}' must end in .csv or .parquet.");
         }
 
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Guid.NewGuid():N}.tmp";
+        var temp = AtomicFile.TempPathFor(full);
         try
         {
             if (extension == ".csv")
@@ -46,7 +46,7 @@ public static class TableWriter
         }
         finally
         {
-            File.Delete(temp);
+            AtomicFile.TryDelete(temp);
         }
     }
 

@@ -71,6 +71,23 @@ public sealed class ModelRegistry
         throw new ModelPackageException($"Model '{model}' is neither a package folder nor a package in {string.Join(" or ", new[] { Root }.Concat(_fallbacks))} (known: {(known.Length == 0 ? "none" : string.Join(", ", known))}).");
     }
 
+    /// <summary>
+    /// The package folder of a registered id, never a path: what a remote caller may name. The message of a failure
+    /// lists the known ids and no folder.
+    /// </summary>
+    /// <exception cref="ModelPackageException">No package has this id.</exception>
+    public string ResolveId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (Packages().FirstOrDefault(p => Path.GetFileName(p) == id) is { } byId && id.IndexOfAny(['/', '\\']) < 0 && id is not ("." or ".."))
+        {
+            return byId;
+        }
+
+        var known = Packages().Select(Path.GetFileName).ToArray();
+        throw new ModelPackageException($"Unknown model id '{id}' (known: {(known.Length == 0 ? "none" : string.Join(", ", known))}).");
+    }
+
     private static bool HasPackages(string folder) =>
         Directory.Exists(folder) && Directory.EnumerateDirectories(folder).Any(d => File.Exists(Path.Combine(d, ManifestFile)));
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MaterialsDb.Data;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Screening.Enumeration;
@@ -14,7 +15,7 @@ public static class ScreeningEngine
 {
     /// <summary>Screens <paramref name="plan"/>'s candidates.</summary>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    /// <exception cref="InvalidDataException">The candidate list can't be read or has no formula column.</exception>
+    /// <exception cref="InputDataException">The candidate list can't be read or has no formula column.</exception>
     public static ScreeningResult Run(ScreeningPlan plan, ScreeningOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -59,7 +60,7 @@ public static class ScreeningEngine
 
     /// <summary>The <c>formula</c> column of a candidate list (CSV or Parquet; a relative path is taken from <paramref name="baseDirectory"/>).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">No text column named <c>formula</c>.</exception>
+    /// <exception cref="InputDataException">No text column named <c>formula</c>.</exception>
     public static StringColumn ReadList(string path, string baseDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -74,7 +75,7 @@ public static class ScreeningEngine
             : CsvTableReader.Read(full, ["formula"]);
         return table.Contains("formula") && table["formula"] is StringColumn formulas
             ? formulas
-            : throw new InvalidDataException($"{full}: no text column 'formula'; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+            : throw new InputDataException($"{full}: no text column 'formula'; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
     }
 
     /// <summary>Candidates an enumerated space yields after its chemical filters (enumerates without screening; tens of millions per second).</summary>

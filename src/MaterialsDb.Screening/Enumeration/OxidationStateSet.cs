@@ -35,13 +35,13 @@ public sealed class OxidationStateSet
     public double Electronegativity(int z) => z - 1 < _electronegativity.Length ? _electronegativity[z - 1] : double.NaN;
 
     /// <summary>Throws when an element of <paramref name="palette"/> has no oxidation state in this set.</summary>
-    /// <exception cref="ArgumentException">Names the elements without states.</exception>
+    /// <exception cref="MaterialsDbException">Names the elements without states.</exception>
     public void RequireStates(IEnumerable<int> palette)
     {
         var missing = palette.Where(z => _states[z - 1].Length == 0).Select(z => PeriodicTable.FromZ(z).Symbol).ToArray();
         if (missing.Length > 0)
         {
-            throw new ArgumentException($"Oxidation-state set '{Name}' has no states for {string.Join(", ", missing)}; add an override for them, use another set, or set charge_neutral: false.");
+            throw new MaterialsDbException($"Oxidation-state set '{Name}' has no states for {string.Join(", ", missing)}; add an override for them, use another set, or set charge_neutral: false.");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MaterialsDb.Data;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Screening.Engine;
 
@@ -27,14 +28,14 @@ public static class PartFile
     }
 
     /// <summary>Reads a part written by <see cref="WriteAsync"/> for the same spec.</summary>
-    /// <exception cref="InvalidDataException">The part does not match the spec's quantities.</exception>
+    /// <exception cref="InputDataException">The part does not match the spec's quantities.</exception>
     public static async Task<List<CandidateRow>> ReadAsync(string path, Quantities quantities, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(quantities);
         var (table, _) = await ParquetTableReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         if (!quantities.Names.All(table.Contains) || !table.Contains("sequence"))
         {
-            throw new InvalidDataException($"{path}: not a part of this screening (its columns are {string.Join(", ", table.Columns.Select(c => c.Name))}).");
+            throw new InputDataException($"{path}: not a part of this screening (its columns are {string.Join(", ", table.Columns.Select(c => c.Name))}).");
         }
 
         var sequence = ((LongColumn)table["sequence"]).Values;

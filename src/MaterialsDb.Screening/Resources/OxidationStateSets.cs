@@ -21,7 +21,7 @@ public static class OxidationStateSets
     /// The set <paramref name="name"/> (default <c>icsd24</c>) with per-element <paramref name="overrides"/>. SMACT's sets
     /// use SMACT's Pauling electronegativities; <c>magpie</c> uses matminer's OxidationStates and Electronegativity tables.
     /// </summary>
-    /// <exception cref="ArgumentException">An unknown set name.</exception>
+    /// <exception cref="MaterialsDbException">An unknown set name.</exception>
     public static async Task<OxidationStateSet> LoadAsync(string? name, IReadOnlyDictionary<int, int[]>? overrides, DatasetStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -43,6 +43,6 @@ public static class OxidationStateSets
             return new OxidationStateSet(name, ElementTableReader.ReadIntegerLists(statesPath), eneg["Electronegativity"], overrides);
         }
 
-        throw new ArgumentException($"Unknown oxidation-state set '{name}'; the sets are icsd24, smact14, icsd16, pymatgen_sp and magpie.");
+        throw new MaterialsDbException($"Unknown oxidation-state set '{name}'; the sets are icsd24, smact14, icsd16, pymatgen_sp and magpie.");
     }
 }

@@ -79,7 +79,7 @@ public sealed class ScreeningResources : IDisposable
                 string folder;
                 try
                 {
-                    folder = registry.Resolve(id);
+                    folder = spec.Origin == SpecOrigin.Service ? registry.ResolveId(id) : registry.Resolve(id);
                 }
                 catch (ModelPackageException problem)
                 {
@@ -93,6 +93,14 @@ public sealed class ScreeningResources : IDisposable
                 }
 
                 models[id] = OnnxModel.Load(folder, featurizer);
+            }
+
+            // The hull compares formation energies per atom: a model of anything else (a band gap in eV) would give
+            // numbers that look plausible and mean nothing.
+            if (spec.Stability is { } st && models[st.Model].Manifest.Units != "eV/atom")
+            {
+                var m = models[st.Model].Manifest;
+                throw new SpecException([$"stability.model: '{st.Model}' predicts {m.Target} in {m.Units}; the hull needs a formation-energy model in eV/atom (e.g. formation-energy)"]);
             }
 
             OxidationStateSet? states = null;
@@ -111,7 +119,7 @@ public sealed class ScreeningResources : IDisposable
             if (spec.Stability is { } stability)
             {
                 var reference = referenceSource is null ? null : await referenceSource(stability.Reference, cancellationToken).ConfigureAwait(false);
-                hulls = new PhaseDiagramCache(reference ?? await ReferenceSetLoader.LoadAsync(stability.Reference, store, cancellationToken).ConfigureAwait(false));
+                hulls = new PhaseDiagramCache(reference ?? await ReferenceSetLoader.LoadAsync(stability.Reference, store, cancellationToken, allowFiles: spec.Origin == SpecOrigin.Local).ConfigureAwait(false));
                 referenceSha = DatasetCatalog.Default.TryGet(stability.Reference, out var entry) ? entry.Files[0].Sha256 : null;
             }
 

@@ -23,9 +23,22 @@ public sealed record StabilitySpec(string Reference, string Model);
 /// <summary><c>rank</c>: exactly one of lexicographic keys, a weighted objective or Pareto keys; '-' marks descending.</summary>
 public sealed record RankSpec(IReadOnlyList<string>? By, IReadOnlyDictionary<string, double>? Objective, IReadOnlyList<string>? Pareto, bool Uncertainty);
 
+/// <summary>Where a spec came from, which decides what it may name.</summary>
+public enum SpecOrigin
+{
+    /// <summary>A local file or library call: model folders, CSV references and candidate files on this machine may be named.</summary>
+    Local,
+
+    /// <summary>
+    /// A request to the service: only catalog dataset ids, registered model ids and files uploaded with the request may be
+    /// named, never a path on the server.
+    /// </summary>
+    Service,
+}
+
 /// <summary>
 /// A validated screening spec (YAML or JSON). Field names are fixed so that specs move unchanged between the CLI, the
-/// service and users' scripts.
+/// service and users' scripts. Exactly one of <see cref="Enumerate"/>, <see cref="List"/> and <see cref="Formulas"/> is set.
 /// </summary>
 public sealed record ScreeningSpec(
     string Name,
@@ -36,8 +49,13 @@ public sealed record ScreeningSpec(
     StabilitySpec? Stability,
     IReadOnlyDictionary<string, Bound> Constraints,
     RankSpec? Rank,
-    int Top)
+    int Top,
+    IReadOnlyList<string>? Formulas = null,
+    SpecOrigin Origin = SpecOrigin.Local)
 {
+    /// <summary>True when the candidates are given (a list file or inline formulas) rather than enumerated.</summary>
+    public bool IsList => List is not null || Formulas is not null;
+
     /// <summary>Default number of ranked rows kept.</summary>
     public const int DefaultTop = 1000;
 

@@ -13,11 +13,33 @@ public static class SpecParser
     private static readonly string[] TopLevel = ["name", "candidates", "exclude_elements", "predict", "stability", "constraints", "rank", "top"];
     private static readonly string[] EnumerateFields = ["elements", "require", "require_any", "n_elements", "max_coefficient", "max_atoms", "charge_neutral", "oxidation_states", "electronegativity_test"];
 
+    /// <summary>Longest spec text accepted, in characters (inline candidate lists included).</summary>
+    public const int MaxLength = 1_048_576;
+
+    /// <summary>Deepest nesting of mappings and sequences accepted; a real spec is about five levels deep.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Most values (scalars, mappings, sequences) one spec may hold.</summary>
+    public const int MaxNodes = 250_000;
+
+    /// <summary>Longest screening name, in characters.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Most formulas in <c>candidates.formulas</c>; longer lists are uploaded as files.</summary>
+    public const int MaxInlineFormulas = 100_000;
+
     /// <summary>Parses and validates a spec.</summary>
+    /// <param name="text">YAML or JSON.</param>
+    /// <param name="origin">
+    /// <see cref="SpecOrigin.Service"/> for a spec submitted to the service: model and reference names must be ids, and
+    /// <c>candidates.list</c> must name one of <paramref name="uploads"/>.
+    /// </param>
+    /// <param name="uploads">File names uploaded with the spec (service only).</param>
     /// <exception cref="SpecException">Malformed YAML/JSON or invalid fields; every problem names its field.</exception>
-    public static ScreeningSpec Parse(string text)
+    public static ScreeningSpec Parse(string text, SpecOrigin origin = SpecOrigin.Local, IReadOnlyCollection<string>? uploads = null)
     {
         ArgumentNullException.ThrowIfNull(text);
+        SpecDocumentGuard.Check(text);
         var stream = new YamlStream();
         try
         {
@@ -35,39 +57,67 @@ public static class SpecParser
 
         var p = new Problems();
         Unknown(root, TopLevel, string.Empty, p);
-        var name = Scalar(root, "name", p, required: true) ?? string.Empty;
+        var name = Name(Scalar(root, "name", p, required: true), p);
         EnumerateSpec? enumerate = null;
         string? list = null;
+        List<string>? formulas = null;
         if (Child(root, "candidates") is not YamlMappingNode candidates)
         {
-            p.Add("candidates", "is required: 'enumerate: {...}' or 'list: file.csv'");
+            p.Add("candidates", "is required: 'enumerate: {...}', 'list: file.csv' or 'formulas: [...]'");
         }
         else
         {
-            Unknown(candidates, ["enumerate", "list"], "candidates.", p);
-            var hasEnumerate = Child(candidates, "enumerate") is not null;
-            var hasList = Child(candidates, "list") is not null;
-            if (hasEnumerate == hasList)
+            Unknown(candidates, ["enumerate", "list", "formulas"], "candidates.", p);
+            var given = new[] { "enumerate", "list", "formulas" }.Where(k => Child(candidates, k) is not null).ToArray();
+            if (given.Length != 1)
             {
-                p.Add("candidates", "needs exactly one of 'enumerate' and 'list'");
+                p.Add("candidates", "needs exactly one of 'enumerate', 'list' and 'formulas'");
             }
-            else if (hasEnumerate)
+            else if (given[0] == "enumerate")
             {
                 enumerate = Enumerate(Child(candidates, "enumerate"), p);
             }
-            else
+            else if (given[0] == "list")
             {
                 list = Scalar(candidates, "list", p, required: true, path: "candidates.list");
+                if (list is not null && origin == SpecOrigin.Service && !(uploads ?? []).Contains(list))
+                {
+                    p.Add("candidates.list", $"names '{list}', but no file of that name was uploaded with the spec; the service never reads files on the server: upload the list as a multipart part named after it, or give the formulas under candidates.formulas");
+                }
+            }
+            else
+            {
+                formulas = Strings(Child(candidates, "formulas"), "candidates.formulas", p);
+                if (formulas.Count is 0 or > MaxInlineFormulas)
+                {
+                    p.Add("candidates.formulas", $"needs 1 to {MaxInlineFormulas:N0} formulas (got {formulas.Count:N0}); upload longer lists as a file");
+                }
             }
         }
 
         var exclude = Elements(Child(root, "exclude_elements"), "exclude_elements", p);
         var predict = Strings(Child(root, "predict"), "predict", p);
+        if (origin == SpecOrigin.Service)
+        {
+            for (var i = 0; i < predict.Count; i++)
+            {
+                ModelId(predict[i], $"predict[{i}]", p);
+            }
+        }
+
         StabilitySpec? stability = null;
         if (Child(root, "stability") is YamlMappingNode s)
         {
             Unknown(s, ["reference", "model"], "stability.", p);
             stability = new StabilitySpec(Scalar(s, "reference", p, path: "stability.reference") ?? "mp_e_form", Scalar(s, "model", p, path: "stability.model") ?? "formation-energy");
+            if (origin == SpecOrigin.Service)
+            {
+                ModelId(stability.Model, "stability.model", p);
+                if (!Data.Catalog.DatasetCatalog.Default.TryGet(stability.Reference, out _))
+                {
+                    p.Add("stability.reference", $"'{stability.Reference}' is not a catalog dataset id; the service takes references from its catalog (e.g. mp_e_form), never from files on the server");
+                }
+            }
         }
         else if (Child(root, "stability") is not null)
         {
@@ -93,7 +143,43 @@ public static class SpecParser
 
         return p.Count > 0
             ? throw new SpecException(p.List)
-            : new ScreeningSpec(name, enumerate, list, exclude, predict, stability, constraints, rank, top);
+            : new ScreeningSpec(name, enumerate, list, exclude, predict, stability, constraints, rank, top, formulas, origin);
+    }
+
+    /// <summary>True for a model id as the registry names packages: letters, digits, '-', '_' and '.', not starting with '.'; never a path.</summary>
+    public static bool IsModelId(string text) =>
+        text is { Length: > 0 and <= 100 } && text[0] != '.' && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    // Names end up in file names, download headers and logs: printable text only, of a sane length.
+    private static string Name(string? name, Problems p)
+    {
+        if (name is null)
+        {
+            return string.Empty;
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            p.Add("name", $"is {name.Length:N0} characters long; the limit is {MaxNameLength}");
+        }
+        else if (name.Any(char.IsControl))
+        {
+            p.Add("name", "contains control characters (line breaks, tabs, NUL); use printable text");
+        }
+        else if (string.IsNullOrWhiteSpace(name))
+        {
+            p.Add("name", "is blank");
+        }
+
+        return name;
+    }
+
+    private static void ModelId(string id, string path, Problems p)
+    {
+        if (!IsModelId(id))
+        {
+            p.Add(path, $"'{id}' is not a model id (letters, digits, '-', '_', '.'); the service loads registered models by id, never folders on the server");
+        }
     }
 
     private static EnumerateSpec? Enumerate(YamlNode? node, Problems p)
@@ -173,7 +259,7 @@ public static class SpecParser
                 set = null;
                 foreach (var (key, value) in map.Children)
                 {
-                    var symbol = ((YamlScalarNode)key).Value ?? string.Empty;
+                    var symbol = KeyText(key);
                     var z = PeriodicTable.AtomicNumberOf(symbol);
                     var states = Strings(value, $"candidates.enumerate.oxidation_states.{symbol}", p);
                     if (z == 0)
@@ -226,7 +312,7 @@ public static class SpecParser
 
         foreach (var (key, value) in map.Children)
         {
-            var name = ((YamlScalarNode)key).Value ?? string.Empty;
+            var name = KeyText(key);
             var path = $"constraints.{name}";
             if (!known.Contains(name))
             {
@@ -305,7 +391,7 @@ public static class SpecParser
             objective = [];
             foreach (var (key, _) in weights.Children)
             {
-                var name = ((YamlScalarNode)key).Value ?? string.Empty;
+                var name = KeyText(key);
                 if (!known.Contains(name))
                 {
                     p.Add($"rank.objective.{name}", "is neither a predicted model id nor a built-in quantity");
@@ -319,6 +405,9 @@ public static class SpecParser
 
         return new RankSpec(Keys("by"), objective, Keys("pareto"), Bool(map, "uncertainty", "rank.uncertainty", false, p));
     }
+
+    // A complex key ({? [a, b]: c}) is never a field name; showing it as text makes the "unknown field" error name it.
+    private static string KeyText(YamlNode key) => key is YamlScalarNode { Value: { } v } ? v : key.ToString();
 
     private static YamlNode? Child(YamlNode? node, string key) =>
         node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
@@ -411,7 +500,7 @@ public static class SpecParser
 
     private static void Unknown(YamlMappingNode map, string[] allowed, string prefix, Problems p)
     {
-        foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty).Where(k => !allowed.Contains(k)))
+        foreach (var key in map.Children.Keys.Select(KeyText).Where(k => !allowed.Contains(k)))
         {
             p.Add(prefix + key, $"is not a field here; the fields are: {string.Join(", ", allowed)}");
         }

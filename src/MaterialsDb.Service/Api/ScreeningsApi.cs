@@ -56,7 +56,7 @@ internal static class ScreeningsApi
         }
         catch (SpecException e)
         {
-            return ApiErrors.BadRequest("invalid screening spec", e.Problems);
+            return ApiErrors.BadRequest("invalid screening spec", e.Texts);
         }
 
         var candidates = ScreeningEngine.CountEnumerated(plan.Space!);

@@ -16,7 +16,7 @@ public static class ApiKeys
         ArgumentNullException.ThrowIfNull(store);
         if (string.IsNullOrWhiteSpace(tenant) || tenant.Length > 100 || tenant.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
-            throw new ArgumentException($"Tenant '{tenant}' must be 1-100 letters, digits, '-', '_' or '.'.");
+            throw new InvalidOptionException($"Tenant '{tenant}' must be 1-100 letters, digits, '-', '_' or '.'.");
         }
 
         var key = "mdb_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -41,7 +41,7 @@ public static class MaterialsDatabase
         ArgumentNullException.ThrowIfNull(dataSource);
         if (!DatasetCatalog.Default.TryGet(datasetId, out var dataset) || dataset.Format.Kind != "csv" || dataset.Format.FormulaColumn is null)
         {
-            throw new ArgumentException($"'{datasetId}' is not a catalog table of compositions; import one of: {string.Join(", ", DatasetCatalog.Default.Datasets.Where(d => d.Format.Kind == "csv" && d.Format.FormulaColumn is not null).Select(d => d.Id))}.");
+            throw new InvalidOptionException($"'{datasetId}' is not a catalog table of compositions; import one of: {string.Join(", ", DatasetCatalog.Default.Datasets.Where(d => d.Format.Kind == "csv" && d.Format.FormulaColumn is not null).Select(d => d.Id))}.");
         }
 
         await InitializeAsync(dataSource, cancellationToken).ConfigureAwait(false);

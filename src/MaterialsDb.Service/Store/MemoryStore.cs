@@ -20,7 +20,7 @@ public sealed class MemoryStore(KeyFile? keyFile = null) : IServiceStore
         lock (_lock)
         {
             _keys[key.Sha256] = key;
-            keyFile?.Append(key);
+            keyFile?.Write(key);
         }
 
         return Task.CompletedTask;
@@ -72,7 +72,7 @@ public sealed class MemoryStore(KeyFile? keyFile = null) : IServiceStore
             }
 
             _keys[matches[0].Sha256] = matches[0] with { Revoked = true };
-            keyFile?.Append(_keys[matches[0].Sha256]);
+            keyFile?.Write(_keys[matches[0].Sha256]);
             return Task.FromResult(true);
         }
     }

@@ -24,22 +24,22 @@ public sealed record MlpOptions : TrainerOptions
     public double WeightDecay { get; init; }
 
     /// <summary>Checks every setting; the message names the bad one.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <exception cref="InvalidOptionException">A setting is out of range.</exception>
     public void Validate()
     {
         if (Hidden.Count is < 1 or > 8 || Hidden.Any(h => h is < 1 or > 4096))
         {
-            throw new ArgumentException($"Need 1 to 8 hidden layers of 1 to 4096 units; got [{string.Join(",", Hidden)}].");
+            throw new InvalidOptionException($"Need 1 to 8 hidden layers of 1 to 4096 units; got [{string.Join(",", Hidden)}].");
         }
 
         if (Epochs is < 1 or > 10_000 || BatchSize is < 1 or > 65_536)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Need 1 ≤ epochs ≤ 10000 and 1 ≤ batch size ≤ 65536; got {Epochs}, {BatchSize}."));
+            throw new InvalidOptionException(string.Create(CultureInfo.InvariantCulture, $"Need 1 ≤ epochs ≤ 10000 and 1 ≤ batch size ≤ 65536; got {Epochs}, {BatchSize}."));
         }
 
         if (!(LearningRate > 0 && LearningRate <= 1) || !(WeightDecay >= 0 && WeightDecay <= 1))
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Need 0 < learning rate ≤ 1 and 0 ≤ weight decay ≤ 1; got {LearningRate}, {WeightDecay}."));
+            throw new InvalidOptionException(string.Create(CultureInfo.InvariantCulture, $"Need 0 < learning rate ≤ 1 and 0 ≤ weight decay ≤ 1; got {LearningRate}, {WeightDecay}."));
         }
     }
 

@@ -115,7 +115,7 @@ public static class MlpRegressor
         {
             if (!float.IsFinite(targets[r]))
             {
-                throw new ArgumentException($"Target of row {r} is {targets[r]}; training needs finite targets.", nameof(targets));
+                throw new MaterialsDbException($"Target of row {r} is {targets[r]}; training needs finite targets.");
             }
 
             sum += targets[r];
