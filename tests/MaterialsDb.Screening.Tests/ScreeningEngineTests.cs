@@ -85,9 +85,13 @@ public sealed class ScreeningEngineTests(ScreeningFixture fixture) : IClassFixtu
         var parts = new List<IReadOnlyList<CandidateRow>>();
         long processed = 0, survivors = 0;
         const int Chunk = 150;
-        for (var k = 0L; k * Chunk < whole.Processed; k++)
+        var partition = Enumeration.SpacePartitioner.Partition(plan.Space!, Chunk, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(whole.Processed, partition.Candidates);
+        for (var k = 0; k < partition.Starts.Count; k++)
         {
-            var part = ScreeningEngine.Run(plan, new ScreeningOptions { Skip = k * Chunk, Limit = Chunk, Partial = true, TileSize = 64 }, TestContext.Current.CancellationToken);
+            // Each chunk starts at its cursor, as the service's chunk jobs do: nothing before it is enumerated.
+            var part = ScreeningEngine.Run(plan, new ScreeningOptions { Start = partition.Starts[k], StreamOffset = k * Chunk, Limit = Chunk, Partial = true, TileSize = 64 }, TestContext.Current.CancellationToken);
+            Assert.Equal(Math.Min(Chunk, whole.Processed - (k * Chunk)), part.Processed);
             var file = dir.File($"part{k}.parquet");
             await Output.PartFile.WriteAsync(part.Rows, plan.Quantities, file, TestContext.Current.CancellationToken);
             parts.Add(await Output.PartFile.ReadAsync(file, plan.Quantities, TestContext.Current.CancellationToken));

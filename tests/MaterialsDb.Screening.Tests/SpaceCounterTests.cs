@@ -34,6 +34,53 @@ public sealed class SpaceCounterTests
     }
 
     [Fact]
+    public void HugeSpacesSaturateInsteadOfOverflowing()
+    {
+        // 118 elements, up to 40 per candidate, coefficients to 64: far beyond 64-bit counts (this used to throw).
+        var space = new CandidateSpace { Palette = [.. Enumerable.Range(1, 118)], MinElements = 1, MaxElements = 40, MaxCoefficient = 64, ChargeNeutral = false };
+        Assert.Equal(long.MaxValue, SpaceCounter.UpperBound(space));
+        Assert.Equal(long.MaxValue, SpaceCounter.ReducedTuples(40, 64));
+
+        // Exact where doubles are not: 63^9 needs 54 bits.
+        Assert.Equal(Brute(2, 63), SpaceCounter.ReducedTuples(2, 63));
+        Assert.Equal(SpaceCounter.ReducedTuples(9, 63), Mobius9(63));
+
+        static long Brute(int k, int n) => (long)Enumerable.Range(1, n).SelectMany(a => Enumerable.Range(1, n).Select(b => Gcd(a, b))).Count(g => g == 1);
+
+        // Σ μ(d)·⌊63/d⌋^9 with exact integers.
+        static long Mobius9(int n)
+        {
+            System.Numerics.BigInteger total = 0;
+            for (var d = 1; d <= n; d++)
+            {
+                total += MobiusOf(d) * System.Numerics.BigInteger.Pow(n / d, 9);
+            }
+
+            return (long)total;
+        }
+
+        static int MobiusOf(int d)
+        {
+            var result = 1;
+            for (var p = 2; p * p <= d; p++)
+            {
+                if (d % p == 0)
+                {
+                    d /= p;
+                    if (d % p == 0)
+                    {
+                        return 0;
+                    }
+
+                    result = -result;
+                }
+            }
+
+            return d > 1 ? -result : result;
+        }
+    }
+
+    [Fact]
     public void CountEqualsTheEnumerationWithoutFilters()
     {
         int Z(string s) => PeriodicTable.FromSymbol(s).Z;

@@ -88,8 +88,8 @@ internal static class ScreenCommand
         }
         else
         {
-            total = ScreeningEngine.ReadList(plan.Spec.List!, options.BaseDirectory, ct).Values.Length;
-            await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Candidate list {plan.Spec.List}: {total:N0} rows.")).ConfigureAwait(false);
+            total = ScreeningEngine.ReadCandidates(plan.Spec, options, ct).Values.Length;
+            await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Candidate list {plan.Spec.List ?? "(inline formulas)"}: {total:N0} rows.")).ConfigureAwait(false);
         }
 
         // Time: screen a sample and extrapolate.

@@ -31,7 +31,7 @@ public static class ScreeningEngine
             {
                 // The total only feeds progress reports; counting costs a second pass over the space, so skip it
                 // when nobody listens (service chunks, benchmarks).
-                if (options.Progress is not null)
+                if (options.Progress is not null && options.Start is null)
                 {
                     var available = Math.Max(0, CountEnumerated(space) - options.Skip);
                     run.Total = options.Limit is { } l ? Math.Min(l, available) : available;
@@ -41,7 +41,7 @@ public static class ScreeningEngine
             }
             else
             {
-                run.List(plan.Spec.List!);
+                run.List(ReadCandidates(plan.Spec, options, cancellationToken));
             }
 
             run.Flush();
@@ -56,6 +56,30 @@ public static class ScreeningEngine
                 w.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// The candidates of a list spec: its inline <c>formulas</c>, the uploaded <see cref="ScreeningOptions.ListFile"/>, or
+    /// (for a local spec only) the <c>list</c> file resolved against <see cref="ScreeningOptions.BaseDirectory"/>.
+    /// </summary>
+    /// <exception cref="InputDataException">The file can't be read or has no formula column, or a service spec has no uploaded file.</exception>
+    public static StringColumn ReadCandidates(Spec.ScreeningSpec spec, ScreeningOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        if (spec.Formulas is { } inline)
+        {
+            return new StringColumn("formula", [.. inline]);
+        }
+
+        if (options.ListFile is { } uploaded)
+        {
+            return ReadList(uploaded, options.BaseDirectory, cancellationToken);
+        }
+
+        return spec.Origin == Spec.SpecOrigin.Local
+            ? ReadList(spec.List!, options.BaseDirectory, cancellationToken)
+            : throw new InputDataException("candidates.list: the uploaded file is missing.");
     }
 
     /// <summary>The <c>formula</c> column of a candidate list (CSV or Parquet; a relative path is taken from <paramref name="baseDirectory"/>).</summary>
@@ -109,7 +133,7 @@ public static class ScreeningEngine
             try
             {
                 var skipped = 0L;
-                _tileStart = options.Skip;
+                _tileStart = options.StreamOffset ?? options.Skip;
                 CandidateEnumerator.Enumerate(space, (z, coefficients) =>
                 {
                     if (skipped < options.Skip)
@@ -132,20 +156,19 @@ public static class ScreeningEngine
                             throw new LimitReached();
                         }
                     }
-                });
+                }, options.Start);
             }
             catch (LimitReached)
             {
             }
         }
 
-        public void List(string path)
+        public void List(StringColumn formulas)
         {
-            var formulas = ReadList(path, options.BaseDirectory, cancellationToken);
             _sources = new string?[options.TileSize];
             var end = options.Limit is { } limit ? Math.Min(formulas.Values.Length, options.Skip + limit) : formulas.Values.Length;
             Total = Math.Max(0, end - options.Skip);
-            _tileStart = options.Skip;
+            _tileStart = options.StreamOffset ?? options.Skip;
             for (var r = (int)Math.Min(options.Skip, end); r < end; r++)
             {
                 var formula = formulas.Values[r];

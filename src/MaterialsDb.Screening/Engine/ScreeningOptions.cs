@@ -9,8 +9,26 @@ public sealed record ScreeningOptions
     /// <summary>Worker threads (default: every core).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Skip the first this many candidates of the stream (a chunk of a distributed run starts here).</summary>
+    /// <summary>Skip the first this many candidates of the stream (of a list: rows; a chunk of a list starts here).</summary>
     public long Skip { get; init; }
+
+    /// <summary>
+    /// Resume an enumerated space at this candidate (a chunk's cursor from <see cref="Enumeration.SpacePartitioner"/>)
+    /// instead of enumerating and skipping everything before it.
+    /// </summary>
+    public Enumeration.EnumerationCursor? Start { get; init; }
+
+    /// <summary>
+    /// Place in the whole stream of the first candidate this run screens (the ranking's last tie-break), when it is not
+    /// <see cref="Skip"/>: a chunk that starts at a cursor passes its first candidate's index here.
+    /// </summary>
+    public long? StreamOffset { get; init; }
+
+    /// <summary>
+    /// The candidate list to read instead of resolving <c>candidates.list</c> against <see cref="BaseDirectory"/>: the
+    /// service passes the file uploaded with the spec (a spec from the service never names a server path).
+    /// </summary>
+    public string? ListFile { get; init; }
 
     /// <summary>Stop after this many candidates (a sample, or a chunk's size); null = all.</summary>
     public long? Limit { get; init; }

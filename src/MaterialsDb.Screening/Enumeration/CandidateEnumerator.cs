@@ -19,77 +19,167 @@ public delegate void CandidateHandler(ReadOnlySpan<byte> atomicNumbers, ReadOnly
 public static class CandidateEnumerator
 {
     /// <summary>Calls <paramref name="handler"/> for every candidate; returns how many there were.</summary>
-    /// <exception cref="ArgumentException">Bad options, or an element of the palette without oxidation states.</exception>
-    public static long Enumerate(CandidateSpace options, CandidateHandler handler)
+    /// <exception cref="ArgumentException">Bad options.</exception>
+    /// <exception cref="MaterialsDbException">An element of the palette has no oxidation states.</exception>
+    public static long Enumerate(CandidateSpace options, CandidateHandler handler) => Enumerate(options, handler, null);
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> for every candidate from <paramref name="start"/> on (that candidate included;
+    /// null = the beginning), in the same order as a whole enumeration; returns how many there were. Resuming costs
+    /// nothing: no candidate before the cursor is visited.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad options, or a cursor that is not a position of this space.</exception>
+    public static long Enumerate(CandidateSpace options, CandidateHandler handler, EnumerationCursor? start)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         var palette = Validate(options);
-        long count = 0;
-        var z = new byte[options.MaxElements];
-        var coefficients = new int[options.MaxElements];
-        for (var k = options.MinElements; k <= options.MaxElements; k++)
+        var walker = new Walker(options, palette);
+        int[]? first = null;
+        if (start is { } cursor)
         {
-            foreach (var combination in Combinations(palette, k))
+            first = cursor.IndicesIn(palette);
+            if (first.Length < options.MinElements || first.Length > options.MaxElements || cursor.Coefficients.Any(c => c < 1 || c > options.MaxCoefficient))
             {
-                if (!options.Require.All(r => Array.IndexOf(combination, r) >= 0)
-                    || (options.RequireAny.Count > 0 && !options.RequireAny.Any(r => Array.IndexOf(combination, r) >= 0)))
-                {
-                    continue;
-                }
+                throw new ArgumentException($"Cursor {cursor} is not a position of this space ({options.MinElements} to {options.MaxElements} elements, coefficients 1 to {options.MaxCoefficient}).");
+            }
+        }
 
-                for (var i = 0; i < k; i++)
-                {
-                    z[i] = (byte)combination[i];
-                }
-
-                // With the electronegativity test, whole assignments are checked; without it, partial charge sums suffice.
-                var assignments = options.ChargeNeutral && options.ElectronegativityTest ? Assignments(combination, options) : null;
-                if (assignments is { Count: 0 })
-                {
-                    continue;
-                }
-
-                var sums = options.ChargeNeutral && !options.ElectronegativityTest ? new PrefixCharges(combination, options.OxidationStates!, options.MaxCoefficient) : null;
-
-                // Odometer over coefficient tuples 1..max; the last coefficient turns fastest.
-                Array.Fill(coefficients, 1, 0, k);
-                var prefixChanged = true;
-                while (true)
-                {
-                    if (sums is not null && prefixChanged)
-                    {
-                        sums.Update(coefficients.AsSpan(0, k - 1));
-                        prefixChanged = false;
-                    }
-
-                    if (Gcd(coefficients.AsSpan(0, k)) == 1
-                        && (options.MaxAtoms is not { } maxAtoms || Sum(coefficients.AsSpan(0, k)) <= maxAtoms)
-                        && (assignments is null || Balances(assignments, coefficients, k))
-                        && (sums is null || sums.Balances(coefficients[k - 1])))
-                    {
-                        handler(z.AsSpan(0, k), coefficients.AsSpan(0, k));
-                        count++;
-                    }
-
-                    var p = k - 1;
-                    while (p >= 0 && coefficients[p] == options.MaxCoefficient)
-                    {
-                        coefficients[p--] = 1;
-                    }
-
-                    if (p < 0)
-                    {
-                        break;
-                    }
-
-                    coefficients[p]++;
-                    prefixChanged |= p < k - 1;
-                }
+        long count = 0;
+        for (var k = first?.Length ?? options.MinElements; k <= options.MaxElements; k++)
+        {
+            var from = first is not null && first.Length == k ? first : null;
+            var resume = from is not null;
+            foreach (var combination in Combinations(palette.Length, k, from))
+            {
+                // Only the cursor's own combination starts mid-way; the ones after it start from all ones.
+                count += walker.Walk(combination, resume ? start!.Value.Coefficients : null, handler);
+                resume = false;
             }
         }
 
         return count;
+    }
+
+    /// <summary>Candidates of one element combination (indices into the sorted, distinct palette), in enumeration order.</summary>
+    internal static long EnumerateCombination(CandidateSpace options, int[] palette, int[] combination, CandidateHandler handler) =>
+        new Walker(options, palette).Walk(combination, null, handler);
+
+    /// <summary>The palette as the enumerator orders it: distinct atomic numbers, ascending; checks the options.</summary>
+    internal static int[] SortedPalette(CandidateSpace options) => Validate(options);
+
+    /// <summary>Every combination of <paramref name="k"/> of <paramref name="n"/> indices in lexicographic order, from <paramref name="from"/> (inclusive) when given.</summary>
+    internal static IEnumerable<int[]> Combinations(int n, int k, int[]? from = null)
+    {
+        if (k > n)
+        {
+            yield break;
+        }
+
+        var index = from is null ? Enumerable.Range(0, k).ToArray() : (int[])from.Clone();
+        while (true)
+        {
+            yield return index;
+            var p = k - 1;
+            while (p >= 0 && index[p] == n - k + p)
+            {
+                p--;
+            }
+
+            if (p < 0)
+            {
+                yield break;
+            }
+
+            index[p]++;
+            for (var i = p + 1; i < k; i++)
+            {
+                index[i] = index[i - 1] + 1;
+            }
+        }
+    }
+
+    /// <summary>Walks the coefficient tuples of element combinations with one space's filters; reused across combinations.</summary>
+    private sealed class Walker(CandidateSpace options, int[] palette)
+    {
+        private readonly byte[] _z = new byte[options.MaxElements];
+        private readonly int[] _elements = new int[options.MaxElements];
+        private readonly int[] _coefficients = new int[options.MaxElements];
+
+        // Tuples of one combination, lexicographically from `start` (inclusive; null = all ones).
+        public long Walk(int[] combination, int[]? start, CandidateHandler handler)
+        {
+            var k = combination.Length;
+            for (var i = 0; i < k; i++)
+            {
+                _elements[i] = palette[combination[i]];
+            }
+
+            var elements = _elements[..k];
+            if (!options.Require.All(r => Array.IndexOf(elements, r) >= 0)
+                || (options.RequireAny.Count > 0 && !options.RequireAny.Any(r => Array.IndexOf(elements, r) >= 0)))
+            {
+                return 0;
+            }
+
+            for (var i = 0; i < k; i++)
+            {
+                _z[i] = (byte)elements[i];
+            }
+
+            // With the electronegativity test, whole assignments are checked; without it, partial charge sums suffice.
+            var assignments = options.ChargeNeutral && options.ElectronegativityTest ? Assignments(elements, options) : null;
+            if (assignments is { Count: 0 })
+            {
+                return 0;
+            }
+
+            var sums = options.ChargeNeutral && !options.ElectronegativityTest ? new PrefixCharges(elements, options.OxidationStates!, options.MaxCoefficient) : null;
+            var coefficients = _coefficients;
+            if (start is null)
+            {
+                Array.Fill(coefficients, 1, 0, k);
+            }
+            else
+            {
+                start.CopyTo(coefficients, 0);
+            }
+
+            // Odometer over coefficient tuples 1..max; the last coefficient turns fastest.
+            long count = 0;
+            var prefixChanged = true;
+            while (true)
+            {
+                if (sums is not null && prefixChanged)
+                {
+                    sums.Update(coefficients.AsSpan(0, k - 1));
+                    prefixChanged = false;
+                }
+
+                if (Gcd(coefficients.AsSpan(0, k)) == 1
+                    && (options.MaxAtoms is not { } maxAtoms || Sum(coefficients.AsSpan(0, k)) <= maxAtoms)
+                    && (assignments is null || Balances(assignments, coefficients, k))
+                    && (sums is null || sums.Balances(coefficients[k - 1])))
+                {
+                    handler(_z.AsSpan(0, k), coefficients.AsSpan(0, k));
+                    count++;
+                }
+
+                var p = k - 1;
+                while (p >= 0 && coefficients[p] == options.MaxCoefficient)
+                {
+                    coefficients[p--] = 1;
+                }
+
+                if (p < 0)
+                {
+                    return count;
+                }
+
+                coefficients[p]++;
+                prefixChanged |= p < k - 1;
+            }
+        }
     }
 
     /// <summary>A candidate written with every amount and elements by atomic number, e.g. <c>K1I3Pb1</c> (SMACT's style).</summary>
@@ -319,30 +409,5 @@ public static class CandidateEnumerator
         }
 
         return g;
-    }
-
-    private static IEnumerable<int[]> Combinations(int[] items, int k)
-    {
-        var index = Enumerable.Range(0, k).ToArray();
-        while (true)
-        {
-            yield return [.. index.Select(i => items[i])];
-            var p = k - 1;
-            while (p >= 0 && index[p] == items.Length - k + p)
-            {
-                p--;
-            }
-
-            if (p < 0)
-            {
-                yield break;
-            }
-
-            index[p]++;
-            for (var i = p + 1; i < k; i++)
-            {
-                index[i] = index[i - 1] + 1;
-            }
-        }
     }
 }
