@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -11,60 +13,89 @@ using MaterialsDb.Service.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Scalar.AspNetCore;
 
 namespace MaterialsDb.Service;
 
 /// <summary>
-/// Builds the two kinds of node: the API node (<c>materialsdb serve</c>: REST API, dashboard and, unless
-/// <see cref="ServiceOptions.Workers"/> is 0, local workers) and the worker node (<c>materialsdb worker</c>:
-/// Hangfire workers only). Embedded mode (no PostgreSQL) keeps jobs and state in memory.
+/// Builds the two kinds of node: the API node (<c>materialsdb serve</c>: REST API, sign-in, API reference, dashboard
+/// and, unless <see cref="ServiceOptions.Workers"/> is 0, local workers) and the worker node (<c>materialsdb worker</c>:
+/// Hangfire workers only). Embedded mode (no PostgreSQL) keeps jobs and state in memory. Both run the sweeper.
 /// </summary>
 public static class ServiceHost
 {
     /// <summary>The API node. <paramref name="state"/> overrides the store (tests pre-create keys in it).</summary>
+    /// <exception cref="InvalidOptionException">The options are out of range.</exception>
     public static WebApplication BuildServer(ServiceOptions options, DatasetStore datasets, ModelRegistry registry, IServiceStore? state = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         AddCore(builder.Services, options, datasets, registry, state);
-        builder.Services.AddOpenApi("v1");
-        builder.Services.AddRateLimiter(limiter =>
+        builder.Services.ConfigureHttpJsonOptions(o =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Request.Headers[ApiKeys.Header].ToString() is { Length: > 0 } key ? "key:" + ApiKeys.Hash(key) : "ip:" + http.Connection.RemoteIpAddress,
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            limiter.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await context.HttpContext.Response.WriteAsJsonAsync(new { error = "rate limit exceeded" }, ct).ConfigureAwait(false);
-            };
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
+
+        // Malformed bodies and parameters throw, so that the exception handler answers them as problem details.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblems();
+        builder.Services.AddMaterialsDbAuth(options);
+        builder.Services.AddRateLimiter(limiter => ConfigureRateLimits(limiter, options));
+        builder.Services.AddApiDocument();
         if (options.Workers > 0)
         {
             AddWorkers(builder.Services, options);
         }
 
         var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseAuthentication();
         app.UseRateLimiter();
-        app.UseMiddleware<ApiKeyMiddleware>();
-        var api = app.MapGroup("/api/v1");
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        var open = app.MapGroup("/api/v1");
+        DocsApi.Map(open, options);
+        app.MapOpenApi(OpenApiSetup.DocumentPath).AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o =>
+        {
+            o.Title = "MaterialsDb API";
+            o.OpenApiRoutePattern = OpenApiSetup.DocumentPath;
+            o.Telemetry = false;
+        }).AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Member).AddEndpointFilter<CsrfFilter>();
         ScreeningsApi.Map(api);
+        ResultsApi.Map(api);
+        PredictApi.Map(api);
         CatalogApi.Map(api);
-        app.MapOpenApi("/api/v1/openapi.json");
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AsyncAuthorization = [app.Services.GetRequiredService<DashboardAuthorization>()], IgnoreAntiforgeryToken = true });
+        MaterialsApi.Map(api);
+        OperatorsApi.Map(api);
+        SessionEndpoints.MapApi(api);
+        SessionEndpoints.MapPages(app);
+
+        // Admins only: the dashboard shows and can requeue every tenant's jobs. Its pages and assets are one endpoint
+        // behind the same sign-in (cookie), so links and assets work without a key in any URL.
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AsyncAuthorization = [], AppPath = "/", DashboardTitle = "MaterialsDb jobs" })
+            .RequireAuthorization(Policies.Dashboard);
         return app;
     }
 
-    /// <summary>A worker node: Hangfire workers on the shared PostgreSQL queue, nothing else.</summary>
+    /// <summary>A worker node: Hangfire workers on the shared PostgreSQL queue, and the sweeper.</summary>
+    /// <exception cref="InvalidOptionException">No PostgreSQL connection, or options out of range.</exception>
     public static IHost BuildWorker(ServiceOptions options, DatasetStore datasets, ModelRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -73,10 +104,12 @@ public static class ServiceHost
             throw new InvalidOptionException("A worker node needs --postgres: it shares the API node's queue through PostgreSQL.");
         }
 
+        options = options with { Workers = Math.Max(1, options.Workers) };
+        options.Validate();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         AddCore(builder.Services, options, datasets, registry, null);
-        AddWorkers(builder.Services, options with { Workers = Math.Max(1, options.Workers) });
+        AddWorkers(builder.Services, options);
         return builder.Build();
     }
 
@@ -97,17 +130,18 @@ public static class ServiceHost
         services.AddSingleton(sp => new ResourceCache(datasets, registry, sp.GetService<NpgsqlDataSource>()));
         services.AddSingleton<ResultPaths>();
         services.AddSingleton<PredictorCache>();
-        services.AddSingleton<DashboardAuthorization>();
+        services.AddSingleton<PathRedactor>();
+        services.AddSingleton<ScreeningScheduler>();
         services.AddTransient<ScreeningJobs>();
+
+        // Tables are created before anything else starts (registered first, so started first), asynchronously.
+        services.AddHostedService<StoreInitializer>();
         if (options.Postgres is { } connection)
         {
-            var dataSource = NpgsqlDataSource.Create(connection);
-            services.AddSingleton(dataSource);
-            var store = state ?? new PostgresStore(dataSource);
-            store.InitializeAsync().GetAwaiter().GetResult();
-            MaterialsDatabase.InitializeAsync(dataSource).GetAwaiter().GetResult();
-            services.AddSingleton(store);
-            services.AddSingleton<IMaterialsSource>(sp => new PostgresMaterials(dataSource, new ReferenceMaterials(datasets)));
+            // Created by the container, so disposed by it.
+            services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
+            services.AddSingleton(sp => state ?? new PostgresStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.AddSingleton<IMaterialsSource>(sp => new PostgresMaterials(sp.GetRequiredService<NpgsqlDataSource>(), new ReferenceMaterials(datasets)));
             services.AddHangfire(c => c
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
@@ -116,7 +150,9 @@ public static class ServiceHost
                 {
                     InvisibilityTimeout = options.InvisibilityTimeout,
                     QueuePollInterval = TimeSpan.FromMilliseconds(500),
-                    PrepareSchemaIfNecessary = true,
+                    SchemaName = PostgresSchema.HangfireSchema,
+                    // The StoreInitializer installs it under an advisory lock: Hangfire's own installer races when nodes start together.
+                    PrepareSchemaIfNecessary = false,
                 }));
         }
         else
@@ -129,6 +165,9 @@ public static class ServiceHost
                 .UseRecommendedSerializerSettings()
                 .UseInMemoryStorage());
         }
+
+        services.AddSingleton<ScreeningSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScreeningSweeper>());
     }
 
     private static void AddWorkers(IServiceCollection services, ServiceOptions options) =>
@@ -139,4 +178,45 @@ public static class ServiceHost
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
         });
+
+    // Per key (or session) for callers who authenticated, per client address for everyone else: a caller cannot get a
+    // fresh budget by inventing keys. Predictions are also bounded per node by a concurrency limiter.
+    private static void ConfigureRateLimits(RateLimiterOptions limiter, ServiceOptions options)
+    {
+        limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(
+            Caller.TryOf(http) is { } caller ? "key:" + caller.KeyId : "ip:" + http.Connection.RemoteIpAddress,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        limiter.AddPolicy(PredictApi.ConcurrencyPolicy, _ => RateLimitPartition.GetConcurrencyLimiter(
+            "predict", _ => new ConcurrencyLimiterOptions { PermitLimit = options.PredictConcurrency, QueueLimit = options.PredictQueue, QueueProcessingOrder = QueueProcessingOrder.OldestFirst }));
+        limiter.OnRejected = async (context, ct) =>
+        {
+            var http = context.HttpContext;
+            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after))
+            {
+                Problems.RetryAfter(http, after);
+                await Problems.WriteAsync(http, ProblemKind.RateLimited, $"at most {options.RequestsPerMinute} requests per minute; try again in {Math.Ceiling(after.TotalSeconds)} s").ConfigureAwait(false);
+            }
+            else
+            {
+                Problems.RetryAfter(http, TimeSpan.FromSeconds(1));
+                await Problems.WriteAsync(http, ProblemKind.Busy, $"all {options.PredictConcurrency} prediction slots of this node and its queue are busy").ConfigureAwait(false);
+            }
+        };
+    }
+
+    /// <summary>Creates our tables and Hangfire's (PostgreSQL) before the node takes requests or jobs.</summary>
+    private sealed class StoreInitializer(IServiceStore store, IServiceProvider services) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            if (services.GetService<NpgsqlDataSource>() is { } database)
+            {
+                await MaterialsDatabase.InitializeAsync(database, cancellationToken).ConfigureAwait(false);
+                await PostgresSchema.InstallHangfireAsync(database, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

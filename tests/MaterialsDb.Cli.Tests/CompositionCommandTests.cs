@@ -47,11 +47,11 @@ public sealed class CompositionCommandTests : IDisposable
         Assert.Equal(0, exit);
         await using var stream = File.OpenRead(output);
         await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(["formula", "reduced_formula", "num_atoms", "chemsys", "fractions", "error"], reader.Schema.Fields.Select(f => f.Name));
         var fields = reader.Schema.GetDataFields();
-        Assert.Equal(6, fields.Length);
         using var group = reader.OpenRowGroupReader(0);
         var errors = new string[2];
-        await group.ReadAsync(fields[5], errors, cancellationToken: TestContext.Current.CancellationToken);
+        await group.ReadAsync(fields.Single(f => f.Name == "error"), errors, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Null(errors[0]);
         Assert.Contains("'Xx' is not an element", errors[1], StringComparison.Ordinal);
     }

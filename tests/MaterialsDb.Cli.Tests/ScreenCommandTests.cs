@@ -38,7 +38,7 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.True(exit == 0, stderr);
         Assert.Contains("ranked rows written", stdout, StringComparison.Ordinal);
         var (table, metadata) = await ParquetTableReader.ReadAsync(output, TestContext.Current.CancellationToken);
-        var expectedColumns = ResultTable.FixedColumns.Take(5).Concat(["band-gap-pbe", "band-gap-pbe_std", "formation-energy", "formation-energy_std"]).Concat(ResultTable.FixedColumns.Skip(5));
+        var expectedColumns = ResultTable.FixedColumns.Take(5).Concat(["band_gap_pbe", "band_gap_pbe_std", "formation_energy", "formation_energy_std"]).Concat(ResultTable.FixedColumns.Skip(5));
         Assert.Equal(expectedColumns, table.Columns.Select(c => c.Name));
         Assert.Equal(25, table.RowCount);
         Assert.Equal(Enumerable.Range(1, 25).Select(i => (long)i), ((LongColumn)table["rank"]).Values);
@@ -46,9 +46,10 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.Equal(eAbove.Order(), eAbove);
         Assert.All(eAbove, v => Assert.True(v <= 0.5));
         Assert.Contains("\"e_above_hull\":\"eV/atom\"", metadata[ResultTable.UnitsKey], StringComparison.Ordinal);
-        Assert.Contains("\"band-gap-pbe\":\"eV\"", metadata[ResultTable.UnitsKey], StringComparison.Ordinal);
-        Assert.Equal("eV/atom", metadata[ResultTable.UnitKeyPrefix + "formation-energy"]);
-        Assert.Equal(table.GetDoubles("formation-energy_std"), table.GetDoubles("e_above_hull_std"));
+        Assert.Contains("\"band_gap_pbe\":\"eV\"", metadata[ResultTable.UnitsKey], StringComparison.Ordinal);
+        Assert.Contains("\"band_gap_pbe\":\"band-gap-pbe\"", metadata[ResultTable.ModelsKey], StringComparison.Ordinal);
+        Assert.Equal("eV/atom", metadata[ResultTable.UnitKeyPrefix + "formation_energy"]);
+        Assert.Equal(table.GetDoubles("formation_energy_std"), table.GetDoubles("e_above_hull_std"));
         Assert.Equal(Spec, metadata[ResultTable.SpecKey]);
         Assert.Contains("\"formation-energy\"", metadata[ResultTable.ProvenanceKey], StringComparison.Ordinal);
 
@@ -69,7 +70,7 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.Equal(table.Columns.Select(c => c.Name), csv.Columns.Select(c => c.Name));
         Assert.Equal(formulas, csv.GetStrings("formula"));
         Assert.Equal(table.GetStrings("decomposition"), csv.GetStrings("decomposition"));
-        Assert.Equal(table.GetDoubles("band-gap-pbe"), csv.GetDoubles("band-gap-pbe"));
+        Assert.Equal(table.GetDoubles("band_gap_pbe"), csv.GetDoubles("band_gap_pbe"));
 
         var (showExit, shown, _) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "results", "show", output, "-n", "5");
         Assert.Equal(0, showExit);

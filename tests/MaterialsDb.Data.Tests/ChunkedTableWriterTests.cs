@@ -29,11 +29,11 @@ public sealed class ChunkedTableWriterTests : IDisposable
         var fields = reader.Schema.GetDataFields();
         Assert.Equal(["id", "a", "b", "c", "note"], fields.Select(f => f.Name));
         using var first = reader.OpenRowGroupReader(0);
-        var b = new float[2];
+        var b = new float?[2];
         await first.ReadAsync<float>(fields[2], b, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal([2f, 5f], b);
         using var second = reader.OpenRowGroupReader(1);
-        var c = new float[1];
+        var c = new float?[1];
         await second.ReadAsync<float>(fields[3], c, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal([9f], c);
     }

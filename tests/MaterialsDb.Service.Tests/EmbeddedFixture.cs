@@ -17,13 +17,16 @@ public sealed class EmbeddedFixture : IAsyncLifetime
 
     public string Operator { get; private set; } = null!;
 
+    public string Admin { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         var store = new MemoryStore();
         Acme = (await ApiKeys.CreateAsync(store, "acme", Role.Member)).Key;
         Other = (await ApiKeys.CreateAsync(store, "other", Role.Member)).Key;
         Operator = (await ApiKeys.CreateAsync(store, "ops", Role.Operator)).Key;
-        Node = await ServiceNode.StartAsync(new ServiceOptions { ResultsFolder = _results.Path, Workers = 2, ChunkSize = 60, MaxBodyBytes = 20_000, MaxActivePerTenant = 10 }, store);
+        Admin = (await ApiKeys.CreateAsync(store, "root", Role.Admin)).Key;
+        Node = await ServiceNode.StartAsync(new ServiceOptions { ResultsFolder = _results.Path, Workers = 2, ChunkSize = 60, MaxBodyBytes = 20_000, MaxActivePerTenant = 10, RetryDelays = [TimeSpan.Zero] }, store);
     }
 
     public async ValueTask DisposeAsync()

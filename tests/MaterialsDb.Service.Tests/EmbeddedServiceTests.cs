@@ -19,6 +19,7 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
         var status = await Node.WaitAsync(id, fixture.Acme);
         Assert.Equal(States.Succeeded, status.GetProperty("state").GetString());
         Assert.Equal(4, status.GetProperty("chunks").GetInt32());   // 210 candidates in chunks of 60
+        Assert.Equal(210, status.GetProperty("candidates").GetInt64());
         Assert.Equal(210, status.GetProperty("processed").GetInt64());
 
         using var response = await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results", fixture.Acme);
@@ -29,8 +30,10 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
         // The other formats carry the same rows.
         var json = await Node.Http.SendAsync(Node.Request(HttpMethod.Get, $"/api/v1/screenings/{id}/results?format=json&top=3", fixture.Acme), TestContext.Current.CancellationToken);
         var rows = await json.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Equal(3, rows.GetArrayLength());
-        Assert.Equal(served.GetStrings("formula")[0], rows[0].GetProperty("formula").GetString());
+        Assert.Equal(3, rows.GetProperty("data").GetArrayLength());
+        Assert.Equal(served.GetStrings("formula")[0], rows.GetProperty("data")[0].GetProperty("formula").GetString());
+        Assert.Equal("band-gap-pbe", rows.GetProperty("meta").GetProperty("models").GetProperty("band_gap_pbe").GetString());
+        Assert.Equal("eV/atom", rows.GetProperty("meta").GetProperty("units").GetProperty("e_above_hull").GetString());
         var csv = await (await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results?format=csv", fixture.Acme)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.StartsWith("rank,formula,chemsys", csv, StringComparison.Ordinal);
         Assert.Equal(26, csv.Trim().Split('\n').Length);
@@ -56,8 +59,8 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
     public async Task MissingOrWrongKeysAre401(string? key)
     {
         using var response = await Node.SendAsync(HttpMethod.Get, "/api/v1/screenings", key);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("error", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        await ServiceNode.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Contains("X-Api-Key", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,7 +83,7 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
         }
 
         var list = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/screenings", fixture.Other)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
+        Assert.DoesNotContain(list.GetProperty("data").EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
         await Node.WaitAsync(id, fixture.Acme);
     }
 
@@ -92,9 +95,10 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Contains("servers", await ok.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
-        // The dashboard too.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Node.SendAsync(HttpMethod.Get, "/hangfire", fixture.Acme)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Get, "/hangfire", fixture.Operator)).StatusCode);
+        // The dashboard is for admins: it shows and can requeue every tenant's jobs.
+        await ServiceNode.AssertProblemAsync(await Node.SendAsync(HttpMethod.Get, "/hangfire", fixture.Acme), HttpStatusCode.Forbidden, "forbidden");
+        await ServiceNode.AssertProblemAsync(await Node.SendAsync(HttpMethod.Get, "/hangfire", fixture.Operator), HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Get, "/hangfire", fixture.Admin)).StatusCode);
     }
 
     [Theory]
@@ -106,9 +110,9 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
     public async Task BadSpecsAre400NamingTheField(string spec, string field)
     {
         using var response = await Node.SendAsync(HttpMethod.Post, "/api/v1/screenings", fixture.Acme, spec);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Contains(body.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith(field, StringComparison.Ordinal));
+        var body = await ServiceNode.AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-spec");
+        Assert.True(body.GetProperty("errors").TryGetProperty(field, out var messages), body.ToString());
+        Assert.NotEqual(0, messages.GetArrayLength());
     }
 
     [Fact]
@@ -116,7 +120,7 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
     {
         var spec = LocalScreening.Spec + "\n# " + new string('x', 30_000);
         using var response = await Node.SendAsync(HttpMethod.Post, "/api/v1/screenings", fixture.Acme, spec);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await ServiceNode.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
     }
 
     [Theory]
@@ -129,15 +133,16 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
     {
         var method = path.Contains("queue", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get;
         using var response = await Node.SendAsync(method, path, fixture.Acme, method == HttpMethod.Post ? LocalScreening.Spec : null);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await ServiceNode.AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request");
+        Assert.NotEmpty(body.GetProperty("errors").EnumerateObject());
     }
 
     [Fact]
     public async Task MaterialsPredictModelsDatasetsAndOpenApi()
     {
         var materials = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/materials?formula=Li2O", fixture.Acme)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.All(materials.GetProperty("items").EnumerateArray(), m => Assert.Equal("Li2O", m.GetProperty("reducedFormula").GetString()));
-        Assert.NotEqual(0, materials.GetProperty("items").GetArrayLength());
+        Assert.All(materials.GetProperty("data").EnumerateArray(), m => Assert.Equal("Li2O", m.GetProperty("reduced_formula").GetString()));
+        Assert.NotEqual(0, materials.GetProperty("data").GetArrayLength());
 
         using var predict = await Node.SendAsync(HttpMethod.Post, "/api/v1/predict", fixture.Acme, """{"model": "formation-energy", "formulas": ["NaCl", "Xx2"]}""", "application/json");
         var p = await predict.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
@@ -149,7 +154,7 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
         Assert.NotEqual(HttpStatusCode.OK, (await bigNode.SendAsync(HttpMethod.Post, "/api/v1/predict", fixture.Acme, tooMany, "application/json")).StatusCode);
 
         var models = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/models", fixture.Acme)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Contains(models.EnumerateArray(), m => m.GetProperty("id").GetString() == "formation-energy");
+        Assert.Contains(models.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == "formation-energy" && m.GetProperty("column").GetString() == "formation_energy");
         Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Get, "/api/v1/datasets", fixture.Acme)).StatusCode);
         var openApi = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/openapi.json", null)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("/api/v1/screenings", openApi, StringComparison.Ordinal);
@@ -171,8 +176,10 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
         do
         {
             var page = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/screenings?limit=2" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor)), key)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()));
-            cursor = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetString();
+            seen.AddRange(page.GetProperty("data").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()));
+            Assert.Equal(page.GetProperty("data").GetArrayLength(), page.GetProperty("meta").GetProperty("returned").GetInt32());
+            var next = page.GetProperty("links").GetProperty("next");
+            cursor = next.ValueKind == JsonValueKind.Null ? null : System.Web.HttpUtility.ParseQueryString(new Uri(Node.Address, next.GetString()).Query)["cursor"];
         }
         while (cursor is not null);
 

@@ -54,6 +54,12 @@ internal static class LocalScreening
                 case BoolColumn b:
                     Assert.Equal(b.Values, ((BoolColumn)actual[column.Name]).Values);
                     break;
+                case PairsColumn p:
+                    Assert.Equal(p.Values.Select(v => v is null ? null : string.Join(' ', v)), ((PairsColumn)actual[column.Name]).Values.Select(v => v is null ? null : string.Join(' ', v)));
+                    break;
+                default:
+                    Assert.Fail($"column {column.Name} of an unexpected type");
+                    break;
             }
         }
     }

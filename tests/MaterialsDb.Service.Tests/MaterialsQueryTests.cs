@@ -26,7 +26,7 @@ public sealed class MaterialsQueryTests(PostgresFixture postgres) : IClassFixtur
         using var results = new TempDirectory();
         await using var node = await ServiceNode.StartAsync(new ServiceOptions { Postgres = postgres.ConnectionString, ResultsFolder = results.Path, Workers = 0 });
         var found = await (await node.SendAsync(HttpMethod.Get, "/api/v1/materials?elements=Fe,Cr,Ni&limit=1000", key)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        var items = found.GetProperty("items").EnumerateArray().ToArray();
+        var items = found.GetProperty("data").EnumerateArray().ToArray();
         Assert.NotEmpty(items);
         Assert.All(items, m => Assert.Equal("steels_yield", m.GetProperty("dataset").GetString()));
         Assert.All(items, m => Assert.Contains("Cr", m.GetProperty("chemsys").GetString()!, StringComparison.Ordinal));

@@ -72,6 +72,24 @@ public sealed class ServiceNode : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
     }
 
+    /// <summary>The response body as JSON.</summary>
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+    /// <summary>Asserts an RFC 9457 problem of the given status and type slug; returns its body.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, System.Net.HttpStatusCode status, string slug)
+    {
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("/api/v1/problems/" + slug, body.GetProperty("type").GetString());
+        Assert.Equal((int)status, body.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("detail").GetString()));
+        return body;
+    }
+
     /// <summary>Polls until the screening is in a final state; returns its status document.</summary>
     public async Task<JsonElement> WaitAsync(Guid id, string key, TimeSpan? timeout = null)
     {

@@ -41,10 +41,9 @@ internal static class CompositionCommand
         var reduced = new string?[n];
         var numAtoms = new double[n];
         var chemsys = new string?[n];
-        var fractions = new string?[n];
+        var fractions = new KeyValuePair<string, double>[]?[n];
         var errors = new string?[n];
         failed = 0;
-        var sb = new StringBuilder();
         for (var i = 0; i < n; i++)
         {
             var formula = formulas[i] ?? string.Empty;
@@ -59,14 +58,7 @@ internal static class CompositionCommand
             reduced[i] = composition.ReducedFormula;
             numAtoms[i] = composition.NumAtoms;
             chemsys[i] = composition.ChemicalSystem;
-            sb.Clear();
-            foreach (var (element, amount) in composition.AsPairs())
-            {
-                sb.Append(sb.Length == 0 ? string.Empty : " ").Append(element.Symbol).Append(':')
-                  .Append((amount / composition.NumAtoms).ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            fractions[i] = sb.ToString();
+            fractions[i] = [.. composition.AsPairs().Select(p => new KeyValuePair<string, double>(p.Key.Symbol, p.Value / composition.NumAtoms))];
         }
 
         return new ColumnTable(
@@ -75,7 +67,7 @@ internal static class CompositionCommand
             new StringColumn("reduced_formula", reduced),
             new DoubleColumn("num_atoms", numAtoms),
             new StringColumn("chemsys", chemsys),
-            new StringColumn("fractions", fractions),
+            new PairsColumn("fractions", fractions, PairsLayout.Map),
             new StringColumn("error", errors),
         ]);
     }

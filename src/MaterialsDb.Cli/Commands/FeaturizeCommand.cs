@@ -59,7 +59,21 @@ internal static class FeaturizeCommand
         var chunkFormulas = new string?[ChunkRows];
         var chunkErrors = new string?[ChunkRows];
         var failed = 0;
-        await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error"], cancellationToken).ConfigureAwait(false);
+        // Readers can check that a file's columns are what a model expects (the same checksum as a model manifest's).
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["materialsdb.featurizer"] = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                preset = presetName,
+                feature_count = width,
+                labels_sha256 = Models.Packages.ModelManifest.HashLabels(featurizer.FeatureLabels),
+                impute_missing = impute,
+                software = "MaterialsDb " + typeof(FeaturizeCommand).Assembly.GetName().Version,
+                citations = featurizer.Citations,
+            }),
+            ["materialsdb.software"] = "MaterialsDb " + typeof(FeaturizeCommand).Assembly.GetName().Version,
+        };
+        await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error"], cancellationToken, metadata, missingWhen: "error").ConfigureAwait(false);
         for (var start = 0; start < formulas.Length; start += ChunkRows)
         {
             var rows = Math.Min(ChunkRows, formulas.Length - start);

@@ -69,7 +69,7 @@ internal static class StabilityCommand
         var above = new double[n];
         var hull = new double[n];
         var stable = new bool[n];
-        var decomposition = new string?[n];
+        var decomposition = new KeyValuePair<string, double>[]?[n];
         var errors = new string?[n];
         Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
@@ -97,7 +97,7 @@ internal static class StabilityCommand
             above[i] = result.EAboveHullEvPerAtom;
             hull[i] = result.HullEnergyEvPerAtom;
             stable[i] = result.IsStable;
-            decomposition[i] = string.Join(' ', result.Decomposition.Select(p => $"{p.Phase.ReducedFormula}:{p.Fraction.ToString("R", CultureInfo.InvariantCulture)}"));
+            decomposition[i] = [.. result.Decomposition.Select(p => new KeyValuePair<string, double>(p.Phase.ReducedFormula, p.Fraction))];
         });
 
         var result = new ColumnTable(
@@ -107,7 +107,7 @@ internal static class StabilityCommand
             new DoubleColumn("e_above_hull", above),
             new DoubleColumn("hull_energy", hull),
             new BoolColumn("is_stable", stable),
-            new StringColumn("decomposition", decomposition),
+            new PairsColumn("decomposition", decomposition, PairsLayout.StructList, "formula", "fraction"),
             new StringColumn("error", errors),
         ]);
         await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,8 @@ namespace MaterialsDb.Data.Tables;
 /// Streams a wide table (some text columns, then float32 columns, then more text columns) to CSV or Parquet in chunks,
 /// so that millions of rows never need to be in memory at once. Each chunk becomes one Parquet row group.
 /// The file is written under a temporary name and appears under its own name only on <see cref="CompleteAsync"/>.
+/// A row whose "missing" marker column (e.g. <c>error</c>) holds text has no values: its float cells are null (Parquet)
+/// or empty (CSV); NaN elsewhere is a computed value and is written as NaN.
 /// </summary>
 public sealed class ChunkedTableWriter : IAsyncDisposable
 {
@@ -22,7 +24,8 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
     private readonly SepWriter? _csv;
     private ParquetWriter? _parquetWriter;
     private DataField[] _fields = [];
-    private float[][] _columnBuffers = [];
+    private float?[][] _columnBuffers = [];
+    private int _missingColumn = -1;
     private bool _completed;
 
     private ChunkedTableWriter(string path, string[] leading, string[] floats, string[] trailing)
@@ -54,19 +57,36 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
     public long RowsWritten { get; private set; }
 
     /// <summary>Opens a writer for <paramref name="path"/> (<c>.csv</c> or <c>.parquet</c>).</summary>
-    public static async Task<ChunkedTableWriter> CreateAsync(string path, IReadOnlyList<string> leadingTextColumns, IReadOnlyList<string> floatColumns, IReadOnlyList<string> trailingTextColumns, CancellationToken cancellationToken = default)
+    /// <param name="path">Output file.</param>
+    /// <param name="leadingTextColumns">Text columns before the numbers.</param>
+    /// <param name="floatColumns">The float32 columns.</param>
+    /// <param name="trailingTextColumns">Text columns after the numbers.</param>
+    /// <param name="cancellationToken">Stops creating the file.</param>
+    /// <param name="metadata">Parquet footer key-value metadata (preset, labels checksum, software version).</param>
+    /// <param name="missingWhen">A trailing text column whose non-null cell marks a row without values (e.g. <c>error</c>).</param>
+    public static async Task<ChunkedTableWriter> CreateAsync(string path, IReadOnlyList<string> leadingTextColumns, IReadOnlyList<string> floatColumns, IReadOnlyList<string> trailingTextColumns, CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? metadata = null, string? missingWhen = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var writer = new ChunkedTableWriter(path, [.. leadingTextColumns], [.. floatColumns], [.. trailingTextColumns]);
+        writer._missingColumn = missingWhen is null ? -1 : Array.IndexOf(writer._trailing, missingWhen);
+        if (missingWhen is not null && writer._missingColumn < 0)
+        {
+            throw new ArgumentException($"'{missingWhen}' is not a trailing text column.", nameof(missingWhen));
+        }
+
         if (writer._parquet)
         {
             writer._fields =
             [
                 .. writer._leading.Select(n => (DataField)new DataField<string>(n, true)),
-                .. writer._floats.Select(n => (DataField)new DataField<float>(n, false)),
+                .. writer._floats.Select(n => (DataField)new DataField<float?>(n, true)),
                 .. writer._trailing.Select(n => (DataField)new DataField<string>(n, true)),
             ];
             writer._parquetWriter = await ParquetWriter.CreateAsync(new ParquetSchema(writer._fields), writer._stream!, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (metadata is not null)
+            {
+                writer._parquetWriter.CustomMetadata = metadata.ToDictionary();
+            }
         }
 
         return writer;
@@ -174,10 +194,11 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
                 row[_leading[c]].Set(leading[c][r] ?? string.Empty);
             }
 
+            var missing = _missingColumn >= 0 && trailing[_missingColumn][r] is not null;
             for (var c = 0; c < width; c++)
             {
                 // "R" keeps every bit of the float32 value.
-                row[_floats[c]].Set(floats[(r * width) + c].ToString("R", CultureInfo.InvariantCulture));
+                row[_floats[c]].Set(missing ? string.Empty : floats[(r * width) + c].ToString("R", CultureInfo.InvariantCulture));
             }
 
             for (var c = 0; c < _trailing.Length; c++)
@@ -192,17 +213,18 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
         var width = _floats.Length;
         if (_columnBuffers.Length != width || _columnBuffers[0].Length < rows)
         {
-            _columnBuffers = [.. Enumerable.Range(0, width).Select(_ => new float[rows])];
+            _columnBuffers = [.. Enumerable.Range(0, width).Select(_ => new float?[rows])];
         }
 
-        // Row-major to column-major, one pass over the chunk.
+        // Row-major to column-major, one pass over the chunk; a row without values is null.
         var source = floats.Span;
         for (var r = 0; r < rows; r++)
         {
             var offset = r * width;
+            var missing = _missingColumn >= 0 && trailing[_missingColumn][r] is not null;
             for (var c = 0; c < width; c++)
             {
-                _columnBuffers[c][r] = source[offset + c];
+                _columnBuffers[c][r] = missing ? null : source[offset + c];
             }
         }
 
@@ -215,7 +237,7 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
 
         for (var c = 0; c < width; c++)
         {
-            await group.WriteAsync(_fields[f++], new ReadOnlyMemory<float>(_columnBuffers[c], 0, rows), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(_fields[f++], new ReadOnlyMemory<float?>(_columnBuffers[c], 0, rows), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var column in trailing)

@@ -54,6 +54,8 @@ public sealed class ColumnTable
         StringColumn s => s.Values,
         DoubleColumn d => [.. d.Values.Select(v => double.IsNaN(v) ? null : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))],
         BoolColumn b => [.. b.Values.Select(v => v ? "true" : "false")],
+        LongColumn l => [.. l.Values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+        PairsColumn p => [.. Enumerable.Range(0, p.Length).Select(p.Text)],
         _ => throw new InvalidOperationException(),
     };
 

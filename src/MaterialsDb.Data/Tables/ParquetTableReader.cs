@@ -1,4 +1,5 @@
 using Parquet;
+using Parquet.Data;
 using Parquet.Schema;
 
 namespace MaterialsDb.Data.Tables;
@@ -15,15 +16,19 @@ public static class ParquetTableReader
         {
             await using var stream = File.OpenRead(path);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var fields = reader.Schema.GetDataFields();
+            var fields = reader.Schema.Fields;
             var parts = fields.Select(_ => new List<Column>()).ToArray();
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 using var group = reader.OpenRowGroupReader(g);
                 var rows = checked((int)group.RowCount);
-                for (var f = 0; f < fields.Length; f++)
+                for (var f = 0; f < fields.Count; f++)
                 {
-                    parts[f].Add(await ReadAsync(path, group, fields[f], rows, cancellationToken).ConfigureAwait(false));
+                    parts[f].Add(fields[f] switch
+                    {
+                        DataField data => await ReadAsync(path, group, data, rows, cancellationToken).ConfigureAwait(false),
+                        _ => await ReadPairsAsync(path, group, fields[f], rows, cancellationToken).ConfigureAwait(false),
+                    });
                 }
             }
 
@@ -54,6 +59,21 @@ public static class ParquetTableReader
             return new DoubleColumn(field.Name, values);
         }
 
+        if (type == typeof(double))
+        {
+            // A missing value (null) reads as NaN, the table's marker for missing.
+            var values = new double?[rows];
+            await group.ReadAsync<double>(field, values, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new DoubleColumn(field.Name, [.. values.Select(v => v ?? double.NaN)]);
+        }
+
+        if (type == typeof(float) && field.IsNullable)
+        {
+            var values = new float?[rows];
+            await group.ReadAsync<float>(field, values, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new DoubleColumn(field.Name, [.. values.Select(v => v is { } f ? (double)f : double.NaN)]);
+        }
+
         if (type == typeof(float) && !field.IsNullable)
         {
             var values = new float[rows];
@@ -78,10 +98,77 @@ public static class ParquetTableReader
         throw new InputDataException($"{path}: column '{field.Name}' is {(field.IsNullable ? "nullable " : string.Empty)}{type.Name}; text, double, float, int64 and boolean columns are read.");
     }
 
+    // A MAP<text, number> or a LIST<STRUCT<text, number>>, as TableWriter writes them; anything else nested is refused.
+    private static async Task<Column> ReadPairsAsync(string path, ParquetRowGroupReader group, Field field, int rows, CancellationToken cancellationToken)
+    {
+        var (layout, keyField, valueField) = field switch
+        {
+            MapField { Key: DataField k, Value: DataField v } => (PairsLayout.Map, k, v),
+            ListField { Item: StructField { Fields: [DataField k, DataField v] } } => (PairsLayout.StructList, k, v),
+            _ => throw new InputDataException($"{path}: column '{field.Name}' has a nested type this reader does not read."),
+        };
+        if (keyField.ClrType != typeof(string) && keyField.ClrType != typeof(ReadOnlyMemory<char>) || (Nullable.GetUnderlyingType(valueField.ClrType) ?? valueField.ClrType) != typeof(double))
+        {
+            throw new InputDataException($"{path}: column '{field.Name}' is not a list of (text, number) pairs.");
+        }
+
+        using var keyData = await group.ReadRawColumnDataBaseAsync(keyField, cancellationToken).ConfigureAwait(false);
+        using var valueData = await group.ReadRawColumnDataBaseAsync(valueField, cancellationToken).ConfigureAwait(false);
+        if (keyData is not RawColumnData<ReadOnlyMemory<char>> keyText || valueData is not RawColumnData<double> numbers)
+        {
+            throw new InputDataException($"{path}: column '{field.Name}' is not a list of (text, number) pairs.");
+        }
+
+        var levels = keyData.RepetitionLevels;
+        var keyDefinitions = keyData.DefinitionLevels;
+        var valueDefinitions = valueData.DefinitionLevels;
+        if (levels.Length != keyDefinitions.Length || valueDefinitions.Length != keyDefinitions.Length)
+        {
+            throw new InputDataException($"{path}: column '{field.Name}' has leaves of different lengths.");
+        }
+
+        var cells = new KeyValuePair<string, double>[]?[rows];
+        var row = -1;
+        int nextKey = 0, nextValue = 0;
+        var current = new List<KeyValuePair<string, double>>();
+        for (var i = 0; i < levels.Length; i++)
+        {
+            if (levels[i] == 0)
+            {
+                Flush();
+                if (++row >= rows)
+                {
+                    throw new InputDataException($"{path}: column '{field.Name}' has more lists than rows.");
+                }
+            }
+
+            // Only fully defined entries carry a value in the leaf's value buffer.
+            var key = keyDefinitions[i] == keyField.MaxDefinitionLevel ? keyText.Values[nextKey++].ToString() : null;
+            var value = valueDefinitions[i] == valueField.MaxDefinitionLevel ? numbers.Values[nextValue++] : double.NaN;
+            if (key is not null)
+            {
+                current.Add(new KeyValuePair<string, double>(key, value));
+            }
+        }
+
+        Flush();
+        return new PairsColumn(field.Name, cells, layout, keyField.Name, valueField.Name);
+
+        void Flush()
+        {
+            if (row >= 0)
+            {
+                cells[row] = current.Count == 0 ? null : [.. current];
+                current.Clear();
+            }
+        }
+    }
+
     private static Column Concat(string name, List<Column> parts) => parts switch
     {
         [] => new StringColumn(name, []),
         [var only] => only,
+        [PairsColumn first, ..] => new PairsColumn(name, [.. parts.SelectMany(p => ((PairsColumn)p).Values)], first.Layout, first.KeyName, first.ValueName),
         [StringColumn, ..] => new StringColumn(name, [.. parts.SelectMany(p => ((StringColumn)p).Values)]),
         [DoubleColumn, ..] => new DoubleColumn(name, [.. parts.SelectMany(p => ((DoubleColumn)p).Values)]),
         [LongColumn, ..] => new LongColumn(name, [.. parts.SelectMany(p => ((LongColumn)p).Values)]),

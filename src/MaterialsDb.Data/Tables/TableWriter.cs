@@ -58,7 +58,7 @@ public static class TableWriter
         {
             // Sep writes the header with the first row; an empty table still gets its header line.
             writer.Dispose();
-            File.WriteAllText(path, string.Join(',', columns.Select(c => c.Name)) + "\n");
+            File.WriteAllText(path, string.Join(',', columns.Select(c => Quote(c.Name))) + "\n");
             return;
         }
 
@@ -67,35 +67,38 @@ public static class TableWriter
             using var row = writer.NewRow();
             foreach (var column in columns)
             {
-                switch (column)
-                {
-                    case StringColumn s:
-                        row[column.Name].Set(s.Values[r] ?? string.Empty);
-                        break;
-                    case DoubleColumn d:
-                        // Round-trip form keeps full precision; NaN is written as NaN so that readers see a missing value.
-                        row[column.Name].Set(d.Values[r].ToString("R", CultureInfo.InvariantCulture));
-                        break;
-                    case BoolColumn b:
-                        row[column.Name].Set(b.Values[r] ? "true" : "false");
-                        break;
-                    case LongColumn l:
-                        row[column.Name].Set(l.Values[r].ToString(CultureInfo.InvariantCulture));
-                        break;
-                }
+                row[column.Name].Set(Cell(column, r) ?? string.Empty);
             }
         }
     }
 
+    /// <summary>A cell as CSV text: round-trip numbers, <c>true</c>/<c>false</c>, pairs as <c>key:value</c>; null when missing (an empty field).</summary>
+    public static string? Cell(Column column, int row) => column switch
+    {
+        StringColumn s => s.Values[row],
+        DoubleColumn d => double.IsNaN(d.Values[row]) && !d.NaNIsValue ? null : d.Values[row].ToString("R", CultureInfo.InvariantCulture),
+        BoolColumn b => b.Values[row] ? "true" : "false",
+        LongColumn l => l.Values[row].ToString(CultureInfo.InvariantCulture),
+        PairsColumn p => p.Text(row),
+        _ => throw new ArgumentException($"Column '{column.Name}' has an unknown type.", nameof(column)),
+    };
+
+    private static string Quote(string name) => name.Contains(',') || name.Contains('"') ? $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : name;
+
+    private static Field FieldOf(Column column) => column switch
+    {
+        StringColumn => new DataField<string>(column.Name, true),
+        BoolColumn => new DataField<bool>(column.Name, false),
+        LongColumn => new DataField<long>(column.Name, false),
+        DoubleColumn => new DataField<double?>(column.Name, true),
+        PairsColumn { Layout: PairsLayout.Map } p => new MapField(p.Name, new DataField<string>(p.KeyName, false), new DataField<double>(p.ValueName, false)),
+        PairsColumn p => new ListField(p.Name, new StructField("element", new DataField<string>(p.KeyName, true), new DataField<double?>(p.ValueName, true))),
+        _ => throw new ArgumentException($"Column '{column.Name}' has an unknown type.", nameof(column)),
+    };
+
     private static async Task WriteParquetAsync(ColumnTable table, string path, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
-        var fields = table.Columns.Select(c => c switch
-        {
-            StringColumn => (DataField)new DataField<string>(c.Name, true),
-            BoolColumn => new DataField<bool>(c.Name, false),
-            LongColumn => new DataField<long>(c.Name, false),
-            _ => new DataField<double>(c.Name, false),
-        }).ToArray();
+        var fields = table.Columns.Select(FieldOf).ToArray();
         await using var stream = File.Create(path);
         await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (metadata is not null)
@@ -112,19 +115,72 @@ public static class TableWriter
                 switch (table.Columns[c])
                 {
                     case StringColumn s:
-                        await group.WriteAsync(fields[c], new ArraySegment<string>(s.Values!, start, length)).ConfigureAwait(false);
+                        await group.WriteAsync((DataField)fields[c], new ArraySegment<string>(s.Values!, start, length)).ConfigureAwait(false);
                         break;
                     case DoubleColumn d:
-                        await group.WriteAsync(fields[c], new ReadOnlyMemory<double>(d.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
+                        await group.WriteAsync((DataField)fields[c], Nullable(d, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
                         break;
                     case BoolColumn b:
-                        await group.WriteAsync(fields[c], new ReadOnlyMemory<bool>(b.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
+                        await group.WriteAsync((DataField)fields[c], new ReadOnlyMemory<bool>(b.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
                         break;
                     case LongColumn l:
-                        await group.WriteAsync(fields[c], new ReadOnlyMemory<long>(l.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
+                        await group.WriteAsync((DataField)fields[c], new ReadOnlyMemory<long>(l.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
+                        break;
+                    case PairsColumn p:
+                        await WritePairsAsync(group, fields[c], p, start, length, cancellationToken).ConfigureAwait(false);
                         break;
                 }
             }
         }
+    }
+
+    private static ReadOnlyMemory<double?> Nullable(DoubleColumn column, int start, int length)
+    {
+        var values = new double?[length];
+        for (var i = 0; i < length; i++)
+        {
+            var v = column.Values[start + i];
+            values[i] = double.IsNaN(v) && !column.NaNIsValue ? null : v;
+        }
+
+        return values;
+    }
+
+    // Nested columns are written leaf by leaf with explicit levels, the same for both leaves: repetition 0 starts a
+    // row's list and 1 continues it; definition full for a present pair, 0 for a missing cell (a null list or map). An
+    // empty cell is written as missing.
+    private static async Task WritePairsAsync(ParquetRowGroupWriter group, Field field, PairsColumn column, int start, int length, CancellationToken cancellationToken)
+    {
+        var (keyField, valueField) = field switch
+        {
+            MapField m => ((DataField)m.Key, (DataField)m.Value),
+            ListField { Item: StructField s } => ((DataField)s.Fields[0], (DataField)s.Fields[1]),
+            _ => throw new InvalidOperationException(field.Name),
+        };
+        var keys = new List<ReadOnlyMemory<char>>();
+        var values = new List<double>();
+        var definitions = new List<int>();
+        var repetitions = new List<int>();
+        for (var r = start; r < start + length; r++)
+        {
+            if (column.Values[r] is not { Length: > 0 } pairs)
+            {
+                definitions.Add(0);
+                repetitions.Add(0);
+                continue;
+            }
+
+            for (var i = 0; i < pairs.Length; i++)
+            {
+                keys.Add(pairs[i].Key.AsMemory());
+                values.Add(pairs[i].Value);
+                definitions.Add(valueField.MaxDefinitionLevel);
+                repetitions.Add(i == 0 ? 0 : 1);
+            }
+        }
+
+        int[] d = [.. definitions], rep = [.. repetitions];
+        await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(keyField, keys.ToArray(), d, rep, cancellationToken).ConfigureAwait(false);
+        await group.WriteAllPartsAsync<double>(valueField, values.ToArray(), d, rep, cancellationToken).ConfigureAwait(false);
     }
 }

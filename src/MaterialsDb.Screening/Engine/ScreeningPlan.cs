@@ -35,24 +35,42 @@ public sealed class ScreeningPlan
             throw new SpecException(["candidates.enumerate.require_any: every element of it is in exclude_elements"]);
         }
 
-        var stages = new List<ModelStage>();
+        Models = [.. ModelOrder(spec, Quantities, Constraints).Select(m =>
+        {
+            var model = resources.Models[m.Id];
+            return new ModelStage(m.Id, model, model.Manifest.Preset, Quantities[m.Id], Quantities[m.Id + "_std"], m.IsStability);
+        })];
+        Presets = [.. Models.Select(m => m.Preset).Distinct()];
+        StageNames = StageNamesOf(Models.Select(m => (m.Id, m.IsStability)));
+    }
+
+    /// <summary>
+    /// The stages <paramref name="spec"/> compiles to, from the spec alone (no model loaded): what a service reports
+    /// for a screening whatever happens to its models later.
+    /// </summary>
+    public static IReadOnlyList<string> StageNamesFor(ScreeningSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var quantities = new Quantities(spec);
+        return StageNamesOf(ModelOrder(spec, quantities, new ConstraintSet(spec, quantities)));
+    }
+
+    private static string[] StageNamesOf(IEnumerable<(string Id, bool IsStability)> models) =>
+        ["candidates", "element filters", "supply risk", "features", .. models.SelectMany(m => m.IsStability ? new[] { m.Id, "hull" } : [m.Id])];
+
+    // The stability model first, then the predicted ones in the spec's order; constrained stages move ahead (a stable
+    // sort keeps that order otherwise), so the expensive stages see only survivors.
+    private static List<(string Id, bool IsStability)> ModelOrder(ScreeningSpec spec, Quantities quantities, ConstraintSet constraints)
+    {
+        var stages = new List<(string Id, bool IsStability)>();
         if (spec.Stability is { } s)
         {
-            var m = resources.Models[s.Model];
-            stages.Add(new ModelStage(s.Model, m, m.Manifest.Preset, Quantities[s.Model], Quantities[s.Model + "_std"], true));
+            stages.Add((s.Model, true));
         }
 
-        foreach (var id in spec.Predict.Distinct().Where(id => id != spec.Stability?.Model))
-        {
-            var m = resources.Models[id];
-            stages.Add(new ModelStage(id, m, m.Manifest.Preset, Quantities[id], Quantities[id + "_std"], false));
-        }
-
-        // Constrained stages first (stable sort keeps the spec's order otherwise).
-        bool Constrained(ModelStage st) => Constraints.Constrains(st.Mean) || (st.IsStability && Constraints.Constrains(Quantities[Quantities.EAboveHull]));
-        Models = [.. stages.OrderBy(st => Constrained(st) ? 0 : 1)];
-        Presets = [.. Models.Select(m => m.Preset).Distinct()];
-        StageNames = ["candidates", "element filters", "supply risk", "features", .. Models.SelectMany(m => m.IsStability ? new[] { m.Id, "hull" } : [m.Id])];
+        stages.AddRange(spec.Predict.Distinct().Where(id => id != spec.Stability?.Model).Select(id => (id, false)));
+        bool Constrained((string Id, bool IsStability) st) => constraints.Constrains(quantities[st.Id]) || (st.IsStability && constraints.Constrains(quantities[Quantities.EAboveHull]));
+        return [.. stages.OrderBy(st => Constrained(st) ? 0 : 1)];
     }
 
     /// <summary>The spec.</summary>

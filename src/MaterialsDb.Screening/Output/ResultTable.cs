@@ -3,6 +3,7 @@ using System.Text.Json;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Screening.Engine;
+using MaterialsDb.Screening.Spec;
 
 namespace MaterialsDb.Screening.Output;
 
@@ -25,10 +26,14 @@ public static class ResultTable
     /// <summary>Footer key holding provenance JSON.</summary>
     public const string ProvenanceKey = "materialsdb.provenance";
 
+    /// <summary>Footer key holding a JSON object of model column → model id (<c>band_gap_pbe</c> → <c>band-gap-pbe</c>).</summary>
+    public const string ModelsKey = "materialsdb.models";
+
     /// <summary>
-    /// Columns of every result, in order; each model (the predicted ones, then the stability model) adds
-    /// <c>&lt;id&gt;</c> and <c>&lt;id&gt;_std</c> after <c>fractions</c>. Quantities a screening did not compute are
-    /// empty (NaN) rather than missing, so every result has the same schema for the same models.
+    /// Columns of every result, in order; each model (the predicted ones, then the stability model) adds its column
+    /// (<see cref="ScreeningSpec.ColumnOf"/>) and <c>&lt;column&gt;_std</c> after <c>fractions</c>. Quantities a
+    /// screening did not compute are null (not absent), so every result has the same schema for the same models.
+    /// <c>fractions</c> is a map element → atomic fraction; <c>decomposition</c> a list of (formula, fraction).
     /// </summary>
     public static IReadOnlyList<string> FixedColumns { get; } =
     [
@@ -60,13 +65,16 @@ public static class ResultTable
             new StringColumn("formula", [.. compositions.Select(c => c.ReducedFormula)]),
             new StringColumn("chemsys", [.. compositions.Select(c => c.ChemicalSystem)]),
             new LongColumn("n_elements", [.. compositions.Select(c => (long)c.ElementCount)]),
-            new StringColumn("fractions", [.. compositions.Select(Fractions)]),
+            new PairsColumn("fractions", [.. compositions.Select(Fractions)], PairsLayout.Map),
         };
+        var modelColumns = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var id in q.Models)
         {
-            columns.Add(Values(id, rows, q[id]));
-            columns.Add(Values(id + "_std", rows, q[id + "_std"]));
-            units[id] = units[id + "_std"] = plan.Resources.Models[id].Manifest.Units;
+            var column = ScreeningSpec.ColumnOf(id);
+            modelColumns[column] = id;
+            columns.Add(Values(column, rows, q[id]));
+            columns.Add(Values(column + "_std", rows, q[id + "_std"]));
+            units[column] = units[column + "_std"] = plan.Resources.Models[id].Manifest.Units;
         }
 
         var stability = plan.Spec.Stability is not null;
@@ -76,7 +84,7 @@ public static class ResultTable
             units[name] = "eV/atom";
         }
 
-        var decomposition = new string?[n];
+        var decomposition = new KeyValuePair<string, double>[]?[n];
         var known = new bool[n];
         var knownEnergy = Nan(n);
         var phases = new long[n];
@@ -95,12 +103,12 @@ public static class ResultTable
                 if (double.IsFinite(eForm))
                 {
                     var parts = hulls.For(system).GetDecompositionAndEAboveHull(compositions[i], eForm).Decomposition;
-                    decomposition[i] = string.Join(" + ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase.ReducedFormula}:{p.Fraction:0.######}")));
+                    decomposition[i] = [.. parts.Select(p => new KeyValuePair<string, double>(p.Phase.ReducedFormula, p.Fraction))];
                 }
             }
         }
 
-        columns.Add(new StringColumn("decomposition", decomposition));
+        columns.Add(new PairsColumn("decomposition", decomposition, PairsLayout.StructList, "formula", "fraction"));
         columns.Add(new BoolColumn("known", known));
         columns.Add(new DoubleColumn("known_e_form", knownEnergy));
         units["known_e_form"] = "eV/atom";
@@ -120,7 +128,7 @@ public static class ResultTable
         {
             software = "MaterialsDb " + typeof(ResultTable).Assembly.GetName().Version,
             name = plan.Spec.Name,
-            models = plan.Models.Select(m => new { id = m.Id, version = m.Model.Manifest.Version, target = m.Model.Manifest.Target, units = m.Model.Manifest.Units, preset = m.Preset, sha256 = m.Model.Manifest.Files.Select(f => f.Sha256), trained_on = m.Model.Manifest.Dataset, engine = m.Model.Engine.ToString() }),
+            models = plan.Models.Select(m => new { id = m.Id, column = ScreeningSpec.ColumnOf(m.Id), version = m.Model.Manifest.Version, target = m.Model.Manifest.Target, units = m.Model.Manifest.Units, preset = m.Preset, sha256 = m.Model.Manifest.Files.Select(f => f.Sha256), trained_on = m.Model.Manifest.Dataset, engine = m.Model.Engine.ToString() }),
             reference = plan.Spec.Stability is { } s ? new { id = s.Reference, sha256 = plan.Resources.ReferenceSha256 } : null,
             oxidation_states = plan.Resources.OxidationStates?.Name,
             processed = result.Processed,
@@ -134,6 +142,7 @@ public static class ResultTable
             [UnitsKey] = JsonSerializer.Serialize(units.OrderBy(u => u.Key, StringComparer.Ordinal).ToDictionary()),
             [SpecKey] = specText ?? string.Empty,
             [ProvenanceKey] = JsonSerializer.Serialize(provenance),
+            [ModelsKey] = JsonSerializer.Serialize(modelColumns),
         };
         foreach (var (column, unit) in units)
         {
@@ -163,9 +172,9 @@ public static class ResultTable
         return TableWriter.WriteAsync(table, path, cancellationToken: cancellationToken);
     }
 
-    // Symbol:fraction by atomic number, as the composition command writes them.
-    private static string Fractions(Composition c) =>
-        string.Join(' ', c.AsPairs().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key.Symbol}:{p.Value / c.NumAtoms:R}")));
+    // Element → atomic fraction, by atomic number (as the composition command writes them).
+    private static KeyValuePair<string, double>[] Fractions(Composition c) =>
+        [.. c.AsPairs().Select(p => new KeyValuePair<string, double>(p.Key.Symbol, p.Value / c.NumAtoms))];
 
     private static DoubleColumn Values(string name, IReadOnlyList<CandidateRow> rows, int index) => new(name, [.. rows.Select(r => r.Values[index])]);
 

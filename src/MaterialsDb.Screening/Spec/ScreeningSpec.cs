@@ -65,6 +65,27 @@ public sealed record ScreeningSpec(
     /// <summary>Oxidation-state set names understood by <c>oxidation_states</c>.</summary>
     public static IReadOnlyList<string> OxidationStateSets { get; } = ["icsd24", "smact14", "icsd16", "pymatgen_sp", "magpie"];
 
+    /// <summary>
+    /// The result column of a model id: lowercase letters, digits and '_' (<c>band-gap-pbe</c> → <c>band_gap_pbe</c>),
+    /// so that SQL, pandas and Polars use it unquoted; the id itself stays in the file's metadata.
+    /// </summary>
+    public static string ColumnOf(string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(modelId);
+        var column = new System.Text.StringBuilder(modelId.Length + 2);
+        foreach (var c in modelId.ToLowerInvariant())
+        {
+            var keep = char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
+            if (keep || (column.Length > 0 && column[^1] != '_'))
+            {
+                column.Append(keep ? c : '_');
+            }
+        }
+
+        var text = column.ToString().TrimEnd('_');
+        return text.Length == 0 || char.IsAsciiDigit(text[0]) ? "m_" + text : text;
+    }
+
     /// <summary>Quantities a constraint or rank key may name besides the predicted model ids.</summary>
     public static IReadOnlyList<string> BuiltInQuantities { get; } = ["e_above_hull", "hhi_production", "hhi_reserve"];
 }

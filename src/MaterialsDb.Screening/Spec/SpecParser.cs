@@ -10,8 +10,6 @@ namespace MaterialsDb.Screening.Spec;
 /// </summary>
 public static class SpecParser
 {
-    private static readonly string[] TopLevel = ["name", "candidates", "exclude_elements", "predict", "stability", "constraints", "rank", "top"];
-    private static readonly string[] EnumerateFields = ["elements", "require", "require_any", "n_elements", "max_coefficient", "max_atoms", "charge_neutral", "oxidation_states", "electronegativity_test"];
 
     /// <summary>Longest spec text accepted, in characters (inline candidate lists included).</summary>
     public const int MaxLength = 1_048_576;
@@ -56,7 +54,7 @@ public static class SpecParser
         }
 
         var p = new Problems();
-        Unknown(root, TopLevel, string.Empty, p);
+        Unknown(root, SpecFields.TopLevel, string.Empty, p);
         var name = Name(Scalar(root, "name", p, required: true), p);
         EnumerateSpec? enumerate = null;
         string? list = null;
@@ -67,8 +65,8 @@ public static class SpecParser
         }
         else
         {
-            Unknown(candidates, ["enumerate", "list", "formulas"], "candidates.", p);
-            var given = new[] { "enumerate", "list", "formulas" }.Where(k => Child(candidates, k) is not null).ToArray();
+            Unknown(candidates, SpecFields.Candidates, "candidates.", p);
+            var given = SpecFields.Candidates.Where(k => Child(candidates, k) is not null).ToArray();
             if (given.Length != 1)
             {
                 p.Add("candidates", "needs exactly one of 'enumerate', 'list' and 'formulas'");
@@ -108,7 +106,7 @@ public static class SpecParser
         StabilitySpec? stability = null;
         if (Child(root, "stability") is YamlMappingNode s)
         {
-            Unknown(s, ["reference", "model"], "stability.", p);
+            Unknown(s, SpecFields.Stability, "stability.", p);
             stability = new StabilitySpec(Scalar(s, "reference", p, path: "stability.reference") ?? "mp_e_form", Scalar(s, "model", p, path: "stability.model") ?? "formation-energy");
             if (origin == SpecOrigin.Service)
             {
@@ -122,6 +120,12 @@ public static class SpecParser
         else if (Child(root, "stability") is not null)
         {
             p.Add("stability", "must be a mapping like {reference: mp_e_form, model: formation-energy}");
+        }
+
+        // Every model gets its own result column; two ids that spell the same column (band-gap and band_gap) would collide.
+        foreach (var clash in predict.Append(stability?.Model).OfType<string>().Distinct().GroupBy(ScreeningSpec.ColumnOf).Where(g => g.Count() > 1))
+        {
+            p.Add("predict", $"models {string.Join(" and ", clash.Select(id => $"'{id}'"))} would share the result column '{clash.Key}'; register one under another id");
         }
 
         var known = new HashSet<string>(predict.Concat(ScreeningSpec.BuiltInQuantities), StringComparer.Ordinal);
@@ -190,7 +194,7 @@ public static class SpecParser
             return null;
         }
 
-        Unknown(e, EnumerateFields, "candidates.enumerate.", p);
+        Unknown(e, SpecFields.Enumerate, "candidates.enumerate.", p);
         var elements = Elements(Child(e, "elements"), "candidates.enumerate.elements", p);
         if (elements.Count == 0)
         {
@@ -331,7 +335,7 @@ public static class SpecParser
                 continue;
             }
 
-            Unknown(bounds, ["min", "max"], path + ".", p);
+            Unknown(bounds, SpecFields.Bound, path + ".", p);
             var min = Number(bounds, "min", path + ".min", p);
             var max = Number(bounds, "max", path + ".max", p);
             if (min is null && max is null)
@@ -362,7 +366,7 @@ public static class SpecParser
             return null;
         }
 
-        Unknown(map, ["by", "objective", "pareto", "uncertainty"], "rank.", p);
+        Unknown(map, SpecFields.Rank, "rank.", p);
         var present = new[] { "by", "objective", "pareto" }.Where(k => Child(map, k) is not null).ToArray();
         if (present.Length != 1)
         {

@@ -1,107 +1,54 @@
-using Hangfire;
-using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Catalog;
-using MaterialsDb.Features;
 using MaterialsDb.Models.Packages;
-using MaterialsDb.Screening.Prediction;
-using MaterialsDb.Service.Auth;
+using MaterialsDb.Screening.Spec;
 using MaterialsDb.Service.Jobs;
-using MaterialsDb.Service.Materials;
-using MaterialsDb.Service.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace MaterialsDb.Service.Api;
 
-/// <summary>Synchronous endpoints: predict, models, datasets, materials, health, and the operators' view of workers.</summary>
+/// <summary>Read-only catalog endpoints: model packages and datasets.</summary>
 internal static class CatalogApi
 {
-    /// <summary>Body of <c>POST /predict</c>.</summary>
-    public sealed record PredictRequest(string? Model, string[]? Formulas);
+    private static readonly string[] ModelFields = ["id", "column", "version", "target", "units", "preset", "members", "metrics", "dataset"];
+    private static readonly string[] DatasetFields = ["id", "title", "license", "citation", "files"];
 
-    public static void Map(IEndpointRouteBuilder api)
+    public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/health", () => Results.Json(new { status = "ok" })).WithSummary("Liveness; needs no key.");
-        api.MapPost("/predict", PredictAsync).WithSummary("Predict one model for up to 10,000 formulas: formula, prediction, std, error.");
-        api.MapGet("/models", (ResourceCache resources) => Results.Json(resources.Registry.Packages().Select(folder =>
+        api.MapGet("/models", Models).WithName("listModels").WithTags("Models")
+            .WithSummary("Model packages available to screenings and predict")
+            .WithDescription("'fields' picks the fields of each item.")
+            .Produces<ListEnvelope<ModelInfo>>().ProducesValidationProblem();
+        api.MapGet("/datasets", Datasets).WithName("listDatasets").WithTags("Datasets")
+            .WithSummary("The dataset catalog: pinned files with checksums, licences and citations")
+            .Produces<ListEnvelope<DatasetInfo>>().ProducesValidationProblem();
+    }
+
+    private static IResult Models(HttpContext http, ResourceCache resources, string? fields)
+    {
+        if (Fields.Parse(fields, ModelFields).Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var items = resources.Registry.Packages().Select(folder =>
         {
             var m = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile));
-            return new { id = m.Id, version = m.Version, target = m.Target, units = m.Units, preset = m.Preset, members = m.Files.Count, metrics = m.Metrics, dataset = m.Dataset };
-        }))).WithSummary("Model packages available to screenings and predict.");
-        api.MapGet("/datasets", () => Results.Json(DatasetCatalog.Default.Datasets.Select(d => new { id = d.Id, title = d.Title, license = d.License, citation = d.Citation, files = d.Files.Select(f => new { name = f.Name, sha256 = f.Sha256, size = f.Size }) })))
-            .WithSummary("The dataset catalog.");
-        api.MapGet("/materials", MaterialsAsync).WithSummary("Known entries of the materials database by formula, chemsys (e.g. Fe-O) or elements (comma-separated, all present).");
-        api.MapGet("/workers", (HttpContext http, JobStorage storage) =>
-        {
-            if (Caller.Of(http).Role == Role.Member)
-            {
-                return ApiErrors.Forbidden("operators only");
-            }
-
-            var monitor = storage.GetMonitoringApi();
-            return Results.Json(new
-            {
-                servers = monitor.Servers().Select(s => new { name = s.Name, workers = s.WorkersCount, queues = s.Queues, heartbeat = s.Heartbeat }),
-                queues = monitor.Queues().Select(q => new { name = q.Name, length = q.Length, fetched = q.Fetched }),
-                statistics = monitor.GetStatistics(),
-            });
-        }).WithSummary("Operators: Hangfire servers, queue lengths, job counts.");
+            return new ModelInfo(m.Id, ScreeningSpec.ColumnOf(m.Id), m.Version, m.Target, m.Units, m.Preset, m.Files.Count, m.Metrics, m.Dataset);
+        }).ToList();
+        return Envelopes.List(http, items, items.Count, null, fields, ModelFields);
     }
 
-    private static async Task<IResult> PredictAsync(PredictRequest? request, PredictorCache predictors, ServiceOptions options, CancellationToken ct)
+    private static IResult Datasets(HttpContext http, string? fields)
     {
-        if (request?.Model is not { Length: > 0 } id || request.Formulas is null)
+        if (Fields.Parse(fields, DatasetFields).Problem is { } problem)
         {
-            return ApiErrors.BadRequest("invalid request", ["body: {\"model\": \"<id>\", \"formulas\": [\"NaCl\", ...]}"]);
+            return problem;
         }
 
-        if (request.Formulas.Length is 0 || request.Formulas.Length > options.MaxPredictFormulas)
-        {
-            return ApiErrors.BadRequest("invalid request", [$"formulas: 1 to {options.MaxPredictFormulas:N0} formulas; got {request.Formulas.Length:N0}"]);
-        }
-
-        FormulaPredictor predictor;
-        try
-        {
-            predictor = await predictors.GetAsync(id, ct).ConfigureAwait(false);
-        }
-        catch (ModelPackageException e)
-        {
-            return ApiErrors.BadRequest("unknown model", [$"model: {e.Message}"]);
-        }
-
-        var (mean, std, errors) = predictor.Predict(request.Formulas, ct);
-        return Results.Json(new
-        {
-            model = predictor.Model.Manifest.Id,
-            units = predictor.Model.Manifest.Units,
-            predictions = request.Formulas.Select((formula, i) => new
-            {
-                formula,
-                prediction = errors[i] is null ? (double?)mean[i] : null,
-                std = errors[i] is null ? (double?)std[i] : null,
-                error = errors[i],
-            }),
-        });
-    }
-
-    private static async Task<IResult> MaterialsAsync(IMaterialsSource materials, string? formula, string? chemsys, string? elements, int? limit, CancellationToken ct)
-    {
-        if ((formula is null ? 0 : 1) + (chemsys is null ? 0 : 1) + (elements is null ? 0 : 1) != 1)
-        {
-            return ApiErrors.BadRequest("invalid query", ["give exactly one of formula, chemsys, elements"]);
-        }
-
-        try
-        {
-            var query = MaterialsQuery.Parse(formula, chemsys, elements, Math.Clamp(limit ?? 100, 1, 1000));
-            var rows = await materials.QueryAsync(query, ct).ConfigureAwait(false);
-            return Results.Json(new { items = rows });
-        }
-        catch (ArgumentException e)
-        {
-            return ApiErrors.BadRequest("invalid query", [e.Message]);
-        }
+        var items = DatasetCatalog.Default.Datasets
+            .Select(d => new DatasetInfo(d.Id, d.Title, d.License, d.Citation, [.. d.Files.Select(f => new DatasetFileInfo(f.Name, f.Sha256, f.Size))])).ToList();
+        return Envelopes.List(http, items, items.Count, null, fields, DatasetFields);
     }
 }

@@ -1,247 +1,214 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Hangfire;
-using Hangfire.States;
-using MaterialsDb.Data.Tables;
 using MaterialsDb.Screening.Engine;
+using MaterialsDb.Screening.Enumeration;
 using MaterialsDb.Screening.Spec;
 using MaterialsDb.Service.Auth;
 using MaterialsDb.Service.Jobs;
 using MaterialsDb.Service.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace MaterialsDb.Service.Api;
 
-/// <summary><c>/api/v1/screenings</c>: submit, list, inspect, cancel, download.</summary>
+/// <summary><c>/api/v1/screenings</c>: submit, list, inspect, cancel; results are in <see cref="ResultsApi"/>.</summary>
 internal static class ScreeningsApi
 {
-    public static void Map(IEndpointRouteBuilder api)
+    private static readonly string[] ListFields = ["id", "name", "state", "queue", "planned", "candidates", "chunks", "chunks_done", "processed", "survivors", "error", "created", "updated"];
+
+    public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/screenings", SubmitAsync).WithSummary("Submit a screening spec (JSON or YAML, the CLI's schema); 202 with its id.");
-        api.MapGet("/screenings", ListAsync).WithSummary("The caller's tenant's screenings, newest first; pass `next` as `cursor` for the following page.");
-        api.MapGet("/screenings/{id:guid}", GetAsync).WithSummary("State, progress, counts and timings per stage, error.");
-        api.MapDelete("/screenings/{id:guid}", CancelAsync).WithSummary("Cancel: remaining chunks stop; state Cancelled.");
-        api.MapGet("/screenings/{id:guid}/results", ResultsAsync).WithSummary("The ranked result: format=parquet (default), csv or json; top=N.");
+        var group = api.MapGroup("/screenings").WithTags("Screenings");
+        group.MapPost("/", SubmitAsync).WithName("submitScreening")
+            .WithSummary("Submit a screening")
+            .WithDescription("The spec as YAML or JSON (schema: /api/v1/schemas/screening-spec.json), or multipart/form-data with a 'spec' part and a candidate file the spec names in candidates.list. Answers 202 at once; a job counts the space and splits it into chunks.")
+            .Produces<SubmitResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/", ListAsync).WithName("listScreenings")
+            .WithSummary("The caller's tenant's screenings, newest first")
+            .WithDescription("Keyset paging: follow links.next. Filters: state (comma-separated), candidates_min/max, created_min/max (ISO 8601). 'fields' picks the fields of each item.")
+            .ProducesValidationProblem();
+        group.MapGet("/{id:guid}", GetAsync).WithName("getScreening")
+            .WithSummary("State, progress, counts and thread time per stage, error")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:guid}", CancelAsync).WithName("cancelScreening")
+            .WithSummary("Cancel: remaining chunks stop within a second; state Cancelled")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, IServiceStore store, ResourceCache resources, ServiceOptions options, IBackgroundJobClient jobs, string? queue, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext http, IServiceStore store, ResourceCache resources, ResultPaths paths, ScreeningScheduler scheduler, ServiceOptions options, string? queue, CancellationToken ct)
     {
         var caller = Caller.Of(http);
-        string text;
-        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
-        {
-            text = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-        }
-
         queue ??= "default";
         if (!options.Queues.Contains(queue))
         {
-            return ApiErrors.BadRequest($"unknown queue '{queue}'", [$"queue: one of {string.Join(", ", options.Queues)}"]);
+            return Problems.Invalid("queue", $"'{queue}' is not a queue of this service; use one of {string.Join(", ", options.Queues)}");
         }
 
-        ScreeningSpec spec;
-        ScreeningPlan plan;
-        try
+        var (submission, problem) = await SubmissionReader.ReadAsync(http, options, paths, ct).ConfigureAwait(false);
+        if (problem is not null)
         {
-            spec = SpecParser.Parse(text);
-            if (spec.List is not null)
+            return problem;
+        }
+
+        using (submission)
+        {
+            var spec = SpecParser.Parse(submission!.Spec, SpecOrigin.Service, submission.UploadName is null ? [] : [submission.UploadName]);
+            if (submission.UploadName is not null && spec.List != submission.UploadName)
             {
-                return ApiErrors.BadRequest("invalid screening spec", ["candidates.list: the service screens enumerated spaces; screen a list locally with 'materialsdb screen'"]);
+                return Problems.Invalid("candidates.list", $"a file '{submission.UploadName}' was uploaded, but the spec does not name it in candidates.list", ProblemKind.InvalidSpec);
             }
 
-            plan = await resources.PlanAsync(spec, ct).ConfigureAwait(false);
-        }
-        catch (SpecException e)
-        {
-            return ApiErrors.BadRequest("invalid screening spec", e.Texts);
-        }
+            // Loads (once per node) and checks every model, the reference and the oxidation states the spec names.
+            using (var lease = await resources.PlanAsync(spec, ct).ConfigureAwait(false))
+            {
+                if (SizeProblem(lease.Plan, submission, options) is { } tooLarge)
+                {
+                    return tooLarge;
+                }
+            }
 
-        var candidates = ScreeningEngine.CountEnumerated(plan.Space!);
-        if (candidates > options.MaxCandidates)
-        {
-            return ApiErrors.BadRequest("space too large", [string.Create(CultureInfo.InvariantCulture, $"candidates.enumerate: {candidates:N0} candidates pass the chemical filters; the limit is {options.MaxCandidates:N0}")]);
-        }
+            var record = new ScreeningRecord
+            {
+                Id = Guid.CreateVersion7(), Tenant = caller.Tenant, Name = spec.Name, Spec = submission.Spec, Queue = queue, State = States.Queued,
+                Stages = ScreeningPlan.StageNamesFor(spec), ChunkSize = options.ChunkSize, Upload = submission.UploadName,
+                Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
+            };
+            if (submission.UploadPath is not null)
+            {
+                Directory.CreateDirectory(paths.Folder(record.Id));
+                File.Move(submission.UploadPath, paths.Upload(record.Id, submission.UploadName!));
+            }
 
-        if (await store.CountActiveAsync(caller.Tenant, ct).ConfigureAwait(false) >= options.MaxActivePerTenant)
-        {
-            return ApiErrors.TooMany($"tenant '{caller.Tenant}' already has {options.MaxActivePerTenant} screenings queued or running");
-        }
+            if (!await store.TryAddScreeningAsync(record, options.MaxActivePerTenant, ct).ConfigureAwait(false))
+            {
+                if (submission.UploadPath is not null)
+                {
+                    Directory.Delete(paths.Folder(record.Id), recursive: true);
+                }
 
-        var chunks = (int)Math.Max(1, (candidates + options.ChunkSize - 1) / options.ChunkSize);
-        var record = new ScreeningRecord
-        {
-            Id = Guid.CreateVersion7(), Tenant = caller.Tenant, Name = spec.Name, Spec = text, Queue = queue, State = States.Queued,
-            Candidates = candidates, Chunks = chunks, ChunkSize = options.ChunkSize, Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
-        };
-        await store.AddScreeningAsync(record, ct).ConfigureAwait(false);
-        for (var c = 0; c < chunks; c++)
-        {
-            var chunk = c;
-            jobs.Create<ScreeningJobs>(j => j.RunChunkAsync(record.Id, chunk, null, CancellationToken.None), new EnqueuedState(queue));
-        }
+                Problems.RetryAfter(http, TimeSpan.FromSeconds(30));
+                return Problems.Result(ProblemKind.TooManyActiveScreenings, $"tenant '{caller.Tenant}' already has {options.MaxActivePerTenant} screenings queued or running");
+            }
 
-        return Results.Accepted($"/api/v1/screenings/{record.Id}", new { id = record.Id, state = record.State, candidates, chunks });
+            // If this process dies right here, the sweeper finds the screening without a plan job and enqueues it.
+            await scheduler.EnqueueAsync(JobKind.Plan, record.Id, -1, queue, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            var links = Links(record.Id);
+            return TypedResults.Accepted(links.Self, new SubmitResponse(record.Id, record.State, links));
+        }
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IServiceStore store, string? cursor, int? limit, CancellationToken ct)
+    // The closed-form size is known in microseconds; an exact count (chemical filters) is left to the plan job.
+    private static IResult? SizeProblem(ScreeningPlan plan, Submission submission, ServiceOptions options)
+    {
+        if (plan.Space is { } space)
+        {
+            var raw = SpaceCounter.UpperBound(space);
+            var exact = !space.ChargeNeutral && space.MaxAtoms is null;
+            if (raw > options.MaxRawCompositions || (exact && raw > options.MaxCandidates))
+            {
+                var limit = exact ? options.MaxCandidates : options.MaxRawCompositions;
+                return Problems.Invalid("candidates.enumerate", string.Create(CultureInfo.InvariantCulture,
+                    $"{(raw == long.MaxValue ? "more than 9.2e18" : raw.ToString("N0", CultureInfo.InvariantCulture))} {(exact ? "candidates" : "reduced compositions before the chemical filters")}; the limit is {limit:N0}"), ProblemKind.SpaceTooLarge);
+            }
+
+            return null;
+        }
+
+        if (submission.UploadPath is not null)
+        {
+            var rows = ScreeningEngine.ReadList(submission.UploadPath, Path.GetDirectoryName(submission.UploadPath)!).Values.Length;
+            if (rows > options.MaxCandidates)
+            {
+                return Problems.Invalid("candidates.list", string.Create(CultureInfo.InvariantCulture, $"{rows:N0} rows; the limit is {options.MaxCandidates:N0}"), ProblemKind.SpaceTooLarge);
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IServiceStore store, string? cursor, int? limit, string? state, [FromQuery(Name = "candidates_min")] long? candidatesMin, [FromQuery(Name = "candidates_max")] long? candidatesMax, [FromQuery(Name = "created_min")] DateTimeOffset? createdMin, [FromQuery(Name = "created_max")] DateTimeOffset? createdMax, string? fields, CancellationToken ct)
     {
         var caller = Caller.Of(http);
-        (DateTimeOffset, Guid)? after = null;
-        if (cursor is not null)
+        var size = limit ?? 50;
+        if (size is < 1 or > 200)
         {
-            if (!TryDecodeCursor(cursor, out var decoded))
-            {
-                return ApiErrors.BadRequest("invalid cursor", ["cursor: pass the 'next' value of the previous page"]);
-            }
-
-            after = decoded;
+            return Problems.Invalid("limit", "must be 1 to 200");
         }
 
-        var size = Math.Clamp(limit ?? 50, 1, 200);
-        var rows = await store.ListScreeningsAsync(caller.Tenant, after, size, ct).ConfigureAwait(false);
-        var next = rows.Count == size ? EncodeCursor(rows[^1].Created, rows[^1].Id) : null;
-        return Results.Json(new { items = rows.Select(Summary), next });
+        var query = new ScreeningQuery(caller.Tenant, size) { CandidatesMin = candidatesMin, CandidatesMax = candidatesMax, CreatedMin = createdMin, CreatedMax = createdMax };
+        if (state is not null)
+        {
+            var states = state.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var unknown = states.Where(s => !States.All.Contains(s)).ToArray();
+            if (unknown.Length > 0 || states.Length == 0)
+            {
+                return Problems.Invalid("state", $"use {string.Join(", ", States.All)} (comma-separated)");
+            }
+
+            query = query with { States = states };
+        }
+
+        if (cursor is not null)
+        {
+            if (!Cursors.TryDecodeKeyset(cursor, out var after))
+            {
+                return Problems.Invalid("cursor", "is not a cursor of this list; follow links.next");
+            }
+
+            query = query with { After = after };
+        }
+
+        if (Fields.Parse(fields, ListFields) is { Problem: { } fieldProblem })
+        {
+            return fieldProblem;
+        }
+
+        var rows = await store.ListScreeningsAsync(query, ct).ConfigureAwait(false);
+        var next = rows.Count == size ? Cursors.NextLink(http, Cursors.EncodeKeyset(rows[^1].Created, rows[^1].Id)) : null;
+        return Envelopes.List(http, rows.Select(Summary).ToList(), size, next, fields, ListFields);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, IServiceStore store, ResourceCache resources, Guid id, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, IServiceStore store, Guid id, CancellationToken ct)
     {
-        var s = await OwnAsync(http, store, id, ct).ConfigureAwait(false);
-        if (s is null)
+        if (await OwnAsync(http, store, id, ct).ConfigureAwait(false) is not { } s)
         {
-            return ApiErrors.NotFound("screening");
+            return NotFound(id);
         }
 
         var chunks = await store.GetChunksAsync(id, ct).ConfigureAwait(false);
-        var plan = await resources.PlanAsync(SpecParser.Parse(s.Spec), ct).ConfigureAwait(false);
-        var stages = plan.StageNames.Select((name, i) => new { stage = name, passed = chunks.Sum(c => c.Passed[i]), thread_seconds = Math.Round(chunks.Sum(c => c.Seconds[i]), 3) });
-        return Results.Json(new
-        {
-            summary = Summary(s),
-            progress = new { chunks_done = s.ChunksDone, chunks = s.Chunks, candidates_processed = s.Processed, candidates = s.Candidates, survivors = s.Survivors },
+        var stages = s.Stages.Select((name, i) => new StageCount(name, chunks.Sum(c => i < c.Passed.Length ? c.Passed[i] : 0), Math.Round(chunks.Sum(c => i < c.Seconds.Length ? c.Seconds[i] : 0), 3))).ToArray();
+        var fraction = s.Candidates == 0 ? (States.IsFinal(s.State) ? 1 : 0) : Math.Round((double)s.Processed / s.Candidates, 4);
+        return TypedResults.Ok(new ScreeningDetail(
+            Summary(s),
+            new ScreeningProgressInfo(s.ChunksDone, s.Chunks, s.Processed, s.Candidates, s.Survivors, fraction),
             stages,
-            chunk_wall_seconds = Math.Round(chunks.Sum(c => c.WallSeconds), 3),
-        });
+            Math.Round(chunks.Sum(c => c.WallSeconds), 3),
+            Links(id)));
     }
 
     private static async Task<IResult> CancelAsync(HttpContext http, IServiceStore store, Guid id, CancellationToken ct)
     {
-        var s = await OwnAsync(http, store, id, ct).ConfigureAwait(false);
-        if (s is null)
+        if (await OwnAsync(http, store, id, ct).ConfigureAwait(false) is not { } s)
         {
-            return ApiErrors.NotFound("screening");
+            return NotFound(id);
         }
 
-        return await store.TransitionAsync(id, [States.Queued, States.Running], States.Cancelled, "cancelled by the caller", ct).ConfigureAwait(false)
-            ? Results.Json(new { id, state = States.Cancelled })
-            : ApiErrors.Conflict($"screening is already {s.State}");
+        return await store.TransitionAsync(id, States.Active, States.Cancelled, "cancelled by the caller", ct).ConfigureAwait(false)
+            ? TypedResults.Ok(new CancelResponse(id, States.Cancelled))
+            : Problems.Result(ProblemKind.Conflict, $"screening {id} is already {s.State}");
     }
 
-    private static async Task ResultsAsync(HttpContext http, IServiceStore store, ResultPaths paths, Guid id, string? format, int? top, CancellationToken ct)
-    {
-        async Task Fail(IResult result) => await result.ExecuteAsync(http).ConfigureAwait(false);
-        var s = await OwnAsync(http, store, id, ct).ConfigureAwait(false);
-        if (s is null)
-        {
-            await Fail(ApiErrors.NotFound("screening")).ConfigureAwait(false);
-            return;
-        }
-
-        if (s.State != States.Succeeded)
-        {
-            await Fail(ApiErrors.Conflict($"screening is {s.State}; results exist once it has Succeeded")).ConfigureAwait(false);
-            return;
-        }
-
-        format ??= "parquet";
-        if (format is not ("parquet" or "csv" or "json") || top is < 1)
-        {
-            await Fail(ApiErrors.BadRequest("bad query", ["format: parquet, csv or json; top: a positive number"])).ConfigureAwait(false);
-            return;
-        }
-
-        var path = paths.Result(id);
-        if (format == "parquet" && top is null)
-        {
-            http.Response.ContentType = "application/vnd.apache.parquet";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{s.Name}.parquet\"";
-            await http.Response.SendFileAsync(path, ct).ConfigureAwait(false);
-            return;
-        }
-
-        var (table, metadata) = await ParquetTableReader.ReadAsync(path, ct).ConfigureAwait(false);
-        var rows = Math.Min(top ?? int.MaxValue, table.RowCount);
-        var cut = new ColumnTable(table.Columns.Select(c => Slice(c, rows)));
-        if (format == "json")
-        {
-            http.Response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(http.Response.Body, Enumerable.Range(0, rows).Select(r => cut.Columns.ToDictionary(c => c.Name, c => Cell(c, r))), cancellationToken: ct).ConfigureAwait(false);
-            return;
-        }
-
-        // CSV and a cut Parquet go through a temporary file: the table writer is file-based and atomic.
-        var temp = Path.Combine(Path.GetTempPath(), $"materialsdb-{Guid.NewGuid():N}.{format}");
-        try
-        {
-            await TableWriter.WriteAsync(cut, temp, metadata, ct).ConfigureAwait(false);
-            http.Response.ContentType = format == "csv" ? "text/csv" : "application/vnd.apache.parquet";
-            await http.Response.SendFileAsync(temp, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
-
-    private static async Task<ScreeningRecord?> OwnAsync(HttpContext http, IServiceStore store, Guid id, CancellationToken ct) =>
+    /// <summary>The screening if it belongs to the caller's tenant; another tenant's is reported exactly like a missing one.</summary>
+    internal static async Task<ScreeningRecord?> OwnAsync(HttpContext http, IServiceStore store, Guid id, CancellationToken ct) =>
         await store.GetScreeningAsync(id, ct).ConfigureAwait(false) is { } s && s.Tenant == Caller.Of(http).Tenant ? s : null;
 
-    private static object Summary(ScreeningRecord s) => new
-    {
-        id = s.Id, name = s.Name, state = s.State, queue = s.Queue, candidates = s.Candidates, chunks = s.Chunks, chunks_done = s.ChunksDone,
-        processed = s.Processed, survivors = s.Survivors, error = s.Error, created = s.Created, updated = s.Updated,
-    };
+    internal static IResult NotFound(Guid id) => Problems.Result(ProblemKind.NotFound, $"there is no screening {id}");
 
-    private static string EncodeCursor(DateTimeOffset created, Guid id) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{created.UtcTicks}:{id:N}")));
+    internal static ScreeningLinks Links(Guid id) => new($"/api/v1/screenings/{id}", $"/api/v1/screenings/{id}/results");
 
-    private static bool TryDecodeCursor(string cursor, out (DateTimeOffset, Guid) value)
-    {
-        value = default;
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split(':');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && Guid.TryParseExact(parts[1], "N", out var id)
-                && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks)
-            {
-                value = (new DateTimeOffset(ticks, TimeSpan.Zero), id);
-                return true;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        return false;
-    }
-
-    private static Column Slice(Column c, int rows) => c switch
-    {
-        StringColumn s => new StringColumn(c.Name, s.Values[..rows]),
-        DoubleColumn d => new DoubleColumn(c.Name, d.Values[..rows]),
-        LongColumn l => new LongColumn(c.Name, l.Values[..rows]),
-        BoolColumn b => new BoolColumn(c.Name, b.Values[..rows]),
-        _ => throw new InvalidOperationException(c.GetType().Name),
-    };
-
-    private static object? Cell(Column c, int r) => c switch
-    {
-        StringColumn s => s.Values[r],
-        DoubleColumn d => double.IsFinite(d.Values[r]) ? d.Values[r] : null,
-        LongColumn l => l.Values[r],
-        BoolColumn b => b.Values[r],
-        _ => null,
-    };
+    private static ScreeningSummary Summary(ScreeningRecord s) =>
+        new(s.Id, s.Name, s.State, s.Queue, s.Planned, s.Candidates, s.Chunks, s.ChunksDone, s.Processed, s.Survivors, s.Error, s.Created, s.Updated);
 }

@@ -1,46 +1,48 @@
+using System.Security.Claims;
 using MaterialsDb.Service.Store;
 using Microsoft.AspNetCore.Http;
 
 namespace MaterialsDb.Service.Auth;
 
-/// <summary>Who is calling, as the API key says; set by <see cref="ApiKeyMiddleware"/>.</summary>
+/// <summary>Who is calling: the tenant, role and key id the authentication handler or session put in the user's claims.</summary>
 public sealed record Caller(string Tenant, Role Role, Guid KeyId)
 {
-    private const string ItemKey = "materialsdb.caller";
+    /// <summary>Claim holding the tenant.</summary>
+    public const string TenantClaim = "mdb:tenant";
+
+    /// <summary>Claim holding the key id.</summary>
+    public const string KeyClaim = "mdb:key";
 
     /// <summary>The caller of an authenticated request.</summary>
-    public static Caller Of(HttpContext context) => (Caller)context.Items[ItemKey]!;
+    /// <exception cref="InvalidOperationException">The endpoint allowed anonymous callers; use <see cref="TryOf"/>.</exception>
+    public static Caller Of(HttpContext context) => TryOf(context) ?? throw new InvalidOperationException("The request is not authenticated; the endpoint must require authorization.");
 
-    internal void Attach(HttpContext context) => context.Items[ItemKey] = this;
-}
-
-/// <summary>
-/// Authenticates every <c>/api/v1</c> request except health and the OpenAPI document: a missing, unknown or revoked
-/// key is 401 with a JSON error; endpoints that need more than a member check the role themselves (403).
-/// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, IServiceStore store)
-{
-    private static readonly string[] Open = ["/api/v1/health", "/api/v1/openapi.json"];
-
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>The caller, or null when the request is anonymous.</summary>
+    public static Caller? TryOf(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? string.Empty;
-        if (!path.StartsWith("/api/v1", StringComparison.Ordinal) || Open.Contains(path, StringComparer.Ordinal))
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
+        ArgumentNullException.ThrowIfNull(context);
+        var user = context.User;
+        return user.Identity?.IsAuthenticated == true
+            && user.FindFirstValue(TenantClaim) is { } tenant
+            && Enum.TryParse<Role>(user.FindFirstValue(ClaimTypes.Role), ignoreCase: true, out var role)
+            && Guid.TryParse(user.FindFirstValue(KeyClaim), out var key)
+            ? new Caller(tenant, role, key)
+            : null;
+    }
 
-        var key = context.Request.Headers[ApiKeys.Header].ToString();
-        var record = key.Length is > 0 and < 200 ? await store.FindKeyAsync(ApiKeys.Hash(key), context.RequestAborted).ConfigureAwait(false) : null;
-        if (record is null)
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsJsonAsync(new { error = key.Length == 0 ? $"missing {ApiKeys.Header} header" : "invalid or revoked API key" }, context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-
-        new Caller(record.Tenant, record.Role, record.Id).Attach(context);
-        await next(context).ConfigureAwait(false);
+    /// <summary>The principal for a key, authenticated by <paramref name="scheme"/>.</summary>
+    public static ClaimsPrincipal Principal(ApiKeyRecord key, string scheme)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, key.Id.ToString()),
+                new Claim(ClaimTypes.Name, key.Tenant),
+                new Claim(TenantClaim, key.Tenant),
+                new Claim(KeyClaim, key.Id.ToString()),
+                new Claim(ClaimTypes.Role, key.Role.ToString().ToLowerInvariant()),
+            ],
+            scheme);
+        return new ClaimsPrincipal(identity);
     }
 }

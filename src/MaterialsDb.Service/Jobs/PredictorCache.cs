@@ -7,10 +7,24 @@ public sealed class PredictorCache(ResourceCache resources) : IDisposable
 {
     private readonly SharedLoads<FormulaPredictor> _predictors = new();
 
-    /// <summary>The predictor for a model id.</summary>
+    /// <summary>The predictor for a registered model id (never a path); dispose the lease when the request is done.</summary>
     /// <exception cref="Models.Packages.ModelPackageException">Unknown id or invalid package (not cached).</exception>
-    public Task<FormulaPredictor> GetAsync(string id, CancellationToken cancellationToken) =>
-        _predictors.GetAsync(id, key => FormulaPredictor.LoadAsync(resources.Registry.Resolve(key), resources.Store), cancellationToken);
+    public async Task<IPredictorLease> GetAsync(string id, CancellationToken cancellationToken) =>
+        new Lease(await _predictors.GetAsync(id, key => FormulaPredictor.LoadAsync(resources.Registry.ResolveId(key), resources.Store), cancellationToken).ConfigureAwait(false));
 
     public void Dispose() => _predictors.Dispose();
+
+    /// <summary>A request's hold on a predictor.</summary>
+    public interface IPredictorLease : IDisposable
+    {
+        /// <summary>The predictor.</summary>
+        FormulaPredictor Predictor { get; }
+    }
+
+    private sealed class Lease(SharedLoads<FormulaPredictor>.Lease inner) : IPredictorLease
+    {
+        public FormulaPredictor Predictor => inner.Value;
+
+        public void Dispose() => inner.Dispose();
+    }
 }

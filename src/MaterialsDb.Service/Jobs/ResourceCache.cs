@@ -11,6 +11,7 @@ namespace MaterialsDb.Service.Jobs;
 /// Models, hulls and tables loaded once per process and shared by every job that needs the same ones (keyed by the
 /// models, reference and oxidation states a spec names, and — in PostgreSQL mode — the materials database version, so
 /// an import makes workers rebuild their hull snapshots from the database), so a worker pays the loading once.
+/// Resources of an older database version are disposed once the last job using them finishes.
 /// </summary>
 public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Npgsql.NpgsqlDataSource? database = null) : IDisposable
 {
@@ -23,33 +24,61 @@ public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Np
     /// <summary>The model registry.</summary>
     public ModelRegistry Registry { get; } = registry;
 
-    /// <summary>A plan for <paramref name="spec"/> over shared resources.</summary>
-    public async Task<ScreeningPlan> PlanAsync(ScreeningSpec spec, CancellationToken cancellationToken = default)
+    /// <summary>Resource sets currently loaded.</summary>
+    public int Count => _cache.Count;
+
+    /// <summary>A plan for <paramref name="spec"/> over shared resources; dispose it when the job is done with them.</summary>
+    /// <exception cref="SpecException">A model or reference the spec names cannot be used.</exception>
+    public async Task<PlanLease> PlanAsync(ScreeningSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var version = database is null ? 0 : await Materials.MaterialsDatabase.VersionAsync(database, cancellationToken).ConfigureAwait(false);
         var key = JsonSerializer.Serialize(new
         {
             version,
+            origin = spec.Origin,
             predict = spec.Predict,
             stability = spec.Stability,
             states = spec.Enumerate is { ChargeNeutral: true } e ? e.OxidationStateSet ?? "icsd24" : null,
             overrides = spec.Enumerate?.OxidationStateOverrides.OrderBy(o => o.Key).Select(o => $"{o.Key}:{string.Join(',', o.Value)}"),
             palette = spec.Enumerate is { ChargeNeutral: true } p ? p.Elements.Where(z => !spec.ExcludeElements.Contains(z)).Order() : null,
         });
-        if (version != _version)
+        if (Interlocked.Exchange(ref _version, version) != version)
         {
-            // A new database version: snapshots built from the old one are stale. Jobs still using them keep their
-            // references; the cache just stops handing them out.
-            _version = version;
+            // A new database version: snapshots built from the old one are stale. Jobs still using them keep them
+            // until they finish; then they are disposed.
             _cache.Forget(k => !k.StartsWith($"{{\"version\":{version},", StringComparison.Ordinal));
         }
 
-        // A failed load (a bad spec) is not kept, so it does not poison the cache for the next request.
-        var resources = await _cache.GetAsync(key, _ => ScreeningResources.LoadAsync(
+        var lease = await _cache.GetAsync(key, _ => ScreeningResources.LoadAsync(
             spec, Store, Registry, CancellationToken.None, database is null ? null : (id, ct) => Materials.MaterialsDatabase.LoadReferenceAsync(database, id, ct)), cancellationToken).ConfigureAwait(false);
-        return new ScreeningPlan(spec, resources);
+        try
+        {
+            return new PlanLease(new ScreeningPlan(spec, lease.Value), lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
     }
 
     public void Dispose() => _cache.Dispose();
+
+    /// <summary>A plan and the hold on the resources it runs on.</summary>
+    public sealed class PlanLease : IDisposable
+    {
+        private readonly IDisposable _lease;
+
+        internal PlanLease(ScreeningPlan plan, IDisposable lease)
+        {
+            Plan = plan;
+            _lease = lease;
+        }
+
+        /// <summary>The plan.</summary>
+        public ScreeningPlan Plan { get; }
+
+        public void Dispose() => _lease.Dispose();
+    }
 }

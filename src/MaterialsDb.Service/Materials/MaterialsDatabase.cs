@@ -30,7 +30,7 @@ public static class MaterialsDatabase
 
     /// <summary>Creates the tables if needed.</summary>
     public static Task InitializeAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default) =>
-        Store.PostgresSchema.ApplyAsync(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), 4242002, Schema, cancellationToken);
+        Store.PostgresSchema.ApplyAsync(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), Store.PostgresSchema.MaterialsLock, Schema, cancellationToken);
 
     /// <summary>
     /// Loads a catalog dataset (a CSV with a formula column) into the table, replacing an earlier import of it, in one
@@ -174,14 +174,24 @@ public static class MaterialsDatabase
             { Elements: { } elements } => ("elements @> $1", elements.Select(z => (short)z).ToArray()),
             _ => ("reduced_formula = $1", query.ReducedFormula!),
         };
-        await using var command = dataSource.CreateCommand($"SELECT dataset, row_number, formula, reduced_formula, chemsys, e_form_per_atom FROM materialsdb.materials WHERE {where} ORDER BY dataset, row_number LIMIT $2");
+        await using var command = dataSource.CreateCommand($"""
+            SELECT dataset, row_number, formula, reduced_formula, chemsys, nelements, e_form_per_atom FROM materialsdb.materials
+            WHERE {where} AND ($4::double precision IS NULL OR e_form_per_atom >= $4) AND ($5::double precision IS NULL OR e_form_per_atom <= $5)
+              AND ($6::int IS NULL OR nelements >= $6) AND ($7::int IS NULL OR nelements <= $7)
+            ORDER BY dataset, row_number LIMIT $2 OFFSET $3
+            """);
         command.Parameters.Add(new() { Value = value });
         command.Parameters.Add(new() { Value = query.Limit });
+        command.Parameters.Add(new() { Value = query.Offset });
+        command.Parameters.Add(new() { Value = (object?)query.EFormMin ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
+        command.Parameters.Add(new() { Value = (object?)query.EFormMax ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
+        command.Parameters.Add(new() { Value = (object?)query.NElementsMin ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = (object?)query.NElementsMax ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<MaterialEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new MaterialEntry(reader.GetString(0), $"{reader.GetString(0)}:{reader.GetInt32(1)}", reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetDouble(5)));
+            rows.Add(new MaterialEntry(reader.GetString(0), $"{reader.GetString(0)}:{reader.GetInt32(1)}", reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt16(5), reader.IsDBNull(6) ? null : reader.GetDouble(6)));
         }
 
         return rows;

@@ -19,6 +19,7 @@ public sealed class ReferenceMaterials(DatasetStore store) : IMaterialsSource
             { Elements: { } elements } => set.Entries.Where(e => elements.All(z => e.Composition.AtomicNumbers.Contains((byte)z))),
             _ => set.Entries.Where(e => e.ReducedFormula == query.ReducedFormula),
         };
-        return [.. found.Take(query.Limit).Select(e => new MaterialEntry(ReferenceSetLoader.DefaultReference, e.Id, e.Composition.Formula, e.ReducedFormula, e.Composition.ChemicalSystem, e.EFormPerAtomEv))];
+        return [.. found.Where(e => query.InRanges(e.EFormPerAtomEv, e.Composition.ElementCount)).Skip(query.Offset).Take(query.Limit)
+            .Select(e => new MaterialEntry(ReferenceSetLoader.DefaultReference, e.Id, e.Composition.Formula, e.ReducedFormula, e.Composition.ChemicalSystem, e.Composition.ElementCount, e.EFormPerAtomEv))];
     }
 }

@@ -1,0 +1,122 @@
+using System.ComponentModel;
+
+namespace MaterialsDb.Service.Api;
+
+// The API's response and request bodies. Property names are written in snake_case (the JSON options' naming policy);
+// these types are what the OpenAPI document publishes, so a generated client sees exactly these shapes.
+
+/// <summary>Counts of a list page.</summary>
+/// <param name="Returned">Items on this page.</param>
+/// <param name="Limit">The page size asked for (or the default).</param>
+public sealed record ListMeta(int Returned, int Limit);
+
+/// <summary>Links of a list page.</summary>
+/// <param name="Next">The next page (same query, with a cursor); absent on the last page.</param>
+public sealed record ListLinks(string? Next);
+
+/// <summary>Every list endpoint's envelope: the items, counts and the link to the next page.</summary>
+/// <typeparam name="T">The item type.</typeparam>
+/// <param name="Data">Items of this page (only the requested fields when <c>fields</c> is given).</param>
+/// <param name="Meta">Counts.</param>
+/// <param name="Links">Paging.</param>
+public sealed record ListEnvelope<T>(IReadOnlyList<T> Data, ListMeta Meta, ListLinks Links);
+
+/// <summary>Where a screening's resources are.</summary>
+/// <param name="Self">Its status.</param>
+/// <param name="Results">Its ranked result (once it has succeeded).</param>
+public sealed record ScreeningLinks(string Self, string Results);
+
+/// <summary>A screening as lists show it.</summary>
+public sealed record ScreeningSummary(
+    [property: Description("Screening id.")] Guid Id,
+    [property: Description("The spec's name.")] string Name,
+    [property: Description("Queued, Running, Succeeded, Failed or Cancelled.")] string State,
+    [property: Description("Job queue it runs on.")] string Queue,
+    [property: Description("True once the space has been counted and split into chunks.")] bool Planned,
+    [property: Description("Candidates after the chemical filters (0 until planned).")] long Candidates,
+    [property: Description("Chunk jobs (0 until planned).")] int Chunks,
+    [property: Description("Chunk jobs finished.")] int ChunksDone,
+    [property: Description("Candidates screened so far.")] long Processed,
+    [property: Description("Candidates that passed every constraint so far.")] long Survivors,
+    [property: Description("Why it failed or was cancelled, if it did.")] string? Error,
+    [property: Description("Submission time.")] DateTimeOffset Created,
+    [property: Description("Last change.")] DateTimeOffset Updated);
+
+/// <summary>Progress of a screening.</summary>
+public sealed record ScreeningProgressInfo(int ChunksDone, int Chunks, long CandidatesProcessed, long Candidates, long Survivors, double Fraction);
+
+/// <summary>Candidates that passed one stage of the cascade, and the thread time it took.</summary>
+public sealed record StageCount(string Stage, long Passed, double ThreadSeconds);
+
+/// <summary>A screening's status in full.</summary>
+public sealed record ScreeningDetail(ScreeningSummary Summary, ScreeningProgressInfo Progress, IReadOnlyList<StageCount> Stages, double ChunkWallSeconds, ScreeningLinks Links);
+
+/// <summary>The answer to a submission: the screening exists and is queued; its space is counted by a job.</summary>
+public sealed record SubmitResponse(Guid Id, string State, ScreeningLinks Links);
+
+/// <summary>The answer to a cancellation.</summary>
+public sealed record CancelResponse(Guid Id, string State);
+
+/// <summary>Body of <c>POST /predict</c>.</summary>
+/// <param name="Model">A registered model id (see <c>GET /models</c>).</param>
+/// <param name="Formulas">1 to 10,000 formulas.</param>
+public sealed record PredictRequest(string? Model, IReadOnlyList<string>? Formulas);
+
+/// <summary>One formula's prediction, or why it has none.</summary>
+/// <param name="Formula">As sent.</param>
+/// <param name="Prediction">Ensemble mean in the model's units; null when the formula could not be read.</param>
+/// <param name="Std">Calibrated ensemble standard deviation; null with <paramref name="Prediction"/>.</param>
+/// <param name="Error">The parser's message when the formula could not be read.</param>
+public sealed record FormulaPrediction(string Formula, double? Prediction, double? Std, string? Error);
+
+/// <summary>The answer to <c>POST /predict</c>.</summary>
+public sealed record PredictResponse(string Model, string Target, string Units, IReadOnlyList<FormulaPrediction> Predictions);
+
+/// <summary>A model package.</summary>
+/// <param name="Id">Id used in specs and <c>/predict</c>.</param>
+/// <param name="Column">The result-file column its predictions go to.</param>
+/// <param name="Version">Package version.</param>
+/// <param name="Target">The predicted quantity.</param>
+/// <param name="Units">Its units.</param>
+/// <param name="Preset">Featurizer preset it reads.</param>
+/// <param name="Members">Ensemble members.</param>
+/// <param name="Metrics">Cross-validated metrics from the manifest.</param>
+/// <param name="Dataset">Training dataset from the manifest.</param>
+public sealed record ModelInfo(string Id, string Column, string Version, string Target, string Units, string Preset, int Members, IReadOnlyDictionary<string, double>? Metrics, Models.Packages.TrainingDataset? Dataset);
+
+/// <summary>A file of a catalog dataset.</summary>
+public sealed record DatasetFileInfo(string Name, string Sha256, long Size);
+
+/// <summary>A catalog dataset.</summary>
+public sealed record DatasetInfo(string Id, string Title, string License, string Citation, IReadOnlyList<DatasetFileInfo> Files);
+
+/// <summary>A Hangfire server (node) as operators see it.</summary>
+public sealed record WorkerServer(string Name, int Workers, IReadOnlyList<string> Queues, DateTime? Heartbeat);
+
+/// <summary>A queue's length.</summary>
+public sealed record QueueInfo(string Name, long Length, long? Fetched);
+
+/// <summary>Job counts by state.</summary>
+public sealed record JobCounts(long Enqueued, long Scheduled, long Processing, long Succeeded, long Failed, long Deleted, long Servers);
+
+/// <summary>Operators' view of the job system.</summary>
+public sealed record WorkersInfo(IReadOnlyList<WorkerServer> Servers, IReadOnlyList<QueueInfo> Queues, JobCounts Jobs);
+
+/// <summary>Body of <c>POST /session</c>.</summary>
+/// <param name="ApiKey">The key to exchange for a session cookie.</param>
+public sealed record SessionRequest(string? ApiKey);
+
+/// <summary>The signed-in caller, and the anti-forgery token state-changing requests with the cookie must send as <c>X-CSRF-TOKEN</c>.</summary>
+public sealed record SessionInfo(string Tenant, string Role, Guid KeyId, DateTimeOffset? Expires, string? CsrfToken);
+
+/// <summary>Liveness.</summary>
+public sealed record HealthInfo(string Status, string Version, string Mode);
+
+/// <summary>A kind of problem the API reports.</summary>
+public sealed record ProblemTypeInfo(string Type, int Status, string Title, string Description);
+
+/// <summary>Metadata of a result in JSON: units per column, the model behind each model column, provenance, rows.</summary>
+public sealed record ResultMeta(int Returned, int TotalRows, IReadOnlyDictionary<string, string> Units, IReadOnlyDictionary<string, string> Models, object? Provenance);
+
+/// <summary>A result as JSON: one object per ranked candidate (missing values are null) and its metadata.</summary>
+public sealed record ResultEnvelope(IReadOnlyList<IReadOnlyDictionary<string, object?>> Data, ResultMeta Meta);
