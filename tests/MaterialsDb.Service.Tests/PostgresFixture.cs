@@ -36,6 +36,24 @@ public sealed class PostgresFixture : IAsyncLifetime
         ConnectionString = new NpgsqlConnectionStringBuilder(_server) { Database = _database, Pooling = false }.ConnectionString;
     }
 
+    private readonly List<string> _extra = [];
+
+    /// <summary>A further fresh database on the same server (dropped with the fixture), for tests that need an empty one.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        Require();
+        var name = "mdb_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        _extra.Add(name);
+        return new NpgsqlConnectionStringBuilder(_server) { Database = name, Pooling = false }.ConnectionString;
+    }
+
     /// <summary>Skips the test (fails it in CI) when no server is configured.</summary>
     public void Require()
     {
@@ -62,7 +80,10 @@ public sealed class PostgresFixture : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_server);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        foreach (var name in _extra.Append(_database))
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 }

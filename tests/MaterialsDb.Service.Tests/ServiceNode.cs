@@ -27,6 +27,12 @@ public sealed class ServiceNode : IAsyncDisposable
 
     public IServiceStore Store => (IServiceStore)_app.Services.GetService(typeof(IServiceStore))!;
 
+    /// <summary>The node's results folder.</summary>
+    public string Results => ((ServiceOptions)_app.Services.GetService(typeof(ServiceOptions))!).ResultsFolder;
+
+    /// <summary>The node's services (the sweeper, Hangfire's storage).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static ModelRegistry Registry => new(Path.Combine(SharedFiles.RepositoryRoot, "models"));
 
     public static async Task<ServiceNode> StartAsync(ServiceOptions options, IServiceStore? store = null)

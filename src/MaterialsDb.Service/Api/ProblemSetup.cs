@@ -60,13 +60,14 @@ internal static class ProblemSetup
                     http.Response.StatusCode = 499;
                     return true;
                 case BadHttpRequestException bad:
-                    await Problems.WriteAsync(http, bad.StatusCode switch
+                    var kind = bad.StatusCode switch
                     {
                         StatusCodes.Status413PayloadTooLarge => ProblemKind.PayloadTooLarge,
                         StatusCodes.Status415UnsupportedMediaType => ProblemKind.UnsupportedMediaType,
                         _ when bad.InnerException is JsonException => ProblemKind.MalformedBody,
                         _ => ProblemKind.InvalidRequest,
-                    }, Detail(bad)).ConfigureAwait(false);
+                    };
+                    await Problems.WriteAsync(http, kind, Detail(bad), kind == ProblemKind.InvalidRequest && Parameter(bad.Message) is { } field ? [new FieldProblem(field, bad.Message)] : null).ConfigureAwait(false);
                     return true;
                 case SpecException spec:
                     await Problems.WriteAsync(http, ProblemKind.InvalidSpec, redactor.Redact(spec.Message), spec.Problems.Select(p => p with { Message = redactor.Redact(p.Message) })).ConfigureAwait(false);
@@ -88,6 +89,10 @@ internal static class ProblemSetup
                     return true;
             }
         }
+
+        // 'Failed to bind parameter "Nullable<int> limit" from "abc".' names the parameter last inside the quotes.
+        private static string? Parameter(string message) =>
+            System.Text.RegularExpressions.Regex.Match(message, "parameter \"[^\"]*?(\\w+)\"", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(50)) is { Success: true } m ? m.Groups[1].Value : null;
 
         // The framework's messages name the parameter; a JSON error adds where reading stopped.
         private static string Detail(BadHttpRequestException bad) =>

@@ -29,13 +29,13 @@ internal static class ScreeningsApi
         group.MapGet("/", ListAsync).WithName("listScreenings")
             .WithSummary("The caller's tenant's screenings, newest first")
             .WithDescription("Keyset paging: follow links.next. Filters: state (comma-separated), candidates_min/max, created_min/max (ISO 8601). 'fields' picks the fields of each item.")
-            .ProducesValidationProblem();
+            .Produces<ListEnvelope<ScreeningSummary>>().ProducesValidationProblem();
         group.MapGet("/{id:guid}", GetAsync).WithName("getScreening")
             .WithSummary("State, progress, counts and thread time per stage, error")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<ScreeningDetail>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{id:guid}", CancelAsync).WithName("cancelScreening")
             .WithSummary("Cancel: remaining chunks stop within a second; state Cancelled")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<CancelResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext http, IServiceStore store, ResourceCache resources, ResultPaths paths, ScreeningScheduler scheduler, ServiceOptions options, string? queue, CancellationToken ct)
@@ -119,7 +119,17 @@ internal static class ScreeningsApi
 
         if (submission.UploadPath is not null)
         {
-            var rows = ScreeningEngine.ReadList(submission.UploadPath, Path.GetDirectoryName(submission.UploadPath)!).Values.Length;
+            int rows;
+            try
+            {
+                rows = ScreeningEngine.ReadList(submission.UploadPath, Path.GetDirectoryName(submission.UploadPath)!).Values.Length;
+            }
+            catch (MaterialsDbException e)
+            {
+                // The message names our scratch file; the tenant knows it by the name it uploaded.
+                return Problems.Invalid("candidates.list", $"'{submission.UploadName}' cannot be read: {e.Message.Replace(submission.UploadPath, submission.UploadName, StringComparison.Ordinal)}", ProblemKind.InvalidSpec);
+            }
+
             if (rows > options.MaxCandidates)
             {
                 return Problems.Invalid("candidates.list", string.Create(CultureInfo.InvariantCulture, $"{rows:N0} rows; the limit is {options.MaxCandidates:N0}"), ProblemKind.SpaceTooLarge);

@@ -100,7 +100,7 @@ internal static class SubmissionReader
                 await section.Body.CopyToAsync(file, ct).ConfigureAwait(false);
             }
         }
-        catch (IOException e) when (e is not FileNotFoundException)
+        catch (IOException e) when (e is not (FileNotFoundException or BadHttpRequestException))
         {
             return Fail(Problems.Result(ProblemKind.MalformedBody, $"the multipart body cannot be read: {e.Message}"));
         }
