@@ -40,10 +40,16 @@ public static class ServiceHost
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // The session key ring is kept unencrypted in the results folder (see docs/service.md); saying so on every start is noise.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         AddCore(builder.Services, options, datasets, registry, state);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+
+            // Numbers are numbers: the web default also accepts them as strings, which the OpenAPI schemas would then allow too.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
 

@@ -18,6 +18,47 @@ internal static class ServiceCommands
         yield return Worker(context);
         yield return Keys(context);
         yield return Database(context);
+        yield return OpenApi(context);
+    }
+
+    // The API's OpenAPI document without a running service: a node is started on a loopback port of its own, asked
+    // for the document, and stopped (so the file is exactly what a server answers).
+    private static Command OpenApi(CliContext context)
+    {
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the document here (default: standard output)." };
+        var command = new Command("openapi", "Print the service's OpenAPI 3.1 document (for client generators and validators).") { output };
+        command.SetAction(async (parse, ct) =>
+        {
+            var scratch = Directory.CreateTempSubdirectory("materialsdb-openapi-");
+            try
+            {
+                var options = new ServiceOptions { Urls = "http://127.0.0.1:0", Workers = 0, ResultsFolder = scratch.FullName };
+                string document;
+                await using (var app = ServiceHost.BuildServer(options, context.Store, ModelRegistry.FromEnvironment(), new MemoryStore()))
+                {
+                    await app.StartAsync(ct).ConfigureAwait(false);
+                    using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+                    document = await http.GetStringAsync(new Uri("/api/v1/openapi.json", UriKind.Relative), ct).ConfigureAwait(false);
+                    await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
+                if (parse.GetValue(output) is { } file)
+                {
+                    await File.WriteAllTextAsync(file.FullName, document, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await context.Output.WriteLineAsync(document).ConfigureAwait(false);
+                }
+
+                return 0;
+            }
+            finally
+            {
+                scratch.Delete(recursive: true);
+            }
+        });
+        return command;
     }
 
     private static Option<string?> PostgresOption(string description) => new("--postgres") { Description = description };

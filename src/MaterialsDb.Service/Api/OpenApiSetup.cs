@@ -39,7 +39,7 @@ internal static class OpenApiSetup
                 Title = "MaterialsDb API",
                 Version = "v1",
                 Description = "Virtual screening and property prediction for inorganic materials. Every error is RFC 9457 problem details (application/problem+json) whose 'type' is documented at /api/v1/problems. Lists share one envelope (data, meta, links.next) and cursor paging.",
-                License = new OpenApiLicense { Name = "Proprietary; data under the licences listed by GET /api/v1/datasets" },
+                License = new OpenApiLicense { Name = "Proprietary; data under the licences listed by GET /api/v1/datasets", Identifier = "LicenseRef-MaterialsDb" },
             };
             document.Servers = [new OpenApiServer { Url = "/", Description = "This server" }];
             document.Components ??= new OpenApiComponents();
@@ -58,12 +58,33 @@ internal static class OpenApiSetup
             return Task.CompletedTask;
         });
 
+        // A result row is an object of any columns (model columns vary by spec): say so, or generators type it as empty.
+        o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Every problem also carries the trace id (see ProblemSetup).
+            if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) || context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))
+            {
+                schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                schema.Properties["trace_id"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Identifies the request in the service's logs." };
+                schema.Description = "RFC 9457 problem details; 'type' is one of GET /api/v1/problems.";
+            }
+
+            if (context.JsonTypeInfo.Type == typeof(IReadOnlyDictionary<string, object?>))
+            {
+                schema.AdditionalProperties = new OpenApiSchema();
+                schema.Description = "One ranked candidate: the result columns (see the Parquet file's schema), missing values null.";
+            }
+
+            return Task.CompletedTask;
+        });
+
         o.AddOperationTransformer(async (operation, context, ct) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             var document = context.Document!;
             operation.Responses ??= new OpenApiResponses();
-            var problem = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, ct).ConfigureAwait(false);
+            // The framework registers ProblemDetails as a component (endpoints declare ProducesProblem); refer to it.
+            var problem = new OpenApiSchemaReference(nameof(Microsoft.AspNetCore.Mvc.ProblemDetails), document);
             OpenApiResponse Problem(string description, bool retryAfter = false) => new()
             {
                 Description = description,
@@ -73,7 +94,12 @@ internal static class OpenApiSetup
                     : null,
             };
 
-            if (!metadata.OfType<IAllowAnonymous>().Any())
+            if (metadata.OfType<IAllowAnonymous>().Any())
+            {
+                // An empty requirement: no credentials needed (and none refused).
+                operation.Security = [new OpenApiSecurityRequirement()];
+            }
+            else
             {
                 operation.Security =
                 [
