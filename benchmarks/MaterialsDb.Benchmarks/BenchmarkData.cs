@@ -75,7 +75,9 @@ internal static class BenchmarkData
         var space = new MaterialsDb.Screening.Enumeration.CandidateSpace
         {
             Palette = [.. symbols.Select(s => MaterialsDb.Chemistry.PeriodicTable.AtomicNumberOf(s))],
-            MinElements = 2, MaxElements = 4, MaxCoefficient = 7,
+            MinElements = 2,
+            MaxElements = 4,
+            MaxCoefficient = 7,
             OxidationStates = BenchmarkData.SmactStates("oxidation_states_icsd24_filtered.txt", "icsd24"),
         };
         var batch = new MaterialsDb.Chemistry.CompositionBatch(rows);

@@ -43,6 +43,10 @@ public static class CliApp
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(CompletionCommand.Create(context));
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing but results and errors: no progress, no summaries.", Recursive = true };
+        root.Options.Add(quiet);
+
         // Ctrl-C cancels the command's token; long commands get 10 s to stop cleanly before the process is ended.
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
         var parse = root.Parse(args);
@@ -58,6 +62,7 @@ public static class CliApp
             return UsageExitCode;
         }
 
+        context.Quiet = parse.GetValue(quiet);
         try
         {
             return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);

@@ -1,11 +1,11 @@
-using MaterialsDb.Data;
-using MaterialsDb.Screening.Resources;
 using MaterialsDb.Chemistry;
+using MaterialsDb.Data;
 using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
 using MaterialsDb.Models.Packages;
+using MaterialsDb.Screening.Resources;
 
 namespace MaterialsDb.Cli;
 

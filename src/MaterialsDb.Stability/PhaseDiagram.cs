@@ -1,8 +1,8 @@
 using System.Numerics;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Stability.Internal;
-using Matrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 using MathVector = MathNet.Numerics.LinearAlgebra.Vector<double>;
+using Matrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 namespace MaterialsDb.Stability;
 

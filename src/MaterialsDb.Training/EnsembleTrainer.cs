@@ -134,9 +134,12 @@ public static class EnsembleTrainer
         var trainingTime = clock.Elapsed;
         var metricValues = new Dictionary<string, double>
         {
-            ["mae_mean"] = cv.MaeMean, ["mae_std"] = cv.MaeStd,
-            ["rmse_mean"] = cv.RmseMean, ["rmse_std"] = cv.RmseStd,
-            ["max_error_mean"] = cv.MaxErrorMean, ["max_error_std"] = cv.MaxErrorStd,
+            ["mae_mean"] = cv.MaeMean,
+            ["mae_std"] = cv.MaeStd,
+            ["rmse_mean"] = cv.RmseMean,
+            ["rmse_std"] = cv.RmseStd,
+            ["max_error_mean"] = cv.MaxErrorMean,
+            ["max_error_std"] = cv.MaxErrorStd,
         };
         if (calibration is not null)
         {

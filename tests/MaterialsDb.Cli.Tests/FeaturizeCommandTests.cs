@@ -1,7 +1,7 @@
-using MaterialsDb.Screening.Resources;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
+using MaterialsDb.Screening.Resources;
 using MaterialsDb.TestSupport;
 using Parquet;
 

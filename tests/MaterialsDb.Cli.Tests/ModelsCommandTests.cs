@@ -27,9 +27,11 @@ public sealed class ModelsCommandTests : IDisposable
 
         (exit, stdout, stderr) = await CliRunner.RunAsync(store, "predict", "-m", package, "Fe0.7Ni0.2Co0.1", "Q2");
         Assert.True(exit == 0, stderr);
+        Assert.StartsWith("formula\tprediction\tstd\terror", stdout, StringComparison.Ordinal);
         Assert.Contains("Fe0.7Ni0.2Co0.1\t", stdout, StringComparison.Ordinal);
-        Assert.Contains("MPa", stdout, StringComparison.Ordinal);
-        Assert.Contains("Q2\terror:", stdout, StringComparison.Ordinal);
+        Assert.Contains("Q2\t\t\tat position 0: 'Q' is not an element", stdout, StringComparison.Ordinal);
+        (_, stdout, _) = await CliRunner.RunAsync(store, "predict", "-m", package, "Fe0.7Ni0.2Co0.1", "--json");
+        Assert.Contains("\"units\": \"MPa\"", stdout, StringComparison.Ordinal);
 
         var input = _dir.File("in.csv");
         await File.WriteAllLinesAsync(input, ["formula", "Fe0.7Ni0.2Co0.1", "Fe(", "Fe0.8Cr0.2"], TestContext.Current.CancellationToken);

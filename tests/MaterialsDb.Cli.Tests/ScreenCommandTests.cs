@@ -33,7 +33,7 @@ public sealed class ScreenCommandTests : IDisposable
         await File.WriteAllTextAsync(spec, Spec, TestContext.Current.CancellationToken);
         var output = _dir.File("out.parquet");
 
-        var (exit, stdout, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "screen", spec, "-o", output, "-q");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "screen", spec, "-o", output);
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("ranked rows written", stdout, StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.Equal(table.GetStrings("decomposition"), csv.GetStrings("decomposition"));
         Assert.Equal(table.GetDoubles("band_gap_pbe"), csv.GetDoubles("band_gap_pbe"));
 
-        var (showExit, shown, _) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "results", "show", output, "-n", "5");
+        var (showExit, shown, _) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "results", "show", output, "-n", "5", "--format", "table");
         Assert.Equal(0, showExit);
         Assert.Contains("cli-test:", shown, StringComparison.Ordinal);
         Assert.Contains("(5 of 25 rows)", shown, StringComparison.Ordinal);

@@ -53,7 +53,7 @@ public sealed class StabilityCommandTests : IDisposable
     {
         var reference = _dir.File("ref.csv");
         await File.WriteAllTextAsync(reference, "id,formula,e_form_per_atom\nx-1,LiO,-1.0\nx-2,Li3O,-0.2\n", TestContext.Current.CancellationToken);
-        var (exit, stdout, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "hull", "Li-O", "--reference", reference);
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "hull", "Li-O", "--reference", reference, "--format", "table");
         Assert.True(exit == 0, stderr);
         Assert.Contains("x-1", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("x-2", stdout, StringComparison.Ordinal);

@@ -52,7 +52,11 @@ public sealed class TrainedOnnxFixture : IDisposable
         {
             var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
             {
-                NumberOfIterations = 30 + (10 * m), NumberOfLeaves = 8, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1, Seed = 1 + m,
+                NumberOfIterations = 30 + (10 * m),
+                NumberOfLeaves = 8,
+                MinimumExampleCountPerLeaf = 5,
+                NumberOfThreads = 1,
+                Seed = 1 + m,
             });
             var model = trainer.Fit(data);
             TrainerPredictions[m] = [.. model.Transform(data).GetColumn<float>("Score")];

@@ -71,8 +71,16 @@ public sealed class JobRobustnessTests(PostgresFixture postgres) : IClassFixture
         var id = Guid.CreateVersion7();
         Assert.True(await store.TryAddScreeningAsync(new ScreeningRecord
         {
-            Id = id, Tenant = "orphan", Name = spec.Name, Spec = LocalScreening.Spec, Queue = "default", State = States.Queued,
-            Stages = ScreeningPlan.StageNamesFor(spec), ChunkSize = 100, Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
+            Id = id,
+            Tenant = "orphan",
+            Name = spec.Name,
+            Spec = LocalScreening.Spec,
+            Queue = "default",
+            State = States.Queued,
+            Stages = ScreeningPlan.StageNamesFor(spec),
+            ChunkSize = 100,
+            Created = DateTimeOffset.UtcNow,
+            Updated = DateTimeOffset.UtcNow,
         }, 4, TestContext.Current.CancellationToken));
 
         await using var node = await ServiceNode.StartAsync(Fast with { Postgres = postgres.ConnectionString, ResultsFolder = results.Path, Workers = 2 });
@@ -201,8 +209,16 @@ public sealed class JobRobustnessTests(PostgresFixture postgres) : IClassFixture
         var id = Guid.CreateVersion7();
         Assert.True(await store.TryAddScreeningAsync(new ScreeningRecord
         {
-            Id = id, Tenant = tenant, Name = "race", Spec = "name: race", Queue = "default", State = States.Running, Stages = ["candidates", "features"],
-            ChunkSize = 10, Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
+            Id = id,
+            Tenant = tenant,
+            Name = "race",
+            Spec = "name: race",
+            Queue = "default",
+            State = States.Running,
+            Stages = ["candidates", "features"],
+            ChunkSize = 10,
+            Created = DateTimeOffset.UtcNow,
+            Updated = DateTimeOffset.UtcNow,
         }, int.MaxValue, TestContext.Current.CancellationToken));
         Assert.True(await store.SetPlanAsync(id, chunks * 10, new string?[chunks], TestContext.Current.CancellationToken));
         Assert.False(await store.SetPlanAsync(id, 1, [null], TestContext.Current.CancellationToken));

@@ -3,8 +3,8 @@ using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
 using MaterialsDb.Models.Packages;
-using MaterialsDb.Training;
 using MaterialsDb.TestSupport;
+using MaterialsDb.Training;
 
 namespace MaterialsDb.Training.Tests;
 

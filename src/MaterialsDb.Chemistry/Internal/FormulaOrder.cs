@@ -24,8 +24,17 @@ internal static class FormulaOrder
     /// <summary>Reduced formulas that pymatgen writes in their molecular form.</summary>
     public static readonly FrozenDictionary<string, string> SpecialFormulas = new Dictionary<string, string>
     {
-        ["LiO"] = "Li2O2", ["NaO"] = "Na2O2", ["KO"] = "K2O2", ["HO"] = "H2O2", ["CsO"] = "Cs2O2", ["RbO"] = "Rb2O2",
-        ["O"] = "O2", ["N"] = "N2", ["F"] = "F2", ["Cl"] = "Cl2", ["H"] = "H2",
+        ["LiO"] = "Li2O2",
+        ["NaO"] = "Na2O2",
+        ["KO"] = "K2O2",
+        ["HO"] = "H2O2",
+        ["CsO"] = "Cs2O2",
+        ["RbO"] = "Rb2O2",
+        ["O"] = "O2",
+        ["N"] = "N2",
+        ["F"] = "F2",
+        ["Cl"] = "Cl2",
+        ["H"] = "H2",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Electronegativity of an element, +∞ when unknown so that such elements come last.</summary>

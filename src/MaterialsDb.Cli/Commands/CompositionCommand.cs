@@ -30,7 +30,10 @@ internal static class CompositionCommand
         var table = InputTable.Read(input, column);
         var result = Describe(table.GetStrings(column), out var failed);
         await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await context.Output.WriteLineAsync($"{result.RowCount} rows written to {output.FullName}; {failed} failed to parse.").ConfigureAwait(false);
+        if (!context.Quiet)
+        {
+            await context.Output.WriteLineAsync($"{result.RowCount} rows written to {output.FullName}; {failed} failed to parse.").ConfigureAwait(false);
+        }
         return 0;
     }
 

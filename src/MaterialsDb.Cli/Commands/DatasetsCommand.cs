@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MaterialsDb.Cli.Output;
 using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Downloads;
 using Spectre.Console;
@@ -10,8 +11,10 @@ internal static class DatasetsCommand
 {
     public static Command Create(CliContext context)
     {
-        var list = new Command("list", "List the catalog's datasets: id, title, size and whether they are cached.");
-        list.SetAction(_ => List(context));
+        var format = TableOutput.FormatOption();
+        var json = TableOutput.JsonOption();
+        var list = new Command("list", "List the catalog's datasets: id, title, size and whether they are cached.") { format, json };
+        list.SetAction((parse, _) => ListAsync(context, TableOutput.Resolve(parse.GetValue(format), parse.GetValue(json), context.Output)));
 
         var ids = new Argument<string[]>("ids") { Description = "Dataset ids (see 'datasets list').", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all") { Description = "Pull every dataset of the catalog." };
@@ -25,16 +28,10 @@ internal static class DatasetsCommand
         return new Command("datasets", "The dataset catalog and the local cache.") { list, pull, verify };
     }
 
-    private static int List(CliContext context)
+    private static async Task<int> ListAsync(CliContext context, OutputFormat format)
     {
-        var console = Console(context.Output);
-        var table = new Table().AddColumns("id", "title", "size", "cached");
-        foreach (var d in DatasetCatalog.Default.Datasets)
-        {
-            table.AddRow(Markup.Escape(d.Id), Markup.Escape(d.Title), FormatSize(d.Size), context.Store.IsCached(d) ? "yes" : "no");
-        }
-
-        console.Write(table);
+        var rows = DatasetCatalog.Default.Datasets.Select(d => new object?[] { d.Id, d.Title, format == OutputFormat.Table ? FormatSize(d.Size) : d.Size, context.Store.IsCached(d) });
+        await TableOutput.WriteAsync(context.Output, format, ["id", "title", format == OutputFormat.Table ? "size" : "size_bytes", "cached"], rows).ConfigureAwait(false);
         return 0;
     }
 

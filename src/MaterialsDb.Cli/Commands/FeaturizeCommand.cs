@@ -1,9 +1,9 @@
-using MaterialsDb.Screening.Resources;
 using System.CommandLine;
 using System.Diagnostics;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
+using MaterialsDb.Screening.Resources;
 
 namespace MaterialsDb.Cli.Commands;
 
@@ -96,7 +96,7 @@ internal static class FeaturizeCommand
 
             BatchFeaturizer.Featurize(featurizer, batch, features, threads == 0 ? -1 : threads, cancellationToken);
             await writer.WriteAsync([chunkFormulas], features.AsMemory(0, rows * width), [chunkErrors], rows, cancellationToken).ConfigureAwait(false);
-            if (formulas.Length > ChunkRows)
+            if (formulas.Length > ChunkRows && !context.Quiet)
             {
                 await context.Error.WriteLineAsync($"featurize: {start + rows:N0} / {formulas.Length:N0} rows").ConfigureAwait(false);
             }
@@ -104,8 +104,11 @@ internal static class FeaturizeCommand
 
         await writer.CompleteAsync().ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
-        await context.Output.WriteLineAsync(
-            $"{formulas.Length} rows × {width} features ({presetName}) written to {output.FullName} in {seconds:0.00} s ({formulas.Length / Math.Max(seconds, 1e-9):N0} rows/s); {failed} failed to parse.").ConfigureAwait(false);
+        if (!context.Quiet)
+        {
+            await context.Output.WriteLineAsync(
+                $"{formulas.Length} rows × {width} features ({presetName}) written to {output.FullName} in {seconds:0.00} s ({formulas.Length / Math.Max(seconds, 1e-9):N0} rows/s); {failed} failed to parse.").ConfigureAwait(false);
+        }
         return 0;
     }
 }

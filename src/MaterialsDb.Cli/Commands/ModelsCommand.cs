@@ -1,12 +1,13 @@
-using MaterialsDb.Screening.Prediction;
-using MaterialsDb.Screening.Resources;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MaterialsDb.Chemistry;
+using MaterialsDb.Cli.Output;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
 using MaterialsDb.Models.Packages;
+using MaterialsDb.Screening.Prediction;
+using MaterialsDb.Screening.Resources;
 using MaterialsDb.Training;
 
 namespace MaterialsDb.Cli.Commands;
@@ -70,24 +71,18 @@ internal static class ModelsCommand
             }
         });
 
-        var list = new Command("list", $"List the model packages (${ModelRegistry.Variable}, else ./models, else the install's models/): id, target, units, preset, members, cross-validated MAE.");
-        list.SetAction(_ =>
+        var listFormat = TableOutput.FormatOption();
+        var listJson = TableOutput.JsonOption();
+        var list = new Command("list", $"List the model packages (${ModelRegistry.Variable}, else ./models, else the install's models/): id, target, units, preset, members, cross-validated MAE, folder.") { listFormat, listJson };
+        list.SetAction(async (parse, _) =>
         {
             var registry = ModelRegistry.FromEnvironment();
-            var found = registry.Packages();
-            if (found.Count == 0)
-            {
-                context.Output.WriteLine($"No model packages in {registry.Root}.");
-                return 0;
-            }
-
-            foreach (var folder in found)
+            var rows = registry.Packages().Select(folder =>
             {
                 var m = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile));
-                var mae = m.Metrics?.GetValueOrDefault("mae_mean") is { } v ? v.ToString("0.####", CultureInfo.InvariantCulture) : "?";
-                context.Output.WriteLine($"{m.Id}\t{m.Target}\t{m.Units}\t{m.Preset}\t{m.Files.Count} member(s)\tMAE {mae}\t{folder}");
-            }
-
+                return new object?[] { m.Id, m.Target, m.Units, m.Preset, m.Files.Count, m.Metrics?.GetValueOrDefault("mae_mean") is { } mae ? mae : null, folder };
+            });
+            await TableOutput.WriteAsync(context.Output, TableOutput.Resolve(parse.GetValue(listFormat), parse.GetValue(listJson), context.Output), ["id", "target", "units", "preset", "members", "mae_mean", "folder"], rows).ConfigureAwait(false);
             return 0;
         });
 
@@ -127,7 +122,9 @@ internal static class ModelsCommand
         var formulas = new Argument<string[]>("formulas") { Description = "Formulas to predict.", Arity = ArgumentArity.ZeroOrMore };
         var input = new Option<FileInfo?>("--input", "-i") { Description = "CSV with a 'formula' column (instead of formulas on the command line)." };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Output .csv or .parquet (with --input); default: print." };
-        var command = new Command("predict", "Predict a property with a model package: formula, prediction, std (ensemble spread). Rows that fail to parse get an error and NaN.") { model, formulas, input, output };
+        var format = TableOutput.FormatOption();
+        var json = TableOutput.JsonOption();
+        var command = new Command("predict", "Predict a property with a model package: formula, prediction, std (ensemble spread). Rows that fail to parse get an error and no prediction.") { model, formulas, input, output, format, json };
         command.SetAction(async (parse, ct) =>
         {
             var folder = ModelRegistry.FromEnvironment().Resolve(parse.GetValue(model)!);
@@ -159,12 +156,9 @@ internal static class ModelsCommand
             }
             else
             {
-                for (var i = 0; i < rows.Length; i++)
-                {
-                    await context.Output.WriteLineAsync(errors[i] is null
-                        ? string.Create(CultureInfo.InvariantCulture, $"{rows[i]}\t{mean[i]:0.####} ± {std[i]:0.####} {manifest.Units}")
-                        : $"{rows[i]}\terror: {errors[i]}").ConfigureAwait(false);
-                }
+                var printed = rows.Select((formula, i) => new object?[] { formula, errors[i] is null ? (double)mean[i] : null, errors[i] is null ? (double)std[i] : null, errors[i] });
+                await TableOutput.WriteAsync(context.Output, TableOutput.Resolve(parse.GetValue(format), parse.GetValue(json), context.Output), ["formula", "prediction", "std", "error"], printed,
+                    new { model = manifest.Id, target = manifest.Target, units = manifest.Units }).ConfigureAwait(false);
             }
 
             return 0;
@@ -248,8 +242,11 @@ internal static class ModelsCommand
 
             var options = new MlpOptions
             {
-                Hidden = [.. widths.Select(w => int.Parse(w, CultureInfo.InvariantCulture))], Epochs = parse.GetValue(Epochs), BatchSize = parse.GetValue(BatchSize),
-                LearningRate = parse.GetValue(LearningRate) ?? new MlpOptions().LearningRate, WeightDecay = parse.GetValue(WeightDecay),
+                Hidden = [.. widths.Select(w => int.Parse(w, CultureInfo.InvariantCulture))],
+                Epochs = parse.GetValue(Epochs),
+                BatchSize = parse.GetValue(BatchSize),
+                LearningRate = parse.GetValue(LearningRate) ?? new MlpOptions().LearningRate,
+                WeightDecay = parse.GetValue(WeightDecay),
             };
             options.Validate();
             return options;
@@ -259,9 +256,14 @@ internal static class ModelsCommand
         {
             var options = new LightGbmOptions
             {
-                Iterations = parse.GetValue(Iterations), Leaves = parse.GetValue(Leaves), LearningRate = parse.GetValue(LearningRate) ?? new LightGbmOptions().LearningRate,
-                MinimumRowsPerLeaf = parse.GetValue(MinLeaf), FeatureFraction = parse.GetValue(FeatureFraction), ZeroGate = parse.GetValue(ZeroGate),
-                RobustPasses = parse.GetValue(RobustPasses), RobustDelta = parse.GetValue(RobustDelta),
+                Iterations = parse.GetValue(Iterations),
+                Leaves = parse.GetValue(Leaves),
+                LearningRate = parse.GetValue(LearningRate) ?? new LightGbmOptions().LearningRate,
+                MinimumRowsPerLeaf = parse.GetValue(MinLeaf),
+                FeatureFraction = parse.GetValue(FeatureFraction),
+                ZeroGate = parse.GetValue(ZeroGate),
+                RobustPasses = parse.GetValue(RobustPasses),
+                RobustDelta = parse.GetValue(RobustDelta),
             };
             if (options.Iterations < 1 || options.Leaves < 2 || !(options.LearningRate > 0 && options.LearningRate <= 1) || options.MinimumRowsPerLeaf < 1 || !(options.FeatureFraction > 0 && options.FeatureFraction <= 1))
             {

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using MaterialsDb.Cli.Output;
 using MaterialsDb.Models.Packages;
 using MaterialsDb.Screening.Engine;
 using MaterialsDb.Screening.Enumeration;
 using MaterialsDb.Screening.Output;
 using MaterialsDb.Screening.Resources;
 using MaterialsDb.Screening.Spec;
+using Spectre.Console;
 
 namespace MaterialsDb.Cli.Commands;
 
@@ -19,10 +21,9 @@ internal static class ScreenCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Count the space exactly and estimate the time; screen nothing." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). The result does not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var tile = new Option<int>("--tile-size") { Description = "Candidates per tile (memory bound). The result does not depend on it.", DefaultValueFactory = _ => new ScreeningOptions().TileSize };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress lines." };
         var command = new Command("screen", "Screen a composition space: enumerate or read candidates, filter, featurize, predict, score against the convex hull of the reference, apply constraints, rank, and write the top rows as Parquet.")
         {
-            spec, output, dryRun, threads, tile, quiet,
+            spec, output, dryRun, threads, tile,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -49,11 +50,15 @@ internal static class ScreenCommand
             }
 
             var target = parse.GetValue(output)?.FullName ?? Path.GetFullPath(SafeName(parsed.Name) + ".parquet");
-            var progress = parse.GetValue(quiet) ? null : new ProgressPrinter(context.Error);
+            var silent = context.Quiet;
+            Task<ScreeningResult> Run(IProgress<ScreeningProgress>? progress) => Task.Run(() => ScreeningEngine.Run(plan, options with { Progress = progress }, ct), ct);
             ScreeningResult result;
             try
             {
-                result = await Task.Run(() => ScreeningEngine.Run(plan, options with { Progress = progress }, ct), ct).ConfigureAwait(false);
+                result = silent ? await Run(null).ConfigureAwait(false)
+                    : ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected
+                        ? await ScreeningProgressView.LiveAsync(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), Run).ConfigureAwait(false)
+                        : await Run(ScreeningProgressView.Log(context.Error)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -70,7 +75,11 @@ internal static class ScreenCommand
                 await context.Error.WriteLineAsync($"{result.Errors.Count} candidate(s) could not be read; see {errors}.").ConfigureAwait(false);
             }
 
-            await PrintSummaryAsync(context.Output, result, target).ConfigureAwait(false);
+            if (!silent)
+            {
+                await PrintSummaryAsync(context.Output, result, target).ConfigureAwait(false);
+            }
+
             return 0;
         });
         return command;
@@ -114,45 +123,5 @@ internal static class ScreenCommand
     {
         var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
         return chars.Length == 0 ? "screening" : new string(chars);
-    }
-
-    // On a terminal: one line rewritten in place (rate, survivors, ETA) at most 4 times a second. Redirected (batch logs):
-    // a plain line every 5 seconds and at the end.
-    private sealed class ProgressPrinter(TextWriter error) : IProgress<ScreeningProgress>
-    {
-        private readonly bool _terminal = !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error);
-        private readonly long _start = Environment.TickCount64;
-        private long _last;
-
-        public void Report(ScreeningProgress value)
-        {
-            var now = Environment.TickCount64;
-            var done = value.Processed == value.Total;
-            if (now - _last < (_terminal ? 250 : 5000) && !done)
-            {
-                return;
-            }
-
-            _last = now;
-            var seconds = Math.Max(1e-3, (now - _start) / 1000.0);
-            var rate = value.Processed / seconds;
-            var share = value.Total is > 0 ? string.Create(CultureInfo.InvariantCulture, $" / {value.Total:N0} ({100.0 * value.Processed / value.Total:0.0} %)") : string.Empty;
-            var eta = value.Total is > 0 && rate > 0 ? $", ETA {TimeSpan.FromSeconds((value.Total.Value - value.Processed) / rate):hh\\:mm\\:ss}" : string.Empty;
-            // Survivors per stage after the first (the candidates themselves): "supply risk 1,234 > formation-energy 1,100 > …".
-            var stages = value.Stages is { Count: > 1 } st ? " (" + string.Join(" > ", st.Skip(1).Where(x => x.Stage != "features").Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Stage} {x.Passed:N0}"))) + ")" : string.Empty;
-            var line = string.Create(CultureInfo.InvariantCulture, $"screened {value.Processed:N0}{share} at {rate:N0}/s; {value.Survivors:N0} pass{stages}{eta}");
-            if (_terminal)
-            {
-                error.Write("\r" + line.PadRight(Math.Max(100, line.Length)));
-                if (done)
-                {
-                    error.WriteLine();
-                }
-            }
-            else
-            {
-                error.WriteLine(line);
-            }
-        }
     }
 }

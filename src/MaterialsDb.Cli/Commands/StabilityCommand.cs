@@ -1,10 +1,10 @@
-using MaterialsDb.Screening.Resources;
 using System.CommandLine;
 using System.Globalization;
 using MaterialsDb.Chemistry;
+using MaterialsDb.Cli.Output;
 using MaterialsDb.Data.Tables;
+using MaterialsDb.Screening.Resources;
 using MaterialsDb.Stability;
-using Spectre.Console;
 
 namespace MaterialsDb.Cli.Commands;
 
@@ -30,20 +30,22 @@ internal static class StabilityCommand
     {
         var reference = ReferenceOption();
         var system = new Argument<string>("chemsys") { Description = "Chemical system, e.g. Fe-Li-O-P." };
-        var command = new Command("hull", "Print the stable phases of a chemical system (formula, formation energy) from the reference set.") { system, reference };
+        var format = TableOutput.FormatOption();
+        var json = TableOutput.JsonOption();
+        var command = new Command("hull", "Print the stable phases of a chemical system (formula, formation energy in eV/atom, id) from the reference set.") { system, reference, format, json };
         command.SetAction(async (parse, ct) =>
         {
             var set = await ReferenceSetLoader.LoadAsync(parse.GetValue(reference)!, context.Store, ct).ConfigureAwait(false);
             var diagram = new PhaseDiagramCache(set).For(parse.GetValue(system)!);
-            var table = new Table().AddColumns("formula", "e_form_per_atom (eV/atom)", "id");
-            foreach (var e in diagram.StableEntries)
+            var chosen = TableOutput.Resolve(parse.GetValue(format), parse.GetValue(json), context.Output);
+            var rows = diagram.StableEntries.Select(e => new object?[] { e.ReducedFormula, e.EFormPerAtomEv, e.Id });
+            var meta = new { chemsys = diagram.ChemicalSystem, stable = diagram.StableEntries.Count, entries = diagram.Entries.Count, facets = diagram.FacetCount, units = new { e_form_per_atom = "eV/atom" } };
+            await TableOutput.WriteAsync(context.Output, chosen, ["formula", "e_form_per_atom", "id"], rows, meta).ConfigureAwait(false);
+            if (chosen == OutputFormat.Table)
             {
-                table.AddRow(Markup.Escape(e.ReducedFormula), e.EFormPerAtomEv.ToString("0.000000", CultureInfo.InvariantCulture), Markup.Escape(e.Id));
+                await context.Output.WriteLineAsync($"{diagram.ChemicalSystem}: {diagram.StableEntries.Count} stable of {diagram.Entries.Count} entries (elements included at 0 eV/atom), {diagram.FacetCount} hull facets.").ConfigureAwait(false);
             }
 
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
-            console.Write(table);
-            await context.Output.WriteLineAsync($"{diagram.ChemicalSystem}: {diagram.StableEntries.Count} stable of {diagram.Entries.Count} entries (elements included at 0 eV/atom), {diagram.FacetCount} hull facets.").ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -111,7 +113,10 @@ internal static class StabilityCommand
             new StringColumn("error", errors),
         ]);
         await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await context.Output.WriteLineAsync($"{n} rows written to {output.FullName}; {errors.Count(e => e is not null)} failed; {cache.Count} chemical systems' hulls built.").ConfigureAwait(false);
+        if (!context.Quiet)
+        {
+            await context.Output.WriteLineAsync($"{n} rows written to {output.FullName}; {errors.Count(e => e is not null)} failed; {cache.Count} chemical systems' hulls built.").ConfigureAwait(false);
+        }
         return 0;
     }
 }

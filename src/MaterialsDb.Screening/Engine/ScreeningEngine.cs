@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using MaterialsDb.Data;
 using MaterialsDb.Chemistry;
+using MaterialsDb.Data;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Screening.Enumeration;
 

@@ -41,7 +41,11 @@ internal static class MaterialsApi
 
         var query = MaterialsQuery.Parse(formula, chemsys, elements, size) with
         {
-            Offset = offset, EFormMin = eFormMin, EFormMax = eFormMax, NElementsMin = nElementsMin, NElementsMax = nElementsMax,
+            Offset = offset,
+            EFormMin = eFormMin,
+            EFormMax = eFormMax,
+            NElementsMin = nElementsMin,
+            NElementsMax = nElementsMax,
         };
         var rows = await materials.QueryAsync(query, ct).ConfigureAwait(false);
         var next = rows.Count == size ? Cursors.NextLink(http, Cursors.EncodeOffset(offset + size)) : null;

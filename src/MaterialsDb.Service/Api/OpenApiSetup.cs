@@ -46,12 +46,16 @@ internal static class OpenApiSetup
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[AuthSchemes.ApiKey] = new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = ApiKeys.Header,
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeys.Header,
                 Description = "An API key (mdb_…) from 'materialsdb keys create'.",
             };
             document.Components.SecuritySchemes[AuthSchemes.Session] = new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Cookie, Name = AuthSetup.SessionCookie,
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Cookie,
+                Name = AuthSetup.SessionCookie,
                 Description = "The session cookie from POST /api/v1/session; state-changing requests also send X-CSRF-TOKEN.",
             };
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));

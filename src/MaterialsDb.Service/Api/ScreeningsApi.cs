@@ -72,9 +72,17 @@ internal static class ScreeningsApi
 
             var record = new ScreeningRecord
             {
-                Id = Guid.CreateVersion7(), Tenant = caller.Tenant, Name = spec.Name, Spec = submission.Spec, Queue = queue, State = States.Queued,
-                Stages = ScreeningPlan.StageNamesFor(spec), ChunkSize = options.ChunkSize, Upload = submission.UploadName,
-                Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
+                Id = Guid.CreateVersion7(),
+                Tenant = caller.Tenant,
+                Name = spec.Name,
+                Spec = submission.Spec,
+                Queue = queue,
+                State = States.Queued,
+                Stages = ScreeningPlan.StageNamesFor(spec),
+                ChunkSize = options.ChunkSize,
+                Upload = submission.UploadName,
+                Created = DateTimeOffset.UtcNow,
+                Updated = DateTimeOffset.UtcNow,
             };
             if (submission.UploadPath is not null)
             {

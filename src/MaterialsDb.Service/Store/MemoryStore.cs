@@ -165,7 +165,9 @@ public sealed class MemoryStore(KeyFile? keyFile = null) : IServiceStore
             {
                 e.Record = e.Record with
                 {
-                    ChunksDone = e.Chunks.Count, Processed = e.Record.Processed + result.Processed, Survivors = e.Record.Survivors + result.Survivors,
+                    ChunksDone = e.Chunks.Count,
+                    Processed = e.Record.Processed + result.Processed,
+                    Survivors = e.Record.Survivors + result.Survivors,
                     Updated = DateTimeOffset.UtcNow,
                 };
                 e.Requeues = 0;

@@ -312,9 +312,23 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
 
     private static ScreeningRecord Screening(NpgsqlDataReader r) => new()
     {
-        Id = r.GetGuid(0), Tenant = r.GetString(1), Name = r.GetString(2), Spec = r.GetString(3), Queue = r.GetString(4), State = r.GetString(5),
-        Stages = r.GetFieldValue<string[]>(6), ChunkSize = r.GetInt64(7), Upload = r.IsDBNull(8) ? null : r.GetString(8), Planned = r.GetBoolean(9),
-        Candidates = r.GetInt64(10), Chunks = r.GetInt32(11), ChunksDone = r.GetInt32(12), Processed = r.GetInt64(13), Survivors = r.GetInt64(14),
-        Error = r.IsDBNull(15) ? null : r.GetString(15), Created = r.GetFieldValue<DateTimeOffset>(16), Updated = r.GetFieldValue<DateTimeOffset>(17),
+        Id = r.GetGuid(0),
+        Tenant = r.GetString(1),
+        Name = r.GetString(2),
+        Spec = r.GetString(3),
+        Queue = r.GetString(4),
+        State = r.GetString(5),
+        Stages = r.GetFieldValue<string[]>(6),
+        ChunkSize = r.GetInt64(7),
+        Upload = r.IsDBNull(8) ? null : r.GetString(8),
+        Planned = r.GetBoolean(9),
+        Candidates = r.GetInt64(10),
+        Chunks = r.GetInt32(11),
+        ChunksDone = r.GetInt32(12),
+        Processed = r.GetInt64(13),
+        Survivors = r.GetInt64(14),
+        Error = r.IsDBNull(15) ? null : r.GetString(15),
+        Created = r.GetFieldValue<DateTimeOffset>(16),
+        Updated = r.GetFieldValue<DateTimeOffset>(17),
     };
 }
