@@ -30,9 +30,12 @@ public static class EnsembleTrainer
     /// <param name="progress">Receives one line per finished fold.</param>
     /// <param name="calibrate">Also train the calibration ensemble (five more members inside fold 0's training rows) to fit and measure the uncertainty.</param>
     /// <exception cref="InvalidOperationException">ONNX disagrees with the trainer beyond <see cref="OnnxTolerance"/>.</exception>
+    /// <exception cref="InvalidOptionException">A trainer setting is out of range.</exception>
     public static TrainingReport Train(string outputFolder, ICompositionFeaturizer featurizer, float[] features, float[] targets, Description description, TrainerOptions options, Action<string>? progress = null, bool calibrate = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputFolder);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var target = Path.GetFullPath(outputFolder).TrimEnd(Path.DirectorySeparatorChar);
         // Hidden names (leading '.'): the registry and `models list` skip them while they exist.
         var staging = Sibling(target, "training");
@@ -196,15 +199,8 @@ public static class EnsembleTrainer
     /// <summary>Largest |P − threshold| at which a gated member's trainer and ONNX graph may decide differently.</summary>
     private const float GateNoise = 1e-5f;
 
-    private static MemberFit FitMember(float[] features, int width, float[] targets, int[] train, int[] predict, TrainerOptions options) => options switch
-    {
-        MlpOptions mlp => MlpRegressor.Train(features, width, targets, train, predict, mlp),
-        LightGbmOptions { ZeroGate: true } gated => GatedRegressor.Train(features, width, targets, train, predict, gated),
-        LightGbmOptions trees => Plain(RobustRegressor.Train(features, width, targets, train, predict, trees)),
-        _ => throw new ArgumentException($"No member trainer for {options.GetType().Name}.", nameof(options)),
-    };
-
-    private static MemberFit Plain((byte[] Onnx, float[] Predictions) fit) => new(fit.Onnx, fit.Predictions);
+    private static MemberFit FitMember(float[] features, int width, float[] targets, int[] train, int[] predict, TrainerOptions options) =>
+        MemberTrainers.For(options).Fit(features, width, targets, train, predict, options);
 
     private static Dictionary<string, string> Hyperparameters(TrainerOptions options, MemberFit[] members)
     {

@@ -38,6 +38,27 @@ public sealed record LightGbmOptions : TrainerOptions
     public double RobustDelta { get; init; } = 0.1;
 
     /// <inheritdoc/>
+    public override string Trainer => "lightgbm";
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        if (Iterations < 1 || Leaves < 2 || !(LearningRate > 0 && LearningRate <= 1) || MinimumRowsPerLeaf < 1 || !(FeatureFraction > 0 && FeatureFraction <= 1))
+        {
+            throw new InvalidOptionException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Need --iterations ≥ 1, --leaves ≥ 2, 0 < --learning-rate ≤ 1, --min-leaf ≥ 1 and 0 < --feature-fraction ≤ 1; got {Iterations}, {Leaves}, {LearningRate}, {MinimumRowsPerLeaf}, {FeatureFraction}."));
+        }
+
+        if (RobustPasses is < 0 or > 10 || !(RobustDelta > 0) || !double.IsFinite(RobustDelta))
+        {
+            throw new InvalidOptionException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Need 0 ≤ --robust-passes ≤ 10 and a finite --robust-delta > 0; got {RobustPasses}, {RobustDelta}."));
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string CommandLine() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"--iterations {Iterations} --leaves {Leaves} --learning-rate {LearningRate} --min-leaf {MinimumRowsPerLeaf} --feature-fraction {FeatureFraction}{(ZeroGate ? " --zero-gate" : string.Empty)}{(RobustPasses > 0 ? $" --robust-passes {RobustPasses} --robust-delta {RobustDelta}" : string.Empty)}");
+
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> ToDictionary()
     {
         var values = new Dictionary<string, string>

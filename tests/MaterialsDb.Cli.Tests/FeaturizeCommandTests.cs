@@ -1,6 +1,7 @@
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
+using MaterialsDb.Models.ElementSources;
 using MaterialsDb.Screening.Resources;
 using MaterialsDb.TestSupport;
 using Parquet;

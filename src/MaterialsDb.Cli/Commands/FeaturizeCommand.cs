@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
+using MaterialsDb.Models.ElementSources;
 using MaterialsDb.Screening.Resources;
 
 namespace MaterialsDb.Cli.Commands;
@@ -17,14 +18,14 @@ internal static class FeaturizeCommand
     {
         var input = new Option<FileInfo>("--input", "-i") { Description = "CSV file with a 'formula' column.", Required = true };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Output file, .parquet (float32 columns, the fast path) or .csv (full float precision).", Required = true };
-        var preset = new Option<string>("--preset", "-p") { Description = "Feature set: magpie (132 features, matminer's ElementProperty magpie preset) or ward2016 (magpie + Stoichiometry + ValenceOrbital, 146).", DefaultValueFactory = _ => "magpie" };
+        var preset = new Option<string>("--preset", "-p") { Description = "Feature set: " + FeaturizerPresets.Help + ".", DefaultValueFactory = _ => "magpie" };
         preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
         var column = new Option<string>("--column") { Description = "Name of the formula column.", DefaultValueFactory = _ => "formula" };
         var strict = new Option<bool>("--no-impute") { Description = "Leave missing element values missing (statistics become NaN) instead of using the property mean (matminer impute_nan=False)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads; 0 uses every core.", DefaultValueFactory = _ => 0 };
         var command = new Command(
             "featurize",
-            "Compute composition descriptors for every formula: 'formula', one column per feature, then 'error'. A row that fails to parse gets NaN features and its error; the file is never aborted.")
+            "Compute composition descriptors for every formula: 'formula', one column per feature, then 'error'. A row that fails to parse gets no features (null) and its error; the file is never aborted.")
         {
             input, output, preset, column, strict, threads,
         };

@@ -5,6 +5,7 @@ using MaterialsDb.Chemistry;
 using MaterialsDb.Cli.Output;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
+using MaterialsDb.Models.ElementSources;
 using MaterialsDb.Models.Packages;
 using MaterialsDb.Screening.Prediction;
 using MaterialsDb.Screening.Resources;
@@ -27,7 +28,7 @@ internal static class ModelsCommand
         {
             var (data, options) = await trainInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!.FullName;
-            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id} {TrainingOptions.CommandLine(options)} --out models/{Path.GetFileName(folder)}";
+            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id}{(parse.GetValue(trainInputs.Units) is { } u ? $" --units \"{u}\"" : string.Empty)} {options.CommandLine()} --out models/{Path.GetFileName(folder)}";
             var report = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line));
             await context.Output.WriteAsync(report.CrossValidation.ToMarkdown(data.Units)).ConfigureAwait(false);
             if (report.Calibration is { } c)
@@ -103,7 +104,7 @@ internal static class ModelsCommand
         {
             var file = parse.GetValue(onnxFile)!;
             var featurizer = FeaturizerPresets.Create(parse.GetValue(registerPreset)!, await MagpieElementData.LoadAsync(context.Store, cancellationToken: ct).ConfigureAwait(false));
-            var (graphInput, graphOutput) = GraphNames(file.FullName);
+            var (graphInput, graphOutput) = parse.GetValue(inputName) is { } given && parse.GetValue(outputName) is { } givenOutput ? (given, givenOutput) : ModelRegistration.GraphNames(file.FullName);
             var registry = ModelRegistry.FromEnvironment();
             Directory.CreateDirectory(registry.Root);
             var folder = ModelRegistration.Register(registry, new ModelRegistration.Request(
@@ -172,8 +173,8 @@ internal static class ModelsCommand
         public TrainingOptions(Command command)
         {
             Preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
-            Trainer.AcceptOnlyFromAmong("lightgbm", "mlp");
-            foreach (var option in new Option[] { Dataset, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay })
+            Trainer.AcceptOnlyFromAmong([.. MemberTrainers.Names]);
+            foreach (var option in new Option[] { Dataset, Units, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay })
             {
                 command.Options.Add(option);
             }
@@ -181,9 +182,11 @@ internal static class ModelsCommand
 
         public Option<string> Dataset { get; } = new("--dataset", "-d") { Description = "Catalog regression dataset id, or a CSV with formula,target columns.", Required = true };
 
+        public Option<string?> Units { get; } = new("--units") { Description = "Units of a CSV's target, e.g. eV/atom (catalog datasets state theirs; default: unknown)." };
+
         public Option<string> Preset { get; } = new("--preset", "-p") { Description = "Featurizer preset.", DefaultValueFactory = _ => "ward2016" };
 
-        public Option<string> Trainer { get; } = new("--trainer") { Description = "Member trainer: lightgbm (gradient-boosted trees, ML.NET) or mlp (a ReLU network trained for absolute error).", DefaultValueFactory = _ => "lightgbm" };
+        public Option<string> Trainer { get; } = new("--trainer") { Description = "Member trainer: " + string.Join("; ", MemberTrainers.All.Select(t => $"{t.Name} ({t.Description})")) + ".", DefaultValueFactory = _ => MemberTrainers.All[0].Name };
 
         public Option<int> Iterations { get; } = new("--iterations") { Description = "LightGBM: boosting rounds.", DefaultValueFactory = _ => new LightGbmOptions().Iterations };
 
@@ -219,17 +222,9 @@ internal static class ModelsCommand
             }
 
             TrainerOptions options = mlp ? MlpFrom(parse) : LightGbmFrom(parse);
-            var data = await TrainingData.LoadAsync(parse.GetValue(Dataset)!, parse.GetValue(Preset)!, context.Store, cancellationToken).ConfigureAwait(false);
+            var data = await TrainingData.LoadAsync(parse.GetValue(Dataset)!, parse.GetValue(Preset)!, context.Store, parse.GetValue(Units), cancellationToken).ConfigureAwait(false);
             return (data, options);
         }
-
-        // The trainer options as they are written on the command line (for the manifest's reproducing command).
-        public static string CommandLine(TrainerOptions options) => options switch
-        {
-            MlpOptions m => string.Create(CultureInfo.InvariantCulture, $"--trainer mlp --hidden {string.Join(",", m.Hidden)} --epochs {m.Epochs} --batch-size {m.BatchSize} --learning-rate {m.LearningRate} --weight-decay {m.WeightDecay}"),
-            LightGbmOptions o => string.Create(CultureInfo.InvariantCulture, $"--iterations {o.Iterations} --leaves {o.Leaves} --learning-rate {o.LearningRate} --min-leaf {o.MinimumRowsPerLeaf} --feature-fraction {o.FeatureFraction}{(o.ZeroGate ? " --zero-gate" : "")}{(o.RobustPasses > 0 ? $" --robust-passes {o.RobustPasses} --robust-delta {o.RobustDelta}" : "")}"),
-            _ => throw new ArgumentException($"Unknown trainer options {options.GetType().Name}.", nameof(options)),
-        };
 
         private MlpOptions MlpFrom(ParseResult parse)
         {
@@ -265,32 +260,8 @@ internal static class ModelsCommand
                 RobustPasses = parse.GetValue(RobustPasses),
                 RobustDelta = parse.GetValue(RobustDelta),
             };
-            if (options.Iterations < 1 || options.Leaves < 2 || !(options.LearningRate > 0 && options.LearningRate <= 1) || options.MinimumRowsPerLeaf < 1 || !(options.FeatureFraction > 0 && options.FeatureFraction <= 1))
-            {
-                throw new InvalidOptionException(string.Create(CultureInfo.InvariantCulture, $"Need --iterations ≥ 1, --leaves ≥ 2, 0 < --learning-rate ≤ 1, --min-leaf ≥ 1 and 0 < --feature-fraction ≤ 1; got {options.Iterations}, {options.Leaves}, {options.LearningRate}, {options.MinimumRowsPerLeaf}, {options.FeatureFraction}."));
-            }
-
-            if (options.RobustPasses is < 0 or > 10 || !(options.RobustDelta > 0) || !double.IsFinite(options.RobustDelta))
-            {
-                throw new InvalidOptionException(string.Create(CultureInfo.InvariantCulture, $"Need 0 ≤ --robust-passes ≤ 10 and a finite --robust-delta > 0; got {options.RobustPasses}, {options.RobustDelta}."));
-            }
-
+            options.Validate();
             return options;
-        }
-    }
-
-    // The graph's own input and first output names, for register's defaults.
-    private static (string Input, string Output) GraphNames(string path)
-    {
-        try
-        {
-            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
-            return (session.InputMetadata.Count == 1 ? session.InputMetadata.Keys.First() : throw new ModelPackageException($"{path}: the graph has {session.InputMetadata.Count.ToString(CultureInfo.InvariantCulture)} inputs; say which with --input-name."),
-                session.OutputMetadata.Keys.First());
-        }
-        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
-        {
-            throw new ModelPackageException($"{path}: ONNX Runtime cannot load it: {e.Message}", e);
         }
     }
 }

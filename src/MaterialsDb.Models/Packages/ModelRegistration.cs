@@ -12,6 +12,26 @@ public static class ModelRegistration
     /// <summary>What the user states about the model.</summary>
     public sealed record Request(string Id, string OnnxPath, string Target, string Units, string InputName, string OutputName, string? UncertaintyOutputName);
 
+    /// <summary>The graph's only input and first output: the names <see cref="Request"/> defaults to.</summary>
+    /// <exception cref="ModelPackageException">ONNX Runtime cannot load the file, or the graph has more than one input.</exception>
+    public static (string Input, string Output) GraphNames(string onnxPath)
+    {
+        try
+        {
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnxPath);
+            if (session.InputMetadata.Count != 1)
+            {
+                throw new ModelPackageException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{onnxPath}: the graph has {session.InputMetadata.Count} inputs; say which one takes the features."));
+            }
+
+            return (session.InputMetadata.Keys.First(), session.OutputMetadata.Keys.First());
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+        {
+            throw new ModelPackageException($"{onnxPath}: ONNX Runtime cannot load it: {e.Message}", e);
+        }
+    }
+
     /// <summary>Registers into <c>registry.Root/id</c>; returns the package folder.</summary>
     /// <exception cref="ModelPackageException">The id is taken or invalid, or the graph does not fit the featurizer; nothing is left behind.</exception>
     public static string Register(ModelRegistry registry, Request request, ICompositionFeaturizer featurizer)

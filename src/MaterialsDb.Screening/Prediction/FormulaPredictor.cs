@@ -1,6 +1,7 @@
 using MaterialsDb.Chemistry;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Features;
+using MaterialsDb.Models.ElementSources;
 using MaterialsDb.Models.Packages;
 using MaterialsDb.Screening.Resources;
 

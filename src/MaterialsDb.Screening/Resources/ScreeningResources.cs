@@ -1,6 +1,7 @@
 using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Features;
+using MaterialsDb.Models.ElementSources;
 using MaterialsDb.Models.Packages;
 using MaterialsDb.Screening.Enumeration;
 using MaterialsDb.Screening.Scoring;

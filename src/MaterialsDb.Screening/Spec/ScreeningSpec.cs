@@ -62,9 +62,6 @@ public sealed record ScreeningSpec(
     /// <summary>Largest <c>top</c> accepted.</summary>
     public const int MaxTop = 1_000_000;
 
-    /// <summary>Oxidation-state set names understood by <c>oxidation_states</c>.</summary>
-    public static IReadOnlyList<string> OxidationStateSets { get; } = ["icsd24", "smact14", "icsd16", "pymatgen_sp", "magpie"];
-
     /// <summary>
     /// The result column of a model id: lowercase letters, digits and '_' (<c>band-gap-pbe</c> → <c>band_gap_pbe</c>),
     /// so that SQL, pandas and Polars use it unquoted; the id itself stays in the file's metadata.

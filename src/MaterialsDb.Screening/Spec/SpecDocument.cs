@@ -35,7 +35,7 @@ public sealed record EnumerateDocument(
     [property: Description("Largest integer amount, 1 to 64 (default 8); reduced formulas only.")] int? MaxCoefficient = null,
     [property: Description("Most atoms per formula unit, 1 to 1000.")] int? MaxAtoms = null,
     [property: Description("Keep only candidates with an oxidation-state assignment that sums to zero (default true).")] bool? ChargeNeutral = null,
-    [property: Description("A named oxidation-state set (icsd24, smact14, icsd16, pymatgen_sp, magpie) or a map from element symbol to its states.")] JsonElement? OxidationStates = null,
+    [property: Description("A named oxidation-state set (default " + Resources.OxidationStateSets.Default + "; the schema lists them) or a map from element symbol to its states.")] JsonElement? OxidationStates = null,
     [property: Description("Also require every cation to be less electronegative than every anion (SMACT's Pauling test).")] bool? ElectronegativityTest = null);
 
 /// <summary><c>stability</c>.</summary>

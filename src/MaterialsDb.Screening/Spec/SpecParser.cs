@@ -247,17 +247,17 @@ public static class SpecParser
 
         var chargeNeutral = Bool(e, "charge_neutral", "candidates.enumerate.charge_neutral", true, p);
         var electronegativity = Bool(e, "electronegativity_test", "candidates.enumerate.electronegativity_test", false, p);
-        string? set = "icsd24";
+        string? set = Resources.OxidationStateSets.Default;
         var overrides = new Dictionary<int, int[]>();
         switch (Child(e, "oxidation_states"))
         {
             case null:
                 break;
-            case YamlScalarNode scalar when ScreeningSpec.OxidationStateSets.Contains(scalar.Value):
+            case YamlScalarNode scalar when Resources.OxidationStateSets.Names.Contains(scalar.Value):
                 set = scalar.Value;
                 break;
             case YamlScalarNode scalar:
-                p.Add("candidates.enumerate.oxidation_states", $"'{scalar.Value}' is not a set; use one of {string.Join(", ", ScreeningSpec.OxidationStateSets)} or a map per element");
+                p.Add("candidates.enumerate.oxidation_states", $"'{scalar.Value}' is not a set; use one of {string.Join(", ", Resources.OxidationStateSets.Names)} or a map per element");
                 break;
             case YamlMappingNode map:
                 set = null;

@@ -77,7 +77,7 @@ public static class SpecSchema
         {
             ["description"] = Object(enumerate, "oxidation_states")["description"]?.DeepClone(),
             ["anyOf"] = new JsonArray(
-                new JsonObject { ["enum"] = new JsonArray(ScreeningSpec.OxidationStateSets.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()) },
+                new JsonObject { ["enum"] = new JsonArray(Resources.OxidationStateSets.Names.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()) },
                 new JsonObject
                 {
                     ["type"] = "object",

@@ -39,7 +39,7 @@ public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Np
             origin = spec.Origin,
             predict = spec.Predict,
             stability = spec.Stability,
-            states = spec.Enumerate is { ChargeNeutral: true } e ? e.OxidationStateSet ?? "icsd24" : null,
+            states = spec.Enumerate is { ChargeNeutral: true } e ? e.OxidationStateSet ?? OxidationStateSets.Default : null,
             overrides = spec.Enumerate?.OxidationStateOverrides.OrderBy(o => o.Key).Select(o => $"{o.Key}:{string.Join(',', o.Value)}"),
             palette = spec.Enumerate is { ChargeNeutral: true } p ? p.Elements.Where(z => !spec.ExcludeElements.Contains(z)).Order() : null,
         });

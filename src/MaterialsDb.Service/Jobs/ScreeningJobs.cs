@@ -114,6 +114,14 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
             {
                 await scheduler.EnqueueAsync(JobKind.Merge, id, -1, screening.Queue, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+
+            // Cancelled while this part was being written: the sweeper may already have cleaned the folder, so the
+            // part is removed here (a cancel after this check finds the part on disk and the sweeper removes it).
+            var now = await store.GetScreeningAsync(id, cancellationToken).ConfigureAwait(false);
+            if (now is null || (States.IsFinal(now.State) && now.State != States.Succeeded))
+            {
+                Data.Tables.AtomicFile.TryDelete(part);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

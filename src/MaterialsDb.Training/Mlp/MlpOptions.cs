@@ -23,9 +23,15 @@ public sealed record MlpOptions : TrainerOptions
     /// <summary>Decoupled weight decay per step, relative to the learning rate (AdamW); 0 = none.</summary>
     public double WeightDecay { get; init; }
 
-    /// <summary>Checks every setting; the message names the bad one.</summary>
-    /// <exception cref="InvalidOptionException">A setting is out of range.</exception>
-    public void Validate()
+    /// <inheritdoc/>
+    public override string Trainer => "mlp";
+
+    /// <inheritdoc/>
+    public override string CommandLine() => string.Create(CultureInfo.InvariantCulture,
+        $"--trainer mlp --hidden {string.Join(",", Hidden)} --epochs {Epochs} --batch-size {BatchSize} --learning-rate {LearningRate} --weight-decay {WeightDecay}");
+
+    /// <inheritdoc/>
+    public override void Validate()
     {
         if (Hidden.Count is < 1 or > 8 || Hidden.Any(h => h is < 1 or > 4096))
         {

@@ -3,7 +3,7 @@ using MaterialsDb.Data.Downloads;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
 
-namespace MaterialsDb.Screening.Resources;
+namespace MaterialsDb.Models.ElementSources;
 
 /// <summary>The Magpie element tables of the catalog as a featurizer source.</summary>
 public static class MagpieElementData

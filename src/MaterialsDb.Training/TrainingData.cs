@@ -4,21 +4,31 @@ using MaterialsDb.Data.Catalog;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Data.Tables;
 using MaterialsDb.Features;
+using MaterialsDb.Models.ElementSources;
 using MaterialsDb.Models.Packages;
-using MaterialsDb.Screening.Resources;
 
-namespace MaterialsDb.Cli;
+namespace MaterialsDb.Training;
 
 /// <summary>A labelled dataset, featurized: what training and evaluation read.</summary>
-internal sealed record TrainingData(string Name, string Units, TrainingDataset? Dataset, ICompositionFeaturizer Featurizer, float[] Features, float[] Targets)
+/// <param name="Name">The dataset id, or the CSV's file name.</param>
+/// <param name="Units">The target's units (from the catalog; for a CSV, what the caller says, else "unknown").</param>
+/// <param name="Dataset">The catalog dataset and checksum, for the manifest; null for a CSV.</param>
+/// <param name="Featurizer">The preset's featurizer.</param>
+/// <param name="Features">Row-major features, one row per dataset row.</param>
+/// <param name="Targets">The target per row.</param>
+public sealed record TrainingData(string Name, string Units, TrainingDataset? Dataset, ICompositionFeaturizer Featurizer, float[] Features, float[] Targets)
 {
     /// <summary>
     /// Loads a catalog regression dataset or a CSV with <c>formula,target</c> columns and featurizes every row.
     /// Every row must parse and have a finite target: rows are never dropped, because Matbench folds index the file.
     /// </summary>
-    public static async Task<TrainingData> LoadAsync(string dataset, string preset, DatasetStore store, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOptionException">The dataset is neither a regression table of the catalog nor a CSV file.</exception>
+    /// <exception cref="InputDataException">A row cannot be used (the message names up to five).</exception>
+    public static async Task<TrainingData> LoadAsync(string dataset, string preset, DatasetStore store, string? units = null, CancellationToken cancellationToken = default)
     {
-        string path, formulaColumn, targetColumn, units, name;
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(store);
+        string path, formulaColumn, targetColumn, name;
         TrainingDataset? provenance = null;
         if (DatasetCatalog.Default.TryGet(dataset, out var entry))
         {
@@ -29,19 +39,30 @@ internal sealed record TrainingData(string Name, string Units, TrainingDataset? 
 
             path = await store.EnsureFileAsync(entry, entry.Files[0], cancellationToken: cancellationToken).ConfigureAwait(false);
             (formulaColumn, targetColumn, name) = (entry.Format.FormulaColumn!, entry.Format.Target!, entry.Id);
-            units = entry.Format.Units.GetValueOrDefault(targetColumn, "?");
+            if (units is not null && units != entry.Format.Units.GetValueOrDefault(targetColumn))
+            {
+                throw new InvalidOptionException($"Dataset '{dataset}' states its units ({entry.Format.Units.GetValueOrDefault(targetColumn, "none")}); --units is for CSV files.");
+            }
+
+            units = entry.Format.Units.GetValueOrDefault(targetColumn, "unknown");
             provenance = new TrainingDataset(entry.Id, entry.Files[0].Sha256);
         }
         else if (File.Exists(dataset))
         {
-            (path, formulaColumn, targetColumn, units, name) = (dataset, "formula", "target", "?", Path.GetFileNameWithoutExtension(dataset));
+            (path, formulaColumn, targetColumn, name) = (dataset, "formula", "target", Path.GetFileNameWithoutExtension(dataset));
+            units ??= "unknown";
         }
         else
         {
             throw new InvalidOptionException($"'{dataset}' is neither a catalog dataset id nor an existing CSV file.");
         }
 
-        var table = InputTable.Read(new FileInfo(path), formulaColumn, targetColumn);
+        var table = CsvTableReader.Read(path, [formulaColumn]);
+        foreach (var column in new[] { formulaColumn, targetColumn }.Where(c => !table.Contains(c)))
+        {
+            throw new InputDataException($"{path}: no '{column}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+        }
+
         var formulas = table.GetStrings(formulaColumn);
         var targets = table.GetDoubles(targetColumn);
         var batch = new CompositionBatch(formulas.Length);
