@@ -19,7 +19,7 @@ public class ChunkedEnumerationBenchmarks
     private long _candidates;
 
     /// <summary>Candidates per chunk.</summary>
-    [Params(20_000)]
+    [Params(100_000)]
     public long ChunkSize { get; set; }
 
     [GlobalSetup]

@@ -42,16 +42,25 @@ public sealed class CompositeFeaturizer : ICompositionFeaturizer
         var width = FeatureLabels.Count;
         FeaturizerGuards.CheckRange(batch, startRow, rowCount, destination, width);
 
-        // Each part writes its own contiguous block into a scratch matrix, then the blocks are interleaved per row.
+        // Each part writes its own contiguous block into a scratch matrix, then the blocks are interleaved per row. The
+        // scratch is pooled: a block of rows is hundreds of KB, and allocating it per call filled the large-object
+        // heap and cost a full collection every few blocks.
         var offset = 0;
         foreach (var part in _parts)
         {
             var partWidth = part.FeatureLabels.Count;
-            var scratch = new float[rowCount * partWidth];
-            part.Featurize(batch, startRow, rowCount, scratch);
-            for (var r = 0; r < rowCount; r++)
+            var scratch = System.Buffers.ArrayPool<float>.Shared.Rent(rowCount * partWidth);
+            try
             {
-                scratch.AsSpan(r * partWidth, partWidth).CopyTo(destination.Slice((r * width) + offset, partWidth));
+                part.Featurize(batch, startRow, rowCount, scratch.AsSpan(0, rowCount * partWidth));
+                for (var r = 0; r < rowCount; r++)
+                {
+                    scratch.AsSpan(r * partWidth, partWidth).CopyTo(destination.Slice((r * width) + offset, partWidth));
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<float>.Shared.Return(scratch);
             }
 
             offset += partWidth;
