@@ -133,7 +133,8 @@ public static class ServiceHost
         services.AddSingleton(options);
         services.AddSingleton(datasets);
         services.AddSingleton(registry);
-        services.AddSingleton(sp => new ResourceCache(datasets, registry, sp.GetService<NpgsqlDataSource>()));
+        services.AddSingleton(sp => new ResourceCache(datasets, registry, sp.GetRequiredService<SharedDatabase>()));
+        services.AddSingleton<SharedDatabase>();
         services.AddSingleton<ResultPaths>();
         services.AddSingleton<PredictorCache>();
         services.AddSingleton<PathRedactor>();
@@ -147,7 +148,7 @@ public static class ServiceHost
             // Created by the container, so disposed by it.
             services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
             services.AddSingleton(sp => state ?? new PostgresStore(sp.GetRequiredService<NpgsqlDataSource>()));
-            services.AddSingleton<IMaterialsSource>(sp => new PostgresMaterials(sp.GetRequiredService<NpgsqlDataSource>(), new ReferenceMaterials(datasets)));
+            services.AddSingleton<Database.IMaterialsStore>(sp => new Database.PostgresMaterialsStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.AddHangfire(c => c
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
@@ -164,7 +165,7 @@ public static class ServiceHost
         else
         {
             services.AddSingleton(state ?? new MemoryStore());
-            services.AddSingleton<IMaterialsSource>(new ReferenceMaterials(datasets));
+            services.AddSingleton<Database.IMaterialsStore>(_ => new Database.MemoryMaterialsStore(options.DatabaseFolderInEffect, datasets));
             services.AddHangfire(c => c
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
@@ -218,7 +219,7 @@ public static class ServiceHost
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
             if (services.GetService<NpgsqlDataSource>() is { } database)
             {
-                await MaterialsDatabase.InitializeAsync(database, cancellationToken).ConfigureAwait(false);
+                await new Database.PostgresMaterialsStore(database).InitializeAsync(cancellationToken).ConfigureAwait(false);
                 await PostgresSchema.InstallHangfireAsync(database, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -14,6 +14,18 @@ public sealed record ServiceOptions
     /// <summary>Folder for uploads, chunk parts and final results; all nodes of a cluster must reach the same one.</summary>
     public string ResultsFolder { get; init; } = Path.Combine(Data.Downloads.DatasetStoreOptions.FromEnvironment().Home, "service", "results");
 
+    /// <summary>
+    /// Embedded mode: the folder of the materials database's journal; null = <c>.database</c> inside
+    /// <see cref="ResultsFolder"/>. (PostgreSQL mode keeps the database in PostgreSQL.)
+    /// </summary>
+    public string? DatabaseFolder { get; init; }
+
+    /// <summary>The embedded database folder in effect.</summary>
+    public string DatabaseFolderInEffect => DatabaseFolder ?? Path.Combine(ResultsFolder, ".database");
+
+    /// <summary>Largest contribution body (CSV, JSON or Parquet of up to 100,000 rows).</summary>
+    public long MaxContributionBytes { get; init; } = 64_000_000;
+
     /// <summary>Hangfire workers in this process (each runs one job at a time on one thread); 0 = none (API only).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 

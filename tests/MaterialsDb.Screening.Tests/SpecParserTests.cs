@@ -83,4 +83,19 @@ public sealed class SpecParserTests
         var e = Assert.Throws<SpecException>(() => SpecParser.Parse("candidates: {enumerate: {elements: [Qq], max_coefficient: -1}}\ntop: x"));
         Assert.True(e.Texts.Count >= 4, string.Join(" | ", e.Texts));
     }
+
+    [Fact]
+    public void TheDatabaseReferenceIsTheServicesWithASchemeAndAnOptionalVersion()
+    {
+        const string Yaml = "name: t\ncandidates: {formulas: [Li2O]}\nstability: {reference: database, model: formation-energy, database_version: 7}";
+        var spec = SpecParser.Parse(Yaml, SpecOrigin.Service);
+        Assert.Equal(("mp2020", 7L, true), (spec.Stability!.Scheme, spec.Stability.DatabaseVersion, spec.Stability.UsesDatabase));
+
+        var local = Assert.Throws<SpecException>(() => SpecParser.Parse(Yaml));
+        Assert.Contains(local.Problems, p => p.Field == "stability.reference");
+        var bad = Assert.Throws<SpecException>(() => SpecParser.Parse("name: t\ncandidates: {formulas: [Li2O]}\nstability: {reference: database, database_version: -1}", SpecOrigin.Service));
+        Assert.Contains(bad.Problems, p => p.Field == "stability.database_version");
+        var stray = Assert.Throws<SpecException>(() => SpecParser.Parse("name: t\ncandidates: {formulas: [Li2O]}\nstability: {reference: mp_e_form, scheme: mp2020}", SpecOrigin.Service));
+        Assert.Contains(stray.Problems, p => p.Field == "stability.scheme");
+    }
 }

@@ -36,7 +36,7 @@ public sealed partial class AuthTests : IAsyncLifetime
     {
         { "GET", "/api/v1/models" },
         { "GET", "/api/v1/datasets" },
-        { "GET", "/api/v1/materials?formula=Li2O" },
+        { "POST", "/api/v1/materials" },
         { "POST", "/api/v1/predict" },
         { "GET", "/api/v1/screenings" },
         { "POST", "/api/v1/screenings" },

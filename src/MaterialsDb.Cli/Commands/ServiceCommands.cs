@@ -3,7 +3,6 @@ using System.Globalization;
 using MaterialsDb.Models.Packages;
 using MaterialsDb.Service;
 using MaterialsDb.Service.Auth;
-using MaterialsDb.Service.Materials;
 using MaterialsDb.Service.Store;
 using Npgsql;
 
@@ -17,7 +16,7 @@ internal static class ServiceCommands
         yield return Serve(context);
         yield return Worker(context);
         yield return Keys(context);
-        yield return Database(context);
+        yield return DatabaseCommand(context);
         yield return OpenApi(context);
     }
 
@@ -157,24 +156,90 @@ internal static class ServiceCommands
         return new Command("keys", "Manage API keys (stored hashed).") { create, list, revoke };
     }
 
-    private static Command Database(CliContext context)
+    private static Command DatabaseCommand(CliContext context)
     {
-        var postgres = PostgresOption("PostgreSQL connection string.");
-        postgres.Required = true;
-        var datasets = new Argument<string[]>("datasets") { Description = "Catalog datasets to load, e.g. mp_e_form.", Arity = ArgumentArity.OneOrMore };
-        var import = new Command("import", "Load catalog datasets into the PostgreSQL materials database (replacing earlier imports of them).") { postgres, datasets };
+        var postgres = PostgresOption("PostgreSQL connection string (cluster mode); without it, the embedded database in --results.");
+        var results = new Option<string?>("--results") { Description = "Embedded mode: the service's results folder, whose .database folder holds the database (default $MATERIALSDB_HOME/service/results)." };
+        var datasets = new Argument<string[]>("datasets") { Description = "Catalog datasets to load: " + string.Join(", ", MaterialsDb.Database.EnergySchemes.All.Where(s => s.CatalogDataset is not null).Select(s => s.CatalogDataset)) + ".", Arity = ArgumentArity.OneOrMore };
+        var import = new Command("import", "Load catalog datasets as public entries of their energy scheme (once; a repeat changes nothing).") { postgres, results, datasets };
         import.SetAction(async (parse, ct) =>
         {
-            await using var dataSource = NpgsqlDataSource.Create(parse.GetValue(postgres)!);
+            var (database, dispose) = await OpenDatabaseAsync(parse.GetValue(postgres), parse.GetValue(results), ct).ConfigureAwait(false);
+            await using var _ = dispose;
             foreach (var dataset in parse.GetValue(datasets)!)
             {
-                var (imported, skipped) = await MaterialsDatabase.ImportAsync(dataSource, context.Store, dataset, ct).ConfigureAwait(false);
-                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{dataset}: {imported:N0} entries imported{(skipped > 0 ? $", {skipped:N0} rows skipped (unparseable formula)" : string.Empty)}.")).ConfigureAwait(false);
+                var (imported, skipped, version) = await database.ImportCatalogAsync(context.Store, dataset, ct).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(imported == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{dataset}: already imported (database version {version}).")
+                    : string.Create(CultureInfo.InvariantCulture, $"{dataset}: {imported:N0} entries imported as database version {version}{(skipped > 0 ? $", {skipped:N0} rows skipped (unparseable formula or implausible energy)" : string.Empty)}.")).ConfigureAwait(false);
             }
 
             return 0;
         });
-        return new Command("db", "The PostgreSQL materials database.") { import };
+
+        var file = new Argument<FileInfo>("file") { Description = "CSV or Parquet with columns formula, e_form_per_atom and optionally scheme, visibility, source_kind, total_energy_per_atom, band_gap, code, functional, label, reference, licence, contributor." };
+        var scheme = new Option<string?>("--scheme") { Description = "Energy scheme of rows that name none: " + string.Join(", ", MaterialsDb.Database.EnergySchemes.All.Select(s => s.Name)) + "." };
+        var visibility = new Option<string?>("--visibility") { Description = "private (default), cluster or public." };
+        var licence = new Option<string?>("--licence") { Description = "SPDX licence id of rows that name none, e.g. CC-BY-4.0." };
+        var reference = new Option<string?>("--reference") { Description = "DOI or citation of rows that name none." };
+        var label = new Option<string?>("--label") { Description = "Dataset or batch label (default: the file name)." };
+        var tenant = new Option<string>("--tenant") { Description = "The owning tenant.", DefaultValueFactory = _ => "local" };
+        var contribute = new Command("contribute", "Add computed or measured entries to the materials database in one transaction (all rows or none).") { file, scheme, visibility, licence, reference, label, tenant, postgres, results };
+        contribute.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new InvalidOptionException($"{path.FullName} does not exist.");
+            }
+
+            var table = path.Extension.Equals(".parquet", StringComparison.OrdinalIgnoreCase)
+                ? (await Data.Tables.ParquetTableReader.ReadAsync(path.FullName, ct).ConfigureAwait(false)).Table
+                : Data.Tables.CsvTableReader.Read(path.FullName, MaterialsDb.Database.ContributionTable.TextColumns);
+            var rows = MaterialsDb.Database.ContributionTable.Rows(table);
+            var (database, dispose) = await OpenDatabaseAsync(parse.GetValue(postgres), parse.GetValue(results), ct).ConfigureAwait(false);
+            await using var _ = dispose;
+            var defaults = new MaterialsDb.Database.ContributionDefaults
+            {
+                Scheme = parse.GetValue(scheme),
+                Visibility = parse.GetValue(visibility),
+                Licence = parse.GetValue(licence),
+                Reference = parse.GetValue(reference),
+                Label = parse.GetValue(label) ?? path.Name,
+                Contributor = Environment.UserName,
+            };
+
+            // Whoever runs this command has the database itself in hand: it acts as an operator (may publish).
+            var result = await database.ContributeAsync(rows, defaults, new MaterialsDb.Database.Viewer(parse.GetValue(tenant), IsOperator: true), null, ct).ConfigureAwait(false);
+            await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{result.Ids.Count:N0} entries contributed as database version {result.Version}: {result.Ids[0]} to {result.Ids[^1]}.")).ConfigureAwait(false);
+            return 0;
+        });
+        return new Command("db", "The shared materials database (embedded, or PostgreSQL with --postgres).") { import, contribute };
+    }
+
+    private static async Task<(MaterialsDb.Database.MaterialsDatabase Database, IAsyncDisposable Dispose)> OpenDatabaseAsync(string? postgres, string? results, CancellationToken ct)
+    {
+        if (postgres is not null)
+        {
+            var source = NpgsqlDataSource.Create(postgres);
+            var pg = new MaterialsDb.Database.PostgresMaterialsStore(source);
+            await pg.InitializeAsync(ct).ConfigureAwait(false);
+            return (new MaterialsDb.Database.MaterialsDatabase(pg), source);
+        }
+
+        var options = results is null ? new ServiceOptions() : new ServiceOptions { ResultsFolder = results };
+        var memory = new MaterialsDb.Database.MemoryMaterialsStore(options.DatabaseFolderInEffect, Data.Downloads.DatasetStore.FromEnvironment());
+        await memory.InitializeAsync(ct).ConfigureAwait(false);
+        return (new MaterialsDb.Database.MaterialsDatabase(memory), new Disposer(memory));
+    }
+
+    private sealed class Disposer(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     // Starts the host, says where it runs, and stops it cleanly on Ctrl-C (the cancellation of the command).

@@ -129,7 +129,7 @@ public static class ResultTable
             software = "MaterialsDb " + typeof(ResultTable).Assembly.GetName().Version,
             name = plan.Spec.Name,
             models = plan.Models.Select(m => new { id = m.Id, column = ScreeningSpec.ColumnOf(m.Id), version = m.Model.Manifest.Version, target = m.Model.Manifest.Target, units = m.Model.Manifest.Units, preset = m.Preset, sha256 = m.Model.Manifest.Files.Select(f => f.Sha256), trained_on = m.Model.Manifest.Dataset, engine = m.Model.Engine.ToString() }),
-            reference = plan.Spec.Stability is { } s ? new { id = s.Reference, sha256 = plan.Resources.ReferenceSha256 } : null,
+            reference = plan.Spec.Stability is { } s ? new { id = s.Reference, sha256 = plan.Resources.ReferenceSha256, scheme = s.Scheme, database_version = s.DatabaseVersion } : null,
             oxidation_states = plan.Resources.OxidationStates?.Name,
             processed = result.Processed,
             survivors = result.Survivors,

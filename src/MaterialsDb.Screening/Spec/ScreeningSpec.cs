@@ -18,7 +18,23 @@ public sealed record EnumerateSpec(
     int? MaxAtoms = null);
 
 /// <summary><c>stability</c>: reference dataset and formation-energy model.</summary>
-public sealed record StabilitySpec(string Reference, string Model);
+public sealed record StabilitySpec(string Reference, string Model)
+{
+    /// <summary>The reference that names the shared materials database (service only).</summary>
+    public const string DatabaseReference = "database";
+
+    /// <summary>The default energy scheme of a database reference.</summary>
+    public const string DefaultScheme = "mp2020";
+
+    /// <summary>With <see cref="DatabaseReference"/>: the energy scheme of the hulls.</summary>
+    public string? Scheme { get; init; }
+
+    /// <summary>With <see cref="DatabaseReference"/>: the database version read (pinned, or fixed by the service at submission).</summary>
+    public long? DatabaseVersion { get; init; }
+
+    /// <summary>True when the reference is the shared materials database.</summary>
+    public bool UsesDatabase => Reference == DatabaseReference;
+}
 
 /// <summary><c>rank</c>: exactly one of lexicographic keys, a weighted objective or Pareto keys; '-' marks descending.</summary>
 public sealed record RankSpec(IReadOnlyList<string>? By, IReadOnlyDictionary<string, double>? Objective, IReadOnlyList<string>? Pareto, bool Uncertainty);

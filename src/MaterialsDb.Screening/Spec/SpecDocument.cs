@@ -40,8 +40,10 @@ public sealed record EnumerateDocument(
 
 /// <summary><c>stability</c>.</summary>
 public sealed record StabilityDocument(
-    [property: Description("Catalog dataset id of known phases (default mp_e_form); the CLI also takes a CSV path.")] string? Reference = null,
-    [property: Description("Formation-energy model id, eV/atom (default formation-energy).")] string? Model = null);
+    [property: Description("Catalog dataset id of known phases (default mp_e_form), or 'database': the caller's view of the shared materials database (service only); the CLI also takes a CSV path.")] string? Reference = null,
+    [property: Description("Formation-energy model id, eV/atom (default formation-energy).")] string? Model = null,
+    [property: Description("With reference: database, the energy scheme whose DFT entries form the hulls (default mp2020; GET /api/v1/schemes lists them).")] string? Scheme = null,
+    [property: Description("With reference: database, read the database as of this version to reproduce an earlier result (default: the latest version visible to the caller at submission).")] long? DatabaseVersion = null);
 
 /// <summary>A constraint's bounds (at least one).</summary>
 public sealed record BoundDocument(

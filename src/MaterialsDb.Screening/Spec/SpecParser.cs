@@ -108,12 +108,33 @@ public static class SpecParser
         {
             Unknown(s, SpecFields.Stability, "stability.", p);
             stability = new StabilitySpec(Scalar(s, "reference", p, path: "stability.reference") ?? "mp_e_form", Scalar(s, "model", p, path: "stability.model") ?? "formation-energy");
+            var scheme = Scalar(s, "scheme", p, path: "stability.scheme");
+            var pinned = Scalar(s, "database_version", p, path: "stability.database_version");
+            if (stability.UsesDatabase)
+            {
+                long version = 0;
+                if (pinned is not null && (!long.TryParse(pinned, NumberStyles.None, CultureInfo.InvariantCulture, out version)))
+                {
+                    p.Add("stability.database_version", $"'{pinned}' is not a database version (a whole number ≥ 0)");
+                }
+
+                stability = stability with { Scheme = scheme ?? StabilitySpec.DefaultScheme, DatabaseVersion = pinned is null ? null : version };
+                if (origin != SpecOrigin.Service)
+                {
+                    p.Add("stability.reference", "'database' is the service's shared materials database; submit the spec to 'materialsdb serve', or name a catalog dataset or CSV file here");
+                }
+            }
+            else if (scheme is not null || pinned is not null)
+            {
+                p.Add(scheme is not null ? "stability.scheme" : "stability.database_version", "applies only with reference: database");
+            }
+
             if (origin == SpecOrigin.Service)
             {
                 ModelId(stability.Model, "stability.model", p);
-                if (!Data.Catalog.DatasetCatalog.Default.TryGet(stability.Reference, out _))
+                if (!stability.UsesDatabase && !Data.Catalog.DatasetCatalog.Default.TryGet(stability.Reference, out _))
                 {
-                    p.Add("stability.reference", $"'{stability.Reference}' is not a catalog dataset id; the service takes references from its catalog (e.g. mp_e_form), never from files on the server");
+                    p.Add("stability.reference", $"'{stability.Reference}' is not a catalog dataset id or 'database'; the service takes references from its catalog (e.g. mp_e_form) or its materials database, never from files on the server");
                 }
             }
         }

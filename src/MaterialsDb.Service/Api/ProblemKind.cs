@@ -31,6 +31,12 @@ public sealed record ProblemKind(string Slug, int Status, string Title, string D
     public static readonly ProblemKind Forbidden = new("forbidden", StatusCodes.Status403Forbidden, "The caller's role does not allow this",
         "The operation needs the operator or admin role; ask an administrator for a key with that role.");
 
+    public static readonly ProblemKind NotOwner = new("not-owner", StatusCodes.Status403Forbidden, "Only the owner may change this",
+        "The entry belongs to another tenant: only its owner may revise, retract or re-scope it, and only operators may publish to public.");
+
+    public static readonly ProblemKind InvalidContribution = new("invalid-contribution", StatusCodes.Status400BadRequest, "The contribution was refused",
+        "Nothing was stored: 'errors' names every bad row and field ('row 12: e_form_per_atom'); fix them and send the whole batch again.");
+
     public static readonly ProblemKind CsrfFailed = new("csrf-failed", StatusCodes.Status400BadRequest, "The anti-forgery token is missing or invalid",
         "Requests that change state with a session cookie must send the X-CSRF-TOKEN header from GET /api/v1/session (API keys need none).");
 
@@ -41,7 +47,7 @@ public sealed record ProblemKind(string Slug, int Status, string Title, string D
         "The resource exists but does not accept this HTTP method; see the OpenAPI document for the allowed ones.");
 
     public static readonly ProblemKind Conflict = new("conflict", StatusCodes.Status409Conflict, "The resource is not in a state that allows this",
-        "For example, results exist only once a screening has succeeded, and a finished screening cannot be cancelled.");
+        "For example, results exist only once a screening has succeeded, a finished screening cannot be cancelled, an entry changed since it was read, or an Idempotency-Key came with another body.");
 
     public static readonly ProblemKind PayloadTooLarge = new("payload-too-large", StatusCodes.Status413PayloadTooLarge, "The request body is too large",
         "Bodies are limited (specs and predict requests to 1 MB, uploads to 256 MB by default); upload long candidate lists as a file.");
@@ -67,7 +73,7 @@ public sealed record ProblemKind(string Slug, int Status, string Title, string D
     /// <summary>Every kind, for the docs endpoint.</summary>
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
-        InvalidRequest, InvalidSpec, MalformedBody, SpaceTooLarge, Unauthenticated, Forbidden, CsrfFailed, NotFound, MethodNotAllowed, Conflict,
+        InvalidRequest, InvalidSpec, InvalidContribution, MalformedBody, SpaceTooLarge, Unauthenticated, Forbidden, NotOwner, CsrfFailed, NotFound, MethodNotAllowed, Conflict,
         PayloadTooLarge, UnsupportedMediaType, TooManyActiveScreenings, RateLimited, Busy, Unavailable, Internal,
     ];
 

@@ -72,6 +72,18 @@ internal static class ProblemSetup
                 case SpecException spec:
                     await Problems.WriteAsync(http, ProblemKind.InvalidSpec, redactor.Redact(spec.Message), spec.Problems.Select(p => p with { Message = redactor.Redact(p.Message) })).ConfigureAwait(false);
                     return true;
+                case Database.EntryNotFoundException missing:
+                    await Problems.WriteAsync(http, ProblemKind.NotFound, missing.Message).ConfigureAwait(false);
+                    return true;
+                case Database.EntryForbiddenException forbidden:
+                    await Problems.WriteAsync(http, ProblemKind.NotOwner, forbidden.Message).ConfigureAwait(false);
+                    return true;
+                case Database.EntryConflictException conflict:
+                    await Problems.WriteAsync(http, ProblemKind.Conflict, conflict.Message).ConfigureAwait(false);
+                    return true;
+                case Database.ContributionException refused:
+                    await Problems.WriteAsync(http, ProblemKind.InvalidContribution, refused.Message, refused.Problems).ConfigureAwait(false);
+                    return true;
                 case MaterialsDbException user:
                     await Problems.WriteAsync(http, ProblemKind.InvalidRequest, redactor.Redact(user.Message), user.Problems.Count > 0 ? user.Problems.Select(p => p with { Message = redactor.Redact(p.Message) }) : null).ConfigureAwait(false);
                     return true;

@@ -38,7 +38,7 @@ internal static class ScreeningsApi
             .Produces<CancelResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, IServiceStore store, ResourceCache resources, ResultPaths paths, ScreeningScheduler scheduler, ServiceOptions options, string? queue, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext http, IServiceStore store, ResourceCache resources, ResultPaths paths, ScreeningScheduler scheduler, ServiceOptions options, Materials.SharedDatabase shared, string? queue, CancellationToken ct)
     {
         var caller = Caller.Of(http);
         queue ??= "default";
@@ -61,8 +61,18 @@ internal static class ScreeningsApi
                 return Problems.Invalid("candidates.list", $"a file '{submission.UploadName}' was uploaded, but the spec does not name it in candidates.list", ProblemKind.InvalidSpec);
             }
 
+            // A database reference reads one version for every chunk: the pinned one, or the newest the caller can see now.
+            long? databaseVersion = null;
+            if (spec.Stability is { UsesDatabase: true } st)
+            {
+                var database = await shared.ReadyAsync(ct).ConfigureAwait(false);
+                Database.MaterialsDatabase.HullScheme(st.Scheme);
+                databaseVersion = await database.ResolveVersionAsync(new Database.Viewer(caller.Tenant), st.DatabaseVersion, ct).ConfigureAwait(false);
+                spec = spec with { Stability = st with { DatabaseVersion = databaseVersion } };
+            }
+
             // Loads (once per node) and checks every model, the reference and the oxidation states the spec names.
-            using (var lease = await resources.PlanAsync(spec, ct).ConfigureAwait(false))
+            using (var lease = await resources.PlanAsync(spec, caller.Tenant, ct).ConfigureAwait(false))
             {
                 if (SizeProblem(lease.Plan, submission, options) is { } tooLarge)
                 {
@@ -81,6 +91,7 @@ internal static class ScreeningsApi
                 Stages = ScreeningPlan.StageNamesFor(spec),
                 ChunkSize = options.ChunkSize,
                 Upload = submission.UploadName,
+                DatabaseVersion = databaseVersion,
                 Created = DateTimeOffset.UtcNow,
                 Updated = DateTimeOffset.UtcNow,
             };

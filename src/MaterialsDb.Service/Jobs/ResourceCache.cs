@@ -9,14 +9,12 @@ namespace MaterialsDb.Service.Jobs;
 
 /// <summary>
 /// Models, hulls and tables loaded once per process and shared by every job that needs the same ones (keyed by the
-/// models, reference and oxidation states a spec names, and — in PostgreSQL mode — the materials database version, so
-/// an import makes workers rebuild their hull snapshots from the database), so a worker pays the loading once.
-/// Resources of an older database version are disposed once the last job using them finishes.
+/// models, reference and oxidation states a spec names; a shared-database reference also by scheme, database version
+/// and tenant, so one tenant's private entries never reach another's hulls), so a worker pays the loading once.
 /// </summary>
-public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Npgsql.NpgsqlDataSource? database = null) : IDisposable
+public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Materials.SharedDatabase? database = null) : IDisposable
 {
     private readonly SharedLoads<ScreeningResources> _cache = new();
-    private long _version;
 
     /// <summary>The dataset store.</summary>
     public DatasetStore Store { get; } = store;
@@ -29,29 +27,39 @@ public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Np
 
     /// <summary>A plan for <paramref name="spec"/> over shared resources; dispose it when the job is done with them.</summary>
     /// <exception cref="SpecException">A model or reference the spec names cannot be used.</exception>
-    public async Task<PlanLease> PlanAsync(ScreeningSpec spec, CancellationToken cancellationToken = default)
+    public async Task<PlanLease> PlanAsync(ScreeningSpec spec, string? tenant = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var version = database is null ? 0 : await Materials.MaterialsDatabase.VersionAsync(database, cancellationToken).ConfigureAwait(false);
+        var shared = spec.Stability is { UsesDatabase: true } st ? new { st.Scheme, st.DatabaseVersion, tenant } : null;
+        if (shared is not null && (database is null || shared.DatabaseVersion is null))
+        {
+            throw new InvalidOperationException("A database reference needs the shared database and a version fixed at submission.");
+        }
+
         var key = JsonSerializer.Serialize(new
         {
-            version,
             origin = spec.Origin,
             predict = spec.Predict,
             stability = spec.Stability,
+            shared,
             states = spec.Enumerate is { ChargeNeutral: true } e ? e.OxidationStateSet ?? OxidationStateSets.Default : null,
             overrides = spec.Enumerate?.OxidationStateOverrides.OrderBy(o => o.Key).Select(o => $"{o.Key}:{string.Join(',', o.Value)}"),
             palette = spec.Enumerate is { ChargeNeutral: true } p ? p.Elements.Where(z => !spec.ExcludeElements.Contains(z)).Order() : null,
         });
-        if (Interlocked.Exchange(ref _version, version) != version)
+        if (shared is not null)
         {
-            // A new database version: snapshots built from the old one are stale. Jobs still using them keep them
-            // until they finish; then they are disposed.
-            _cache.Forget(k => !k.StartsWith($"{{\"version\":{version},", StringComparison.Ordinal));
+            // Hull snapshots of this tenant's other database versions are stale: jobs still using them keep them until
+            // they finish, then they are disposed.
+            var mine = "\"tenant\":" + JsonSerializer.Serialize(tenant) + "}";
+            _cache.Forget(k => k != key && k.Contains("\"shared\":{", StringComparison.Ordinal) && k.Contains(mine, StringComparison.Ordinal));
         }
 
         var lease = await _cache.GetAsync(key, _ => ScreeningResources.LoadAsync(
-            spec, Store, Registry, CancellationToken.None, database is null ? null : (id, ct) => Materials.MaterialsDatabase.LoadReferenceAsync(database, id, ct)), cancellationToken).ConfigureAwait(false);
+            spec, Store, Registry, CancellationToken.None, shared is null ? null : async (_, ct) =>
+            {
+                var db = await database!.ReadyAsync(ct).ConfigureAwait(false);
+                return await db.ReferenceAsync(shared.Scheme!, new Database.Viewer(tenant), shared.DatabaseVersion!.Value, ct).ConfigureAwait(false);
+            }), cancellationToken).ConfigureAwait(false);
         try
         {
             return new PlanLease(new ScreeningPlan(spec, lease.Value), lease);

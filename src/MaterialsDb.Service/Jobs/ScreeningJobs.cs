@@ -85,7 +85,7 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
         try
         {
             var clock = Stopwatch.StartNew();
-            using var lease = await resources.PlanAsync(Specs.Parse(screening), cancellationToken).ConfigureAwait(false);
+            using var lease = await resources.PlanAsync(Specs.Parse(screening), screening.Tenant, cancellationToken).ConfigureAwait(false);
             var plan = lease.Plan;
             var start = await store.GetChunkStartAsync(id, chunk, cancellationToken).ConfigureAwait(false);
             var first = chunk * screening.ChunkSize;
@@ -147,7 +147,7 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
 
         try
         {
-            using var lease = await resources.PlanAsync(Specs.Parse(screening), cancellationToken).ConfigureAwait(false);
+            using var lease = await resources.PlanAsync(Specs.Parse(screening), screening.Tenant, cancellationToken).ConfigureAwait(false);
             var plan = lease.Plan;
             var chunks = await store.GetChunksAsync(id, cancellationToken).ConfigureAwait(false);
             var parts = new List<IReadOnlyList<CandidateRow>>();
@@ -176,7 +176,7 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
 
     private async Task<(long Candidates, string?[] Starts, bool OverLimit)> CountAsync(ScreeningRecord screening, CancellationToken cancellationToken)
     {
-        using var lease = await resources.PlanAsync(Specs.Parse(screening), cancellationToken).ConfigureAwait(false);
+        using var lease = await resources.PlanAsync(Specs.Parse(screening), screening.Tenant, cancellationToken).ConfigureAwait(false);
         var plan = lease.Plan;
         if (plan.Space is { } space)
         {
@@ -209,6 +209,10 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
 /// <summary>Reads a stored spec back as the service parsed it when it was submitted.</summary>
 internal static class Specs
 {
-    public static ScreeningSpec Parse(ScreeningRecord screening) =>
-        SpecParser.Parse(screening.Spec, SpecOrigin.Service, screening.Upload is null ? [] : [screening.Upload]);
+    /// <summary>The spec as submitted, reading the database version fixed at submission.</summary>
+    public static ScreeningSpec Parse(ScreeningRecord screening)
+    {
+        var spec = SpecParser.Parse(screening.Spec, SpecOrigin.Service, screening.Upload is null ? [] : [screening.Upload]);
+        return spec.Stability is { UsesDatabase: true } st ? spec with { Stability = st with { DatabaseVersion = screening.DatabaseVersion } } : spec;
+    }
 }

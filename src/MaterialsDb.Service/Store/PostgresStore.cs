@@ -23,6 +23,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
         ALTER TABLE materialsdb.screenings
             ADD COLUMN IF NOT EXISTS stages text[] NOT NULL DEFAULT '{}',
             ADD COLUMN IF NOT EXISTS upload text,
+            ADD COLUMN IF NOT EXISTS database_version bigint,
             ADD COLUMN IF NOT EXISTS planned boolean NOT NULL DEFAULT true,
             ADD COLUMN IF NOT EXISTS chunks_done int NOT NULL DEFAULT 0,
             ADD COLUMN IF NOT EXISTS processed bigint NOT NULL DEFAULT 0,
@@ -45,7 +46,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
 
     private const string ScreeningColumns = """
         s.id, s.tenant, s.name, s.spec, s.queue, s.state, s.stages, s.chunk_size, s.upload, s.planned, s.candidates, s.chunks,
-        s.chunks_done, s.processed, s.survivors, s.error, s.created, s.updated
+        s.chunks_done, s.processed, s.survivors, s.error, s.created, s.updated, s.database_version
         """;
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => PostgresSchema.ApplyAsync(dataSource, PostgresSchema.StoreLock, Schema, cancellationToken);
@@ -107,14 +108,14 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
 
         int inserted;
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO materialsdb.screenings (id, tenant, name, spec, queue, state, stages, chunk_size, upload, planned, candidates, chunks, created, updated)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, false, 0, 0, $10, $10
+            INSERT INTO materialsdb.screenings (id, tenant, name, spec, queue, state, stages, chunk_size, upload, planned, candidates, chunks, created, updated, database_version)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, false, 0, 0, $10, $10, $12
             WHERE (SELECT count(*) FROM materialsdb.screenings WHERE tenant = $2 AND state IN ('Queued', 'Running')) < $11
             """, connection, tx))
         {
-            foreach (var v in new object[] { screening.Id, screening.Tenant, screening.Name, screening.Spec, screening.Queue, screening.State, screening.Stages.ToArray(), screening.ChunkSize, (object?)screening.Upload ?? DBNull.Value, screening.Created, maxActive })
+            foreach (var v in new object[] { screening.Id, screening.Tenant, screening.Name, screening.Spec, screening.Queue, screening.State, screening.Stages.ToArray(), screening.ChunkSize, (object?)screening.Upload ?? DBNull.Value, screening.Created, maxActive, (object?)screening.DatabaseVersion ?? DBNull.Value })
             {
-                insert.Parameters.Add(v is DBNull ? new NpgsqlParameter { Value = v, NpgsqlDbType = NpgsqlDbType.Text } : new NpgsqlParameter { Value = v });
+                insert.Parameters.Add(v is DBNull ? new NpgsqlParameter { Value = v, NpgsqlDbType = insert.Parameters.Count == 11 ? NpgsqlDbType.Bigint : NpgsqlDbType.Text } : new NpgsqlParameter { Value = v });
             }
 
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -330,5 +331,6 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
         Error = r.IsDBNull(15) ? null : r.GetString(15),
         Created = r.GetFieldValue<DateTimeOffset>(16),
         Updated = r.GetFieldValue<DateTimeOffset>(17),
+        DatabaseVersion = r.IsDBNull(18) ? null : r.GetInt64(18),
     };
 }

@@ -69,6 +69,9 @@ public sealed record ScreeningRecord
     /// <summary>File name of the candidate list uploaded with the spec, if any (stored in the screening's folder).</summary>
     public string? Upload { get; init; }
 
+    /// <summary>The materials database version a <c>reference: database</c> screening reads (fixed at submission).</summary>
+    public long? DatabaseVersion { get; init; }
+
     /// <summary>True once the space has been counted and split (<see cref="Candidates"/> and <see cref="Chunks"/> are known).</summary>
     public bool Planned { get; init; }
 

@@ -1,9 +1,9 @@
 using MaterialsDb.Chemistry;
 
-namespace MaterialsDb.Service.Materials;
+namespace MaterialsDb.Database;
 
 /// <summary>
-/// A validated materials query: exactly one of a reduced formula, an exact chemical system or elements that must all be
+/// A validated materials query: at most one of a reduced formula, an exact chemical system or elements that must all be
 /// present; optional ranges of formation energy and element count; a page (offset and size). User text reaches SQL
 /// only as parameters of these validated values.
 /// </summary>
@@ -27,14 +27,23 @@ public sealed record MaterialsQuery(string? ReducedFormula, int[]? System, int[]
     /// <summary>Most elements, inclusive.</summary>
     public int? NElementsMax { get; init; }
 
+    /// <summary>Only entries of this energy scheme.</summary>
+    public string? Scheme { get; init; }
+
+    /// <summary>Only entries of this source kind.</summary>
+    public SourceKind? SourceKind { get; init; }
+
+    /// <summary>Read the database as of this version (null: the latest).</summary>
+    public long? AsOfVersion { get; init; }
+
     /// <summary>Parses the query parameters.</summary>
     /// <exception cref="MaterialsDbException">Each bad parameter named as a field problem.</exception>
     public static MaterialsQuery Parse(string? formula, string? chemsys, string? elements, int limit)
     {
         var problems = new List<FieldProblem>();
-        if ((formula is null ? 0 : 1) + (chemsys is null ? 0 : 1) + (elements is null ? 0 : 1) != 1)
+        if ((formula is null ? 0 : 1) + (chemsys is null ? 0 : 1) + (elements is null ? 0 : 1) > 1)
         {
-            throw new MaterialsDbException("Give exactly one of formula, chemsys and elements.", [new FieldProblem("formula", "give exactly one of formula, chemsys and elements")]);
+            throw new MaterialsDbException("Give at most one of formula, chemsys and elements.", [new FieldProblem("formula", "give at most one of formula, chemsys and elements")]);
         }
 
         if (limit is < 1 or > MaxLimit)
@@ -43,7 +52,11 @@ public sealed record MaterialsQuery(string? ReducedFormula, int[]? System, int[]
         }
 
         MaterialsQuery? query = null;
-        if (formula is not null)
+        if (formula is null && chemsys is null && elements is null)
+        {
+            query = new MaterialsQuery(null, null, null, limit);
+        }
+        else if (formula is not null)
         {
             if (FormulaParser.TryParse(formula, out var c, out var error))
             {
@@ -77,25 +90,22 @@ public sealed record MaterialsQuery(string? ReducedFormula, int[]? System, int[]
         return problems.Count > 0 || query is null ? throw new MaterialsDbException("Invalid materials query: " + string.Join("; ", problems) + ".", problems) : query;
     }
 
-    /// <summary>True when an entry passes the ranges.</summary>
-    public bool InRanges(double? eForm, int elements) =>
-        (EFormMin is not { } lo || (eForm is { } e1 && e1 >= lo)) && (EFormMax is not { } hi || (eForm is { } e2 && e2 <= hi))
-        && (NElementsMin is not { } nmin || elements >= nmin) && (NElementsMax is not { } nmax || elements <= nmax);
+    /// <summary>True when an entry matches the query (not its page).</summary>
+    public bool Matches(MaterialEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var c = entry.Composition;
+        var matches = this switch
+        {
+            { System: { } system } => c.ElementCount == system.Length && system.All(z => c.AtomicNumbers.Contains((byte)z)),
+            { Elements: { } elements } => elements.All(z => c.AtomicNumbers.Contains((byte)z)),
+            _ => ReducedFormula is null || c.ReducedFormula == ReducedFormula,
+        };
+        double? eForm = entry.EFormPerAtom;
+        return matches
+            && (EFormMin is not { } lo || (eForm is { } e1 && e1 >= lo)) && (EFormMax is not { } hi || (eForm is { } e2 && e2 <= hi))
+            && (NElementsMin is not { } nmin || c.ElementCount >= nmin) && (NElementsMax is not { } nmax || c.ElementCount <= nmax)
+            && (Scheme is null || entry.Scheme == Scheme) && (SourceKind is not { } kind || entry.SourceKind == kind);
+    }
 }
 
-/// <summary>One known entry.</summary>
-/// <param name="Dataset">Catalog dataset it comes from.</param>
-/// <param name="Id">Stable id (<c>dataset:row</c>).</param>
-/// <param name="Formula">As written in the dataset.</param>
-/// <param name="ReducedFormula">Reduced formula.</param>
-/// <param name="Chemsys">Chemical system, e.g. <c>Fe-O</c>.</param>
-/// <param name="Nelements">Distinct elements.</param>
-/// <param name="EFormPerAtom">Formation energy, eV/atom (null when the dataset has none).</param>
-public sealed record MaterialEntry(string Dataset, string Id, string Formula, string ReducedFormula, string Chemsys, int Nelements, double? EFormPerAtom);
-
-/// <summary>The materials database the API answers from.</summary>
-public interface IMaterialsSource
-{
-    /// <summary>Entries matching the query, in a fixed order, from its offset, at most its limit.</summary>
-    Task<IReadOnlyList<MaterialEntry>> QueryAsync(MaterialsQuery query, CancellationToken cancellationToken = default);
-}

@@ -1,0 +1,316 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MaterialsDb.Database;
+
+/// <summary>
+/// The cluster store: one row per revision in <c>materialsdb.entries</c> with the searched fields as indexed columns
+/// and the whole revision as JSON. A write takes the database version row's lock first, so writers are serialized,
+/// versions and entry numbers are gap-free within a change, and an idempotency key is checked under the same lock.
+/// </summary>
+public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMaterialsStore
+{
+    /// <summary>Advisory lock id for the schema script (see the service's other scripts).</summary>
+    public const long SchemaLock = 4242002;
+
+    private const string Schema = """
+        CREATE SCHEMA IF NOT EXISTS materialsdb;
+        -- The import-only table of earlier releases: the entries table replaces it (re-import with 'db import').
+        DROP TABLE IF EXISTS materialsdb.materials;
+        CREATE TABLE IF NOT EXISTS materialsdb.entries (
+            number bigint NOT NULL, revision int NOT NULL, version bigint NOT NULL, superseded_version bigint,
+            retracted boolean NOT NULL, owner text NOT NULL, visibility text NOT NULL, scheme text NOT NULL, source_kind text NOT NULL,
+            reduced_formula text NOT NULL, chemsys text NOT NULL, elements text[] NOT NULL, nelements smallint NOT NULL,
+            e_form_per_atom double precision, record jsonb NOT NULL, PRIMARY KEY (number, revision));
+        CREATE INDEX IF NOT EXISTS entries_latest_formula ON materialsdb.entries (reduced_formula) WHERE superseded_version IS NULL;
+        CREATE INDEX IF NOT EXISTS entries_latest_chemsys ON materialsdb.entries (chemsys) WHERE superseded_version IS NULL;
+        CREATE INDEX IF NOT EXISTS entries_latest_elements ON materialsdb.entries USING gin (elements) WHERE superseded_version IS NULL;
+        CREATE INDEX IF NOT EXISTS entries_latest_scheme ON materialsdb.entries (scheme, number) WHERE superseded_version IS NULL;
+        CREATE INDEX IF NOT EXISTS entries_versions ON materialsdb.entries (version);
+        CREATE SEQUENCE IF NOT EXISTS materialsdb.entry_numbers;
+        CREATE TABLE IF NOT EXISTS materialsdb.database_version (id int PRIMARY KEY, version bigint NOT NULL);
+        INSERT INTO materialsdb.database_version VALUES (1, 0) ON CONFLICT DO NOTHING;
+        CREATE TABLE IF NOT EXISTS materialsdb.scope_versions (scope text PRIMARY KEY, version bigint NOT NULL);
+        CREATE TABLE IF NOT EXISTS materialsdb.idempotency (owner text NOT NULL, key text NOT NULL, body_sha256 text NOT NULL, version bigint NOT NULL, numbers bigint[] NOT NULL, PRIMARY KEY (owner, key));
+        CREATE TABLE IF NOT EXISTS materialsdb.catalog_imports (dataset text PRIMARY KEY, sha256 text NOT NULL, version bigint NOT NULL);
+        """;
+
+    // The viewer's rule and the as-of rule, as SQL over parameters $1 (tenant, null = anonymous) and $2 (version).
+    private const string VisibleAsOf = """
+        (visibility = 'public' OR ($1::text IS NOT NULL AND (visibility = 'cluster' OR owner = $1::text)))
+        AND version <= $2 AND (superseded_version IS NULL OR superseded_version > $2) AND NOT retracted
+        """;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx))
+        {
+            take.Parameters.Add(new() { Value = SchemaLock });
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var command = new NpgsqlCommand(Schema, connection, tx))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> LatestVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT version FROM materialsdb.database_version WHERE id = 1");
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
+    }
+
+    public async Task<long> VersionAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        await using var command = dataSource.CreateCommand("SELECT coalesce(max(version), 0) FROM materialsdb.scope_versions WHERE scope = ANY($1)");
+        command.Parameters.Add(new() { Value = viewer.Scopes().ToArray() });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<(long Version, IReadOnlyList<MaterialEntry> Stored, bool Replayed)> WriteAsync(IReadOnlyList<MaterialEntry> revisions, IReadOnlyCollection<string> scopes, string owner, IdempotencyKey? idempotency, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(revisions);
+        ArgumentNullException.ThrowIfNull(scopes);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var version = await BumpVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+        if (idempotency is not null)
+        {
+            await using var find = new NpgsqlCommand("SELECT body_sha256, version, numbers FROM materialsdb.idempotency WHERE owner = $1 AND key = $2", connection, tx);
+            find.Parameters.Add(new() { Value = owner });
+            find.Parameters.Add(new() { Value = idempotency.Key });
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var (sha, earlier, numbers) = (reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<long[]>(2));
+                await reader.DisposeAsync().ConfigureAwait(false);
+                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                if (sha != idempotency.BodySha256)
+                {
+                    throw new EntryConflictException($"Idempotency-Key '{idempotency.Key}' was used for a different contribution; use a new key for a new body.");
+                }
+
+                var stored = await ReadAsync("SELECT record, version, superseded_version FROM materialsdb.entries WHERE number = ANY($1) AND version = $2 ORDER BY number", [numbers, earlier], cancellationToken).ConfigureAwait(false);
+                return (earlier, stored, true);
+            }
+        }
+
+        var revised = revisions.Where(r => r.Number != 0).ToArray();
+        if (revised.Length > 0)
+        {
+            await using var check = new NpgsqlCommand("SELECT number, max(revision) FROM materialsdb.entries WHERE number = ANY($1) GROUP BY number", connection, tx);
+            check.Parameters.Add(new() { Value = revised.Select(r => r.Number).ToArray() });
+            var latest = new Dictionary<long, int>();
+            await using (var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    latest[reader.GetInt64(0)] = reader.GetInt32(1);
+                }
+            }
+
+            if (revised.FirstOrDefault(r => latest.GetValueOrDefault(r.Number) != r.Revision - 1) is { } stale)
+            {
+                throw new EntryConflictException($"Entry '{stale.Id}' changed meanwhile (now at revision {latest.GetValueOrDefault(stale.Number)}); read it again and repeat the change.");
+            }
+
+            await using var supersede = new NpgsqlCommand("UPDATE materialsdb.entries SET superseded_version = $2 WHERE number = ANY($1) AND superseded_version IS NULL", connection, tx);
+            supersede.Parameters.Add(new() { Value = revised.Select(r => r.Number).ToArray() });
+            supersede.Parameters.Add(new() { Value = version });
+            await supersede.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var next = await TakeNumbersAsync(connection, tx, revisions.Count(r => r.Number == 0), cancellationToken).ConfigureAwait(false);
+        var result = revisions.Select(r => r with { Number = r.Number == 0 ? next++ : r.Number, Version = version }).ToArray();
+        await InsertAsync(connection, result, cancellationToken).ConfigureAwait(false);
+        await SetScopesAsync(connection, tx, scopes, version, cancellationToken).ConfigureAwait(false);
+        if (idempotency is not null)
+        {
+            await using var remember = new NpgsqlCommand("INSERT INTO materialsdb.idempotency VALUES ($1, $2, $3, $4, $5)", connection, tx);
+            remember.Parameters.Add(new() { Value = owner });
+            remember.Parameters.Add(new() { Value = idempotency.Key });
+            remember.Parameters.Add(new() { Value = idempotency.BodySha256 });
+            remember.Parameters.Add(new() { Value = version });
+            remember.Parameters.Add(new() { Value = result.Select(r => r.Number).ToArray() });
+            await remember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (version, result, false);
+    }
+
+    public Task<IReadOnlyList<MaterialEntry>> RevisionsAsync(long number, CancellationToken cancellationToken = default) =>
+        ReadAsync("SELECT record, version, superseded_version FROM materialsdb.entries WHERE number = $1 ORDER BY revision", [number], cancellationToken);
+
+    public async Task<IReadOnlyList<MaterialEntry>> QueryAsync(MaterialsQuery query, Viewer viewer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(viewer);
+        var version = query.AsOfVersion ?? await LatestVersionAsync(cancellationToken).ConfigureAwait(false);
+        var (where, value) = query switch
+        {
+            { System: { } system } => ("chemsys = $3", (object)string.Join('-', system.Select(z => Chemistry.PeriodicTable.FromZ(z).Symbol).Order(StringComparer.Ordinal))),
+            { Elements: { } elements } => ("elements @> $3", elements.Select(z => Chemistry.PeriodicTable.FromZ(z).Symbol).ToArray()),
+            { ReducedFormula: { } formula } => ("reduced_formula = $3", formula),
+            _ => ("$3::text IS NULL", DBNull.Value),
+        };
+
+        // For the latest version the partial indexes apply.
+        var latest = query.AsOfVersion is null ? "superseded_version IS NULL AND " : string.Empty;
+        var sql = $"""
+            SELECT record, version, superseded_version FROM materialsdb.entries
+            WHERE {latest}{VisibleAsOf} AND {where}
+              AND ($4::double precision IS NULL OR e_form_per_atom >= $4) AND ($5::double precision IS NULL OR e_form_per_atom <= $5)
+              AND ($6::int IS NULL OR nelements >= $6) AND ($7::int IS NULL OR nelements <= $7)
+              AND ($8::text IS NULL OR scheme = $8) AND ($9::text IS NULL OR source_kind = $9)
+            ORDER BY number LIMIT $10 OFFSET $11
+            """;
+        return await ReadAsync(sql, [
+            (object?)viewer.Tenant ?? DBNull.Value, version, value,
+            Typed(query.EFormMin, NpgsqlDbType.Double), Typed(query.EFormMax, NpgsqlDbType.Double),
+            Typed(query.NElementsMin, NpgsqlDbType.Integer), Typed(query.NElementsMax, NpgsqlDbType.Integer),
+            Typed(query.Scheme, NpgsqlDbType.Text), Typed(query.SourceKind?.ToString().ToLowerInvariant(), NpgsqlDbType.Text),
+            query.Limit, query.Offset], cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<MaterialEntry>> HullEntriesAsync(string scheme, IReadOnlyCollection<int>? system, Viewer viewer, long version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        var sql = $"""
+            SELECT record, version, superseded_version FROM materialsdb.entries
+            WHERE {VisibleAsOf} AND scheme = $3 AND source_kind = 'dft' AND e_form_per_atom IS NOT NULL AND ($4::text[] IS NULL OR elements <@ $4)
+            ORDER BY number
+            """;
+        return ReadAsync(sql, [
+            (object?)viewer.Tenant ?? DBNull.Value, version, scheme,
+            system is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } : system.Select(z => Chemistry.PeriodicTable.FromZ(z).Symbol).ToArray()], cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, (string Sha256, long Version)>> CatalogImportsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT dataset, sha256, version FROM materialsdb.catalog_imports");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var imports = new Dictionary<string, (string, long)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            imports[reader.GetString(0)] = (reader.GetString(1), reader.GetInt64(2));
+        }
+
+        return imports;
+    }
+
+    public async Task<long> ImportCatalogAsync(string datasetId, string sha256, IReadOnlyList<MaterialEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var version = await BumpVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+        await using (var mark = new NpgsqlCommand("INSERT INTO materialsdb.catalog_imports VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", connection, tx))
+        {
+            mark.Parameters.Add(new() { Value = datasetId });
+            mark.Parameters.Add(new() { Value = sha256 });
+            mark.Parameters.Add(new() { Value = version });
+            if (await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                // Imported meanwhile by another node.
+                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return (await CatalogImportsAsync(cancellationToken).ConfigureAwait(false))[datasetId].Version;
+            }
+        }
+
+        var next = await TakeNumbersAsync(connection, tx, entries.Count, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(connection, [.. entries.Select(e => e with { Number = next++, Version = version })], cancellationToken).ConfigureAwait(false);
+        await SetScopesAsync(connection, tx, [Viewer.PublicScope], version, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return version;
+    }
+
+    private static object Typed(object? value, NpgsqlDbType type) => new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
+    // Takes the version row's lock for the rest of the transaction: writers queue here.
+    private static async Task<long> BumpVersionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
+    {
+        await using var bump = new NpgsqlCommand("UPDATE materialsdb.database_version SET version = version + 1 WHERE id = 1 RETURNING version", connection, tx);
+        return (long)(await bump.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task<long> TakeNumbersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        // Under the version lock no other writer takes numbers, so the block is contiguous.
+        await using var take = new NpgsqlCommand("SELECT setval('materialsdb.entry_numbers', nextval('materialsdb.entry_numbers') + $1 - 1)", connection, tx);
+        take.Parameters.Add(new() { Value = (long)count });
+        return (long)(await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! - count + 1;
+    }
+
+    private static async Task SetScopesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IEnumerable<string> scopes, long version, CancellationToken cancellationToken)
+    {
+        await using var set = new NpgsqlCommand("INSERT INTO materialsdb.scope_versions SELECT unnest($1::text[]), $2 ON CONFLICT (scope) DO UPDATE SET version = excluded.version", connection, tx);
+        set.Parameters.Add(new() { Value = scopes.ToArray() });
+        set.Parameters.Add(new() { Value = version });
+        await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection connection, IReadOnlyList<MaterialEntry> entries, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync("COPY materialsdb.entries (number, revision, version, retracted, owner, visibility, scheme, source_kind, reduced_formula, chemsys, elements, nelements, e_form_per_atom, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        foreach (var e in entries)
+        {
+            await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Number, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Revision, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Retracted, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Owner, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Visibility.ToString().ToLowerInvariant(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Scheme, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.SourceKind.ToString().ToLowerInvariant(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Composition.ReducedFormula, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Composition.ChemicalSystem, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(e.Fields.Elements, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync((short)e.Composition.ElementCount, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+            if (e.EFormPerAtom is { } ef)
+            {
+                await copy.WriteAsync(ef, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await copy.WriteAsync(JsonSerializer.Serialize(EntryRecord.From(e), EntryRecord.Json), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        }
+
+        await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<MaterialEntry>> ReadAsync(string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(p as NpgsqlParameter ?? new NpgsqlParameter { Value = p });
+        }
+
+        var rows = new List<MaterialEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var record = JsonSerializer.Deserialize<EntryRecord>(reader.GetString(0), EntryRecord.Json)!;
+            rows.Add(record.ToEntry() with { Version = reader.GetInt64(1), SupersededVersion = reader.IsDBNull(2) ? null : reader.GetInt64(2) });
+        }
+
+        return rows;
+    }
+}
