@@ -68,6 +68,23 @@ internal static class BenchmarkData
         return new OxidationStateSet(name, states, eneg);
     }
 
+    /// <summary>
+    /// 20 elements, 2–4 per candidate, coefficients 1..8, charge-neutral with icsd24 states: 20,440,960 raw
+    /// compositions, 4,449,669 candidates (the enumeration and chunking benchmarks' space).
+    /// </summary>
+    public static MaterialsDb.Screening.Enumeration.CandidateSpace TwentyElementQuaternaries()
+    {
+        string[] palette = ["Li", "Na", "K", "Mg", "Ca", "Sr", "Ba", "Al", "Ga", "Y", "La", "Ti", "Zr", "Nb", "Ta", "Si", "P", "S", "O", "Cl"];
+        return new MaterialsDb.Screening.Enumeration.CandidateSpace
+        {
+            Palette = [.. palette.Select(s => MaterialsDb.Chemistry.PeriodicTable.AtomicNumberOf(s))],
+            MinElements = 2,
+            MaxElements = 4,
+            MaxCoefficient = 8,
+            OxidationStates = SmactStates("oxidation_states_icsd24_filtered.txt", "icsd24"),
+        };
+    }
+
     /// <summary>Every 50th charge-neutral candidate of examples/large-space-quaternaries.yaml's space (icsd24 states), <paramref name="rows"/> of them.</summary>
     public static MaterialsDb.Chemistry.CompositionBatch LargeSpaceCandidates(int rows)
     {

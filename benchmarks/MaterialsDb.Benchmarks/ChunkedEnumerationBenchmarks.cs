@@ -14,7 +14,6 @@ namespace MaterialsDb.Benchmarks;
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class ChunkedEnumerationBenchmarks
 {
-    private static readonly string[] Palette = ["Li", "Na", "K", "Mg", "Ca", "Sr", "Ba", "Al", "Ga", "Y", "La", "Ti", "Zr", "Nb", "Ta", "Si", "P", "S", "O", "Cl"];
     private CandidateSpace _space = null!;
     private long _candidates;
 
@@ -25,14 +24,7 @@ public class ChunkedEnumerationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _space = new CandidateSpace
-        {
-            Palette = [.. Palette.Select(s => PeriodicTable.FromSymbol(s).Z)],
-            MinElements = 2,
-            MaxElements = 4,
-            MaxCoefficient = 8,
-            OxidationStates = BenchmarkData.SmactStates("oxidation_states_icsd24_filtered.txt", "icsd24"),
-        };
+        _space = BenchmarkData.TwentyElementQuaternaries();
         _candidates = OnePass();
         var chunks = (_candidates + ChunkSize - 1) / ChunkSize;
         if (Skip() != _candidates || Cursor() != _candidates)

@@ -13,20 +13,12 @@ namespace MaterialsDb.Benchmarks;
 public class LargeSpaceEnumerationBenchmarks
 {
     private const int Raw = 20_440_960;
-    private static readonly string[] Palette = ["Li", "Na", "K", "Mg", "Ca", "Sr", "Ba", "Al", "Ga", "Y", "La", "Ti", "Zr", "Nb", "Ta", "Si", "P", "S", "O", "Cl"];
     private CandidateSpace _space = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _space = new CandidateSpace
-        {
-            Palette = [.. Palette.Select(s => PeriodicTable.FromSymbol(s).Z)],
-            MinElements = 2,
-            MaxElements = 4,
-            MaxCoefficient = 8,
-            OxidationStates = BenchmarkData.SmactStates("oxidation_states_icsd24_filtered.txt", "icsd24"),
-        };
+        _space = BenchmarkData.TwentyElementQuaternaries();
         Console.WriteLine($"// raw {Raw:N0}, reduced {SpaceCounter.Count(_space):N0}, charge-neutral {CandidateEnumerator.Enumerate(_space, static (_, _) => { }):N0}");
     }
 

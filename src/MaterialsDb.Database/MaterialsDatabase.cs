@@ -105,11 +105,14 @@ public sealed class MaterialsDatabase(IMaterialsStore store, TimeProvider? time 
         return (PhaseDiagram.Build(system, entries.Select(e => ToPhase(e))), entries);
     }
 
-    /// <summary>Every entry of a DFT scheme in the viewer's view at a version, as a hull reference for screenings.</summary>
-    public async Task<PhaseEntrySet> ReferenceAsync(string scheme, Viewer viewer, long version, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The entries of a DFT scheme in the viewer's view at a version, as a hull reference: all of them (screenings), or
+    /// those made only of <paramref name="elements"/> (enough for every hull of compositions of those elements).
+    /// </summary>
+    public async Task<PhaseEntrySet> ReferenceAsync(string scheme, Viewer viewer, long version, IReadOnlyCollection<int>? elements = null, CancellationToken cancellationToken = default)
     {
         var s = HullScheme(scheme);
-        var entries = await Store.HullEntriesAsync(s.Name, null, viewer, version, cancellationToken).ConfigureAwait(false);
+        var entries = await Store.HullEntriesAsync(s.Name, elements, viewer, version, cancellationToken).ConfigureAwait(false);
         return PhaseEntrySet.Create(entries.Select(e => ToPhase(e)));
     }
 
@@ -157,6 +160,8 @@ public sealed class MaterialsDatabase(IMaterialsStore store, TimeProvider? time 
         ArgumentNullException.ThrowIfNull(scheme);
         var entries = new List<MaterialEntry>();
         long skipped = 0;
+        // A fixed time rather than the import's: the embedded store replays imports from the file, and a replay must
+        // give the same entries. The import's version says when it happened.
         var created = DateTimeOffset.UnixEpoch;
         var provenance = new Provenance(dataset.Id, dataset.Citation, scheme.CatalogLicence ?? "NOASSERTION", "MaterialsDb catalog import", created);
         foreach (var file in dataset.Files)

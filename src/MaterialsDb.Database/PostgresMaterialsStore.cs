@@ -153,7 +153,8 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(viewer);
-        var version = query.AsOfVersion ?? await LatestVersionAsync(cancellationToken).ConfigureAwait(false);
+        // The latest rows need no version bound (and the partial indexes apply to them).
+        var version = query.AsOfVersion ?? long.MaxValue;
         var (where, value) = query switch
         {
             { System: { } system } => ("chemsys = $3", (object)string.Join('-', system.Select(z => Chemistry.PeriodicTable.FromZ(z).Symbol).Order(StringComparer.Ordinal))),
@@ -161,8 +162,6 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             { ReducedFormula: { } formula } => ("reduced_formula = $3", formula),
             _ => ("$3::text IS NULL", DBNull.Value),
         };
-
-        // For the latest version the partial indexes apply.
         var latest = query.AsOfVersion is null ? "superseded_version IS NULL AND " : string.Empty;
         var sql = $"""
             SELECT record, version, superseded_version FROM materialsdb.entries

@@ -31,17 +31,22 @@ public static class ScreeningProgressView
         T result = default!;
         await console.Live(Render("starting …")).AutoClear(false).Overflow(VerticalOverflow.Ellipsis).StartAsync(async context =>
         {
-            result = await work(new LiveProgress(context)).ConfigureAwait(false);
+            result = await work(new ThrottledProgress(250, line =>
+            {
+                context.UpdateTarget(Render(line));
+                context.Refresh();
+            })).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>Progress for logs: a line every five seconds and at the end.</summary>
-    public static IProgress<ScreeningProgress> Log(TextWriter error) => new LogProgress(error);
+    public static IProgress<ScreeningProgress> Log(TextWriter error) => new ThrottledProgress(5000, (error ?? throw new ArgumentNullException(nameof(error))).WriteLine);
 
     private static Text Render(string line) => new(line) { Overflow = Overflow.Ellipsis };
 
-    private sealed class LiveProgress(LiveDisplayContext context) : IProgress<ScreeningProgress>
+    // Writes a line at most every interval, and always the last one (processed == total).
+    private sealed class ThrottledProgress(long intervalMs, Action<string> write) : IProgress<ScreeningProgress>
     {
         private readonly long _start = Environment.TickCount64;
         private long _last;
@@ -49,32 +54,13 @@ public static class ScreeningProgressView
         public void Report(ScreeningProgress value)
         {
             var now = Environment.TickCount64;
-            if (now - _last < 250 && value.Processed != value.Total)
+            if (now - _last < intervalMs && value.Processed != value.Total)
             {
                 return;
             }
 
             _last = now;
-            context.UpdateTarget(Render(Line(value, (now - _start) / 1000.0)));
-            context.Refresh();
-        }
-    }
-
-    private sealed class LogProgress(TextWriter error) : IProgress<ScreeningProgress>
-    {
-        private readonly long _start = Environment.TickCount64;
-        private long _last;
-
-        public void Report(ScreeningProgress value)
-        {
-            var now = Environment.TickCount64;
-            if (now - _last < 5000 && value.Processed != value.Total)
-            {
-                return;
-            }
-
-            _last = now;
-            error.WriteLine(Line(value, (now - _start) / 1000.0));
+            write(Line(value, (now - _start) / 1000.0));
         }
     }
 }

@@ -8,7 +8,7 @@ public sealed record MaterialView(
     string Id, int Revision, long Version, bool Retracted, string Formula, string ReducedFormula, string Chemsys, IReadOnlyList<string> Elements,
     int Nelements, IReadOnlyList<double> ElementRatios, string? ChemicalFormulaReduced, string? ChemicalFormulaAnonymous, string? ChemicalFormulaHill,
     string Scheme, double? EFormPerAtom, double? TotalEnergyPerAtom, double? BandGap, IReadOnlyDictionary<string, PropertyValue> Properties,
-    string SourceKind, MethodView Method, string Owner, string Visibility, ProvenanceView Provenance)
+    string SourceKind, MethodInfo Method, string Owner, string Visibility, Provenance Provenance)
 {
     /// <summary>Field names for <c>fields=</c>.</summary>
     public static readonly string[] FieldNames =
@@ -22,32 +22,13 @@ public sealed record MaterialView(
         e.Id, e.Revision, e.Version, e.Retracted, e.Formula, e.Composition.ReducedFormula, e.Composition.ChemicalSystem, e.Fields.Elements,
         e.Composition.ElementCount, e.Fields.ElementRatios, e.Fields.OptimadeReduced, e.Fields.Anonymous, e.Fields.Hill, e.Scheme, e.EFormPerAtom,
         e.TotalEnergyPerAtom, e.BandGap, e.Properties, e.SourceKind.ToString().ToLowerInvariant(),
-        new MethodView(e.Method.Code, e.Method.Functional, e.Method.HubbardU, e.Method.Settings), e.Owner, e.Visibility.ToString().ToLowerInvariant(),
-        new ProvenanceView(e.Provenance.Label, e.Provenance.Reference, e.Provenance.Licence, e.Provenance.Contributor, e.Provenance.Created));
+        e.Method, e.Owner, e.Visibility.ToString().ToLowerInvariant(), e.Provenance);
 }
-
-/// <summary>How the values were obtained.</summary>
-public sealed record MethodView(string? Code, string? Functional, IReadOnlyDictionary<string, double>? HubbardU, JsonElement? Settings);
-
-/// <summary>Where an entry came from.</summary>
-public sealed record ProvenanceView(string? Label, string? Reference, string Licence, string? Contributor, DateTimeOffset Created);
 
 /// <summary>A JSON contribution: rows, and values for rows that give none.</summary>
 public sealed record ContributionDocument(
-    IReadOnlyList<ContributionRowDocument> Entries, string? Scheme = null, string? Visibility = null, string? SourceKind = null,
+    IReadOnlyList<ContributionRow> Entries, string? Scheme = null, string? Visibility = null, string? SourceKind = null,
     string? Label = null, string? Reference = null, string? Licence = null, string? Contributor = null);
-
-/// <summary>One JSON row.</summary>
-public sealed record ContributionRowDocument(
-    string? Formula = null, double? EFormPerAtom = null, string? Scheme = null, string? SourceKind = null, string? Visibility = null,
-    double? TotalEnergyPerAtom = null, double? BandGap = null, Dictionary<string, PropertyValue>? Properties = null, MethodView? Method = null,
-    string? Label = null, string? Reference = null, string? Licence = null, string? Contributor = null);
-
-/// <summary>A change to an entry (fields not given stay).</summary>
-public sealed record MaterialChangeDocument(
-    double? EFormPerAtom = null, double? TotalEnergyPerAtom = null, double? BandGap = null, Dictionary<string, PropertyValue>? Properties = null,
-    MethodView? Method = null, string? Visibility = null, string? Reference = null, string? Licence = null, string? Label = null,
-    string? Contributor = null, int? ExpectedRevision = null);
 
 /// <summary>What a contribution was given.</summary>
 public sealed record ContributionResponse(IReadOnlyList<string> Ids, long Version, int Count, bool Replayed);

@@ -234,22 +234,7 @@ internal static class MaterialsApi
             throw new ContributionException("The body needs an 'entries' array.", [new FieldProblem("entries", "missing")]);
         }
 
-        var rows = document.Entries.Select(r => r is null ? new ContributionRow() : new ContributionRow
-        {
-            Formula = r.Formula,
-            EFormPerAtom = r.EFormPerAtom,
-            Scheme = r.Scheme,
-            SourceKind = r.SourceKind,
-            Visibility = r.Visibility,
-            TotalEnergyPerAtom = r.TotalEnergyPerAtom,
-            BandGap = r.BandGap,
-            Properties = r.Properties,
-            Method = r.Method is { } m ? new MethodInfo(m.Code, m.Functional, m.HubbardU, m.Settings) : null,
-            Label = r.Label,
-            Reference = r.Reference,
-            Licence = r.Licence,
-            Contributor = r.Contributor,
-        }).ToArray();
+        var rows = document.Entries.Select(r => r ?? new ContributionRow()).ToArray();
 
         // Query parameters win over the document's batch values.
         var defaults = new ContributionDefaults
@@ -277,23 +262,10 @@ internal static class MaterialsApi
         }
     }
 
-    private static async Task<IResult> ChangeAsync(HttpContext http, SharedDatabase shared, string id, MaterialChangeDocument change, CancellationToken ct)
+    private static async Task<IResult> ChangeAsync(HttpContext http, SharedDatabase shared, string id, MaterialChange change, CancellationToken ct)
     {
         var database = await shared.ReadyAsync(ct).ConfigureAwait(false);
-        var entry = await database.ChangeAsync(id, ViewerOf(http), new MaterialChange
-        {
-            EFormPerAtom = change.EFormPerAtom,
-            TotalEnergyPerAtom = change.TotalEnergyPerAtom,
-            BandGap = change.BandGap,
-            Properties = change.Properties,
-            Method = change.Method is { } m ? new MethodInfo(m.Code, m.Functional, m.HubbardU, m.Settings) : null,
-            Visibility = change.Visibility,
-            Reference = change.Reference,
-            Licence = change.Licence,
-            Label = change.Label,
-            Contributor = change.Contributor,
-            ExpectedRevision = change.ExpectedRevision,
-        }, ct).ConfigureAwait(false);
+        var entry = await database.ChangeAsync(id, ViewerOf(http), change, ct).ConfigureAwait(false);
         return TypedResults.Ok(MaterialView.Of(entry));
     }
 
@@ -376,7 +348,17 @@ internal static class MaterialsApi
         var viewer = ViewerOf(http);
         var s = MaterialsDatabase.HullScheme(request.Scheme ?? Screening.Spec.StabilitySpec.DefaultScheme);
         var version = await database.ResolveVersionAsync(viewer, request.DatabaseVersion, ct).ConfigureAwait(false);
-        var reference = await database.ReferenceAsync(s.Name, viewer, version, ct).ConfigureAwait(false);
+        // Only the entries made of the request's elements: a batch of one system reads that system, not the whole scheme.
+        var elements = new HashSet<int>();
+        foreach (var (c, _) in parsed)
+        {
+            foreach (var z in c.AtomicNumbers)
+            {
+                elements.Add(z);
+            }
+        }
+
+        var reference = await database.ReferenceAsync(s.Name, viewer, version, elements, ct).ConfigureAwait(false);
         var hulls = new Stability.PhaseDiagramCache(reference);
         var results = new StabilityResultView[parsed.Length];
         for (var i = 0; i < parsed.Length; i++)

@@ -66,7 +66,15 @@ internal static class ScreeningsApi
             if (spec.Stability is { UsesDatabase: true } st)
             {
                 var database = await shared.ReadyAsync(ct).ConfigureAwait(false);
-                Database.MaterialsDatabase.HullScheme(st.Scheme);
+                try
+                {
+                    Database.MaterialsDatabase.HullScheme(st.Scheme);
+                }
+                catch (MaterialsDbException e)
+                {
+                    throw new SpecException([$"stability.scheme: {e.Message}"]);
+                }
+
                 databaseVersion = await database.ResolveVersionAsync(new Database.Viewer(caller.Tenant), st.DatabaseVersion, ct).ConfigureAwait(false);
                 spec = spec with { Stability = st with { DatabaseVersion = databaseVersion } };
             }

@@ -58,7 +58,7 @@ public sealed class ResourceCache(DatasetStore store, ModelRegistry registry, Ma
             spec, Store, Registry, CancellationToken.None, shared is null ? null : async (_, ct) =>
             {
                 var db = await database!.ReadyAsync(ct).ConfigureAwait(false);
-                return await db.ReferenceAsync(shared.Scheme!, new Database.Viewer(tenant), shared.DatabaseVersion!.Value, ct).ConfigureAwait(false);
+                return await db.ReferenceAsync(shared.Scheme!, new Database.Viewer(tenant), shared.DatabaseVersion!.Value, cancellationToken: ct).ConfigureAwait(false);
             }), cancellationToken).ConfigureAwait(false);
         try
         {

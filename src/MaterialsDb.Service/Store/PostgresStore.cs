@@ -113,10 +113,16 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
             WHERE (SELECT count(*) FROM materialsdb.screenings WHERE tenant = $2 AND state IN ('Queued', 'Running')) < $11
             """, connection, tx))
         {
-            foreach (var v in new object[] { screening.Id, screening.Tenant, screening.Name, screening.Spec, screening.Queue, screening.State, screening.Stages.ToArray(), screening.ChunkSize, (object?)screening.Upload ?? DBNull.Value, screening.Created, maxActive, (object?)screening.DatabaseVersion ?? DBNull.Value })
+            foreach (var v in new object[] { screening.Id, screening.Tenant, screening.Name, screening.Spec, screening.Queue, screening.State, screening.Stages.ToArray(), screening.ChunkSize })
             {
-                insert.Parameters.Add(v is DBNull ? new NpgsqlParameter { Value = v, NpgsqlDbType = insert.Parameters.Count == 11 ? NpgsqlDbType.Bigint : NpgsqlDbType.Text } : new NpgsqlParameter { Value = v });
+                insert.Parameters.Add(new NpgsqlParameter { Value = v });
             }
+
+            // The nullable ones carry their type: a bare null has none.
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)screening.Upload ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter { Value = screening.Created });
+            insert.Parameters.Add(new NpgsqlParameter { Value = maxActive });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)screening.DatabaseVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
 
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
