@@ -211,7 +211,9 @@ internal static class ServiceCommands
 
             // Whoever runs this command has the database itself in hand: it acts as an operator (may publish).
             var result = await database.ContributeAsync(rows, defaults, new MaterialsDb.Database.Viewer(parse.GetValue(tenant), IsOperator: true), null, ct).ConfigureAwait(false);
-            await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{result.Ids.Count:N0} entries contributed as database version {result.Version}: {result.Ids[0]} to {result.Ids[^1]}.")).ConfigureAwait(false);
+            await context.Output.WriteLineAsync(result.Ids.Count == 1
+                ? string.Create(CultureInfo.InvariantCulture, $"1 entry contributed as database version {result.Version}: {result.Ids[0]}.")
+                : string.Create(CultureInfo.InvariantCulture, $"{result.Ids.Count:N0} entries contributed as database version {result.Version}: {result.Ids[0]} to {result.Ids[^1]}.")).ConfigureAwait(false);
             return 0;
         });
         return new Command("db", "The shared materials database (embedded, or PostgreSQL with --postgres).") { import, contribute };
