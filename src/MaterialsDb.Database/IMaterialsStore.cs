@@ -35,6 +35,14 @@ public interface IMaterialsStore
     Task<IReadOnlyList<MaterialEntry>> QueryAsync(MaterialsQuery query, Viewer viewer, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A page of the entries visible to <paramref name="viewer"/> as of <paramref name="version"/> that match an
+    /// OPTIMADE filter (bound by <see cref="Filters.EntryFields.Bind"/>; null matches all), by number: those numbered
+    /// above <paramref name="aboveNumber"/>, from <paramref name="offset"/> on, at most <paramref name="limit"/>; with
+    /// the count of all matches (independent of the page) and whether more follow the page.
+    /// </summary>
+    Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The entries of <paramref name="scheme"/> visible to <paramref name="viewer"/> as of <paramref name="version"/>
     /// whose elements all lie in <paramref name="system"/> (atomic numbers; null = every system), by number: what a hull is built from.
     /// </summary>
@@ -46,3 +54,9 @@ public interface IMaterialsStore
     /// <summary>Imports catalog rows as public entries in one version (nothing when the dataset is already imported).</summary>
     Task<long> ImportCatalogAsync(string datasetId, string sha256, IReadOnlyList<MaterialEntry> entries, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A page of filtered entries.</summary>
+/// <param name="Entries">The page, by number.</param>
+/// <param name="Matching">How many entries match the filter in all.</param>
+/// <param name="More">True when entries follow the page.</param>
+public sealed record FilterPage(IReadOnlyList<MaterialEntry> Entries, long Matching, bool More);

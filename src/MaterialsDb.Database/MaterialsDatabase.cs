@@ -26,7 +26,7 @@ public sealed class MaterialsDatabase(IMaterialsStore store, TimeProvider? time 
     {
         ArgumentNullException.ThrowIfNull(viewer);
         var owner = viewer.Tenant ?? throw new EntryForbiddenException("Contributions need a tenant (an API key).");
-        var entries = ContributionValidator.Validate(rows, defaults, owner, _time.GetUtcNow());
+        var entries = ContributionValidator.Validate(rows, defaults, owner, Now());
         if (!viewer.IsOperator && entries.FirstOrDefault(e => e.Visibility == Visibility.Public) is { } pub)
         {
             throw new ContributionException("Only operators may publish entries to public visibility; contribute them as cluster or private and ask an operator.", [new FieldProblem($"row {IndexOf(entries, pub) + 1}: visibility", "public needs an operator key")]);
@@ -62,7 +62,7 @@ public sealed class MaterialsDatabase(IMaterialsStore store, TimeProvider? time 
     {
         ArgumentNullException.ThrowIfNull(change);
         var current = await WritableAsync(id, viewer, change.ExpectedRevision, cancellationToken, publishing: change.Visibility is { } v && v.Equals("public", StringComparison.OrdinalIgnoreCase)).ConfigureAwait(false);
-        var next = ContributionValidator.Apply(current, change, _time.GetUtcNow());
+        var next = ContributionValidator.Apply(current, change, Now());
         return await WriteRevisionAsync(current, next, cancellationToken).ConfigureAwait(false);
     }
 
@@ -70,7 +70,7 @@ public sealed class MaterialsDatabase(IMaterialsStore store, TimeProvider? time 
     public async Task<MaterialEntry> RetractAsync(string id, Viewer viewer, CancellationToken cancellationToken = default)
     {
         var current = await WritableAsync(id, viewer, null, cancellationToken, publishing: false).ConfigureAwait(false);
-        var tombstone = current with { Revision = current.Revision + 1, Version = 0, SupersededVersion = null, Retracted = true, Provenance = current.Provenance with { Created = _time.GetUtcNow() } };
+        var tombstone = current with { Revision = current.Revision + 1, Version = 0, SupersededVersion = null, Retracted = true, Provenance = current.Provenance with { Created = Now() } };
         return await WriteRevisionAsync(current, tombstone, cancellationToken).ConfigureAwait(false);
     }
 
@@ -197,6 +197,9 @@ public sealed class MaterialsDatabase(IMaterialsStore store, TimeProvider? time 
 
         return (entries, skipped);
     }
+
+    // Times are kept to the microsecond, PostgreSQL's precision, so filters on them agree in both stores.
+    private DateTimeOffset Now() => Filters.EntryFields.Microseconds(_time.GetUtcNow());
 
     /// <summary>The hull entry of a database entry (its id is the entry id, so decompositions name entries).</summary>
     public static PhaseEntry ToPhase(MaterialEntry entry) =>

@@ -142,6 +142,42 @@ public sealed class MemoryMaterialsStore : IMaterialsStore, IDisposable
         }
     }
 
+    public Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        var page = new List<MaterialEntry>(Math.Min(limit, 1024));
+        long matching = 0;
+        var skip = offset;
+        var more = false;
+        lock (_gate)
+        {
+            foreach (var e in Visible(viewer, version))
+            {
+                if (filter is not null && !Filters.MemoryFilter.Matches(filter, e))
+                {
+                    continue;
+                }
+
+                matching++;
+                if (e.Number <= aboveNumber || skip-- > 0)
+                {
+                    continue;
+                }
+
+                if (page.Count < limit)
+                {
+                    page.Add(e);
+                }
+                else
+                {
+                    more = true;
+                }
+            }
+        }
+
+        return Task.FromResult(new FilterPage(page, matching, more));
+    }
+
     public Task<IReadOnlyList<MaterialEntry>> HullEntriesAsync(string scheme, IReadOnlyCollection<int>? system, Viewer viewer, long version, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -28,6 +28,15 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         CREATE INDEX IF NOT EXISTS entries_latest_elements ON materialsdb.entries USING gin (elements) WHERE superseded_version IS NULL;
         CREATE INDEX IF NOT EXISTS entries_latest_scheme ON materialsdb.entries (scheme, number) WHERE superseded_version IS NULL;
         CREATE INDEX IF NOT EXISTS entries_versions ON materialsdb.entries (version);
+        -- The OPTIMADE formula fields (added after the first release of this table: filled in by InitializeAsync).
+        ALTER TABLE materialsdb.entries ADD COLUMN IF NOT EXISTS optimade_reduced text, ADD COLUMN IF NOT EXISTS formula_hill text,
+            ADD COLUMN IF NOT EXISTS formula_anonymous text, ADD COLUMN IF NOT EXISTS elements_ratios double precision[];
+        CREATE INDEX IF NOT EXISTS entries_latest_optimade_reduced ON materialsdb.entries (optimade_reduced) WHERE superseded_version IS NULL;
+        CREATE INDEX IF NOT EXISTS entries_latest_nelements ON materialsdb.entries (nelements, number) WHERE superseded_version IS NULL;
+        CREATE INDEX IF NOT EXISTS entries_latest_e_form ON materialsdb.entries (e_form_per_atom) WHERE superseded_version IS NULL;
+        CREATE INDEX IF NOT EXISTS entries_latest_anonymous ON materialsdb.entries (formula_anonymous) WHERE superseded_version IS NULL;
+        -- Superseded rows are few: reads as of an older version find them here.
+        CREATE INDEX IF NOT EXISTS entries_superseded ON materialsdb.entries (superseded_version) WHERE superseded_version IS NOT NULL;
         CREATE SEQUENCE IF NOT EXISTS materialsdb.entry_numbers;
         CREATE TABLE IF NOT EXISTS materialsdb.database_version (id int PRIMARY KEY, version bigint NOT NULL);
         INSERT INTO materialsdb.database_version VALUES (1, 0) ON CONFLICT DO NOTHING;
@@ -57,6 +66,7 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await FillFormulaFieldsAsync(connection, tx, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -179,6 +189,32 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             query.Limit, query.Offset], cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(FilterCommand(filter, viewer, version, (0, 0, 0), where => $"SELECT (SELECT count(*) FROM materialsdb.entries WHERE {where(true)}) + (SELECT count(*) FROM materialsdb.entries WHERE {where(false)})"));
+        var page = FilterCommand(filter, viewer, version, (aboveNumber, limit + 1L, offset), where => $"""
+            SELECT record, version, superseded_version FROM (
+                SELECT number, record, version, superseded_version FROM materialsdb.entries WHERE {where(true)} AND number > $3
+                UNION ALL SELECT number, record, version, superseded_version FROM materialsdb.entries WHERE {where(false)} AND number > $3) AS matching
+            ORDER BY number LIMIT $4 OFFSET $5
+            """);
+        batch.BatchCommands.Add(page);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var matching = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<MaterialEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(Entry(reader));
+        }
+
+        var more = rows.Count > limit;
+        return new FilterPage(more ? rows[..limit] : rows, matching, more);
+    }
+
     public Task<IReadOnlyList<MaterialEntry>> HullEntriesAsync(string scheme, IReadOnlyCollection<int>? system, Viewer viewer, long version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(viewer);
@@ -231,6 +267,60 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         return version;
     }
 
+    // Rows visible as of a version, split in two so each half uses its indexes: the latest rows (partial indexes)
+    // and the few rows superseded after that version. Parameters: $1 tenant, $2 version, $3-$5 the page (above,
+    // limit, offset; unused by the count), then the filter's.
+    private static NpgsqlBatchCommand FilterCommand(Filters.FilterNode? filter, Viewer viewer, long version, (long Above, long Limit, long Offset) page, Func<Func<bool, string>, string> sql)
+    {
+        var parameters = new List<NpgsqlParameter>
+        {
+            new() { Value = (object?)viewer.Tenant ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            new() { Value = version, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new() { Value = page.Above, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new() { Value = page.Limit, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new() { Value = page.Offset, NpgsqlDbType = NpgsqlDbType.Bigint },
+        };
+        var condition = filter is null ? "TRUE" : Filters.SqlFilter.Translate(filter, parameters);
+        const string Visible = "(visibility = 'public' OR ($1::text IS NOT NULL AND (visibility = 'cluster' OR owner = $1::text))) AND version <= $2 AND NOT retracted";
+        var command = new NpgsqlBatchCommand(sql(latest => $"{(latest ? "superseded_version IS NULL" : "superseded_version > $2")} AND {Visible} AND {condition}"));
+        command.Parameters.AddRange(parameters.ToArray());
+        return command;
+    }
+
+    // Rows written before the OPTIMADE formula columns existed get them once.
+    private static async Task FillFormulaFieldsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var rows = new List<(long Number, int Revision, FormulaFields Fields)>();
+            await using (var find = new NpgsqlCommand("SELECT number, revision, record->>'formula' FROM materialsdb.entries WHERE elements_ratios IS NULL LIMIT 10000", connection, tx))
+            await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add((reader.GetInt64(0), reader.GetInt32(1), FormulaFields.Of(Chemistry.FormulaParser.Parse(reader.GetString(2)))));
+                }
+            }
+
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var (number, revision, fields) in rows)
+            {
+                await using var fill = new NpgsqlCommand("UPDATE materialsdb.entries SET optimade_reduced = $3, formula_hill = $4, formula_anonymous = $5, elements_ratios = $6 WHERE number = $1 AND revision = $2", connection, tx);
+                fill.Parameters.Add(new() { Value = number });
+                fill.Parameters.Add(new() { Value = revision });
+                fill.Parameters.Add((NpgsqlParameter)Typed(fields.OptimadeReduced, NpgsqlDbType.Text));
+                fill.Parameters.Add((NpgsqlParameter)Typed(fields.Hill, NpgsqlDbType.Text));
+                fill.Parameters.Add((NpgsqlParameter)Typed(fields.Anonymous, NpgsqlDbType.Text));
+                fill.Parameters.Add(new() { Value = fields.ElementRatios });
+                await fill.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private static object Typed(object? value, NpgsqlDbType type) => new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 
     // Takes the version row's lock for the rest of the transaction: writers queue here.
@@ -263,7 +353,7 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
 
     private static async Task InsertAsync(NpgsqlConnection connection, IReadOnlyList<MaterialEntry> entries, CancellationToken cancellationToken)
     {
-        await using var copy = await connection.BeginBinaryImportAsync("COPY materialsdb.entries (number, revision, version, retracted, owner, visibility, scheme, source_kind, reduced_formula, chemsys, elements, nelements, e_form_per_atom, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using var copy = await connection.BeginBinaryImportAsync("COPY materialsdb.entries (number, revision, version, retracted, owner, visibility, scheme, source_kind, reduced_formula, chemsys, elements, nelements, e_form_per_atom, optimade_reduced, formula_hill, formula_anonymous, elements_ratios, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         foreach (var e in entries)
         {
             await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
@@ -288,6 +378,12 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
                 await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            foreach (var text in (string?[])[e.Fields.OptimadeReduced, e.Fields.Hill, e.Fields.Anonymous])
+            {
+                await (text is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(text, NpgsqlDbType.Text, cancellationToken)).ConfigureAwait(false);
+            }
+
+            await copy.WriteAsync(e.Fields.ElementRatios, NpgsqlDbType.Array | NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(JsonSerializer.Serialize(EntryRecord.From(e), EntryRecord.Json), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
         }
 
@@ -306,10 +402,15 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var record = JsonSerializer.Deserialize<EntryRecord>(reader.GetString(0), EntryRecord.Json)!;
-            rows.Add(record.ToEntry() with { Version = reader.GetInt64(1), SupersededVersion = reader.IsDBNull(2) ? null : reader.GetInt64(2) });
+            rows.Add(Entry(reader));
         }
 
         return rows;
+    }
+
+    private static MaterialEntry Entry(NpgsqlDataReader reader)
+    {
+        var record = JsonSerializer.Deserialize<EntryRecord>(reader.GetString(0), EntryRecord.Json)!;
+        return record.ToEntry() with { Version = reader.GetInt64(1), SupersededVersion = reader.IsDBNull(2) ? null : reader.GetInt64(2) };
     }
 }

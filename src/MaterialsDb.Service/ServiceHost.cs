@@ -92,6 +92,7 @@ public static class ServiceHost
         OperatorsApi.Map(api);
         SessionEndpoints.MapApi(api);
         SessionEndpoints.MapPages(app);
+        Optimade.OptimadeApi.Map(app);
 
         // Admins only: the dashboard shows and can requeue every tenant's jobs. Its pages and assets are one endpoint
         // behind the same sign-in (cookie), so links and assets work without a key in any URL.

@@ -56,7 +56,7 @@ public sealed class SharedDatabaseServiceTests(PostgresFixture postgres) : IClas
         await using var node = await ServiceNode.StartAsync(options, store);
 
         // What beta observes: a screening on the database, a hull, a stability batch, a materials query.
-        async Task<(ColumnTable Screening, string Hull, string Stability, string Materials)> ObserveAsync(string key)
+        async Task<(ColumnTable Screening, string Hull, string Stability, string Materials, string Optimade)> ObserveAsync(string key)
         {
             var id = await node.SubmitAsync(Spec, key);
             Assert.Equal(States.Succeeded, (await node.WaitAsync(id, key)).GetProperty("state").GetString());
@@ -65,7 +65,11 @@ public sealed class SharedDatabaseServiceTests(PostgresFixture postgres) : IClas
             using var stability = await node.SendAsync(HttpMethod.Post, "/api/v1/stability", key, """{"scheme": "mp2020", "entries": [{"formula": "Li2MgS2", "e_form_per_atom": -1.2}, {"formula": "MgS", "e_form_per_atom": -1.5}]}""", "application/json");
             Assert.Equal(HttpStatusCode.OK, stability.StatusCode);
             var materials = await (await node.SendAsync(HttpMethod.Get, "/api/v1/materials?chemsys=Li-Mg-S", key)).Content.ReadAsStringAsync(ct);
-            return (table, hull, await stability.Content.ReadAsStringAsync(ct), materials);
+
+            // OPTIMADE: the entries, their count and energies above hull (the envelope's time stamp aside).
+            var optimade = await (await node.SendAsync(HttpMethod.Get, "/optimade/v1/structures?filter=" + Uri.EscapeDataString("elements HAS ANY \"Li\",\"Mg\" AND elements HAS \"S\" AND nelements <= 3") + "&response_fields=chemical_formula_reduced,_mdb_formation_energy_per_atom,_mdb_e_above_hull&page_limit=1000", key)).Content.ReadFromJsonAsync<JsonElement>(ct);
+            var seen = $"{optimade.GetProperty("data")} {optimade.GetProperty("meta").GetProperty("data_returned")} {optimade.GetProperty("meta").GetProperty("_mdb_database_version")}";
+            return (table, hull, await stability.Content.ReadAsStringAsync(ct), materials, seen);
         }
 
         var before = await ObserveAsync(beta);
@@ -84,6 +88,7 @@ public sealed class SharedDatabaseServiceTests(PostgresFixture postgres) : IClas
         Assert.Equal(before.Hull, after.Hull);
         Assert.Equal(before.Stability, after.Stability);
         Assert.Equal(before.Materials, after.Materials);
+        Assert.Equal(before.Optimade, after.Optimade);
 
         // The center's own view changed: its hull holds the new phase.
         var centerHull = await (await node.SendAsync(HttpMethod.Get, "/api/v1/hull/Li-Mg-S", center)).Content.ReadFromJsonAsync<JsonElement>(ct);
@@ -103,6 +108,7 @@ public sealed class SharedDatabaseServiceTests(PostgresFixture postgres) : IClas
 
         var rerun = await ObserveAsync(beta);
         Assert.NotEqual(before.Hull, rerun.Hull);
+        Assert.Contains($"\"chemical_formula_reduced\":\"{NewPhase}\",\"_mdb_formation_energy_per_atom\":-1.9,\"_mdb_e_above_hull\":", rerun.Optimade, StringComparison.Ordinal);
         var formulas = rerun.Screening.GetStrings("formula");
         var row = Array.IndexOf(formulas, NewPhase);
         if (row >= 0)

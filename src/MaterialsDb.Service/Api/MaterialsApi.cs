@@ -60,7 +60,8 @@ internal static class MaterialsApi
             .Produces<StabilityResponse>().ProducesValidationProblem();
     }
 
-    private static Viewer ViewerOf(HttpContext http) =>
+    /// <summary>The caller's view: anonymous without a key or session.</summary>
+    internal static Viewer ViewerOf(HttpContext http) =>
         Caller.TryOf(http) is { } caller ? new Viewer(caller.Tenant, caller.Role is Role.Operator or Role.Admin) : Viewer.Anonymous;
 
     private static async Task<IResult> QueryAsync(
@@ -296,7 +297,8 @@ internal static class MaterialsApi
         var viewer = ViewerOf(http);
         var s = MaterialsDatabase.HullScheme(scheme ?? Screening.Spec.StabilitySpec.DefaultScheme);
         var version = await database.ResolveVersionAsync(viewer, databaseVersion, ct).ConfigureAwait(false);
-        var (diagram, entries) = await database.HullAsync(s.Name, system, viewer, version, ct).ConfigureAwait(false);
+        var hull = await shared.HullAsync(s.Name, system, viewer, version, ct).ConfigureAwait(false);
+        var (diagram, entries) = (hull.Diagram, hull.Entries);
         var placed = entries.Select(e => Place(diagram, e.Id, e.Composition, e.EFormPerAtom!.Value))
             .OrderBy(e => e.EAboveHull).ThenBy(e => e.ReducedFormula, StringComparer.Ordinal).ThenBy(e => e.Id, StringComparer.Ordinal).ToArray();
         var stable = diagram.StableEntries.Select(p => Place(diagram, p.Id, p.Composition, p.EFormPerAtomEv)).OrderBy(e => e.ReducedFormula, StringComparer.Ordinal).ToArray();
