@@ -5,6 +5,9 @@
 //   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- jobs "<postgres connection string>" [jobs]
 //     an API node without workers, then 1 and 2 worker processes (one Hangfire worker each): time to finish a batch of
 //     screenings of about 12,000 candidates each → jobs/hour.
+//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- database "<postgres connection string>" [entries] [repeats] [keep]
+//     the shared database at scale in a new PostgreSQL database (dropped afterwards): catalog imports and generated
+//     contributions up to [entries] (2,000,000), OPTIMADE filter and hull latencies, a worker's hull snapshot memory.
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
@@ -105,9 +108,16 @@ else if (args is ["jobs", var postgres, ..])
         }
     }
 }
+else if (args is ["database", var connection, ..])
+{
+    var entries = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2_000_000;
+    var repeats = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 200;
+    Directory.CreateDirectory(results);
+    await DatabaseScale.RunAsync(connection, entries, repeats, args.Contains("keep"), datasets, registry, results);
+}
 else
 {
-    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs]");
+    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats]");
     return 2;
 }
 

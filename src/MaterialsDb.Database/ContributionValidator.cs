@@ -20,6 +20,11 @@ public static partial class ContributionValidator
 
     private const double MaxBandGap = 30, MaxHubbardU = 20;
 
+    // Shared by the rows that give none (entries are immutable).
+    private static readonly IReadOnlyDictionary<string, PropertyValue> NoProperties = new Dictionary<string, PropertyValue>();
+    private static readonly MethodInfo NoMethod = new();
+    private static readonly IReadOnlyDictionary<string, double> NoU = new Dictionary<string, double>();
+
     /// <summary>Validates a batch; returns one entry draft per row (numbers and versions are given when stored).</summary>
     /// <exception cref="ContributionException">Any row is bad; every problem is listed.</exception>
     public static IReadOnlyList<MaterialEntry> Validate(IReadOnlyList<ContributionRow> rows, ContributionDefaults defaults, string owner, DateTimeOffset created)
@@ -39,14 +44,17 @@ public static partial class ContributionValidator
 
         var problems = new List<FieldProblem>();
         CheckDefaults(defaults, problems);
-        var entries = new List<MaterialEntry>(rows.Count);
+
+        // Each entry's formula fields are computed here, so the store's writer only writes. (One thread: spread over
+        // the cores this allocation-heavy loop was slower per row, and a node's other requests want those cores.)
+        var drafts = new MaterialEntry?[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            if (Validate(rows[i], defaults, owner, created, $"row {i + 1}", problems) is { } entry)
-            {
-                entries.Add(entry);
-            }
+            drafts[i] = Validate(rows[i], defaults, owner, created, $"row {i + 1}", problems);
+            _ = drafts[i]?.Fields;
         }
+
+        var entries = drafts.OfType<MaterialEntry>().ToList();
 
         if (problems.Count > 0)
         {
@@ -179,9 +187,9 @@ public static partial class ContributionValidator
             EFormPerAtom = row.EFormPerAtom,
             TotalEnergyPerAtom = row.TotalEnergyPerAtom,
             BandGap = row.BandGap,
-            Properties = row.Properties ?? new Dictionary<string, PropertyValue>(),
+            Properties = row.Properties ?? NoProperties,
             SourceKind = kind,
-            Method = row.Method ?? new MethodInfo(),
+            Method = row.Method ?? NoMethod,
             Owner = owner,
             Visibility = visibility,
             Provenance = new Provenance(label, reference, licence!, contributor, created),
@@ -215,7 +223,7 @@ public static partial class ContributionValidator
             problems.Add(new FieldProblem($"{at}band_gap", string.Create(CultureInfo.InvariantCulture, $"{g} eV is not a band gap (0 to {MaxBandGap} eV)")));
         }
 
-        foreach (var (name, value) in properties ?? new Dictionary<string, PropertyValue>())
+        foreach (var (name, value) in properties ?? NoProperties)
         {
             if (!PropertyName().IsMatch(name))
             {
@@ -232,7 +240,7 @@ public static partial class ContributionValidator
             problems.Add(new FieldProblem($"{at}properties", "more than 64 properties"));
         }
 
-        foreach (var (symbol, u) in method?.HubbardU ?? new Dictionary<string, double>())
+        foreach (var (symbol, u) in method?.HubbardU ?? NoU)
         {
             if (!PeriodicTable.TryFromSymbol(symbol, out _))
             {
@@ -277,7 +285,15 @@ public static partial class ContributionValidator
 
     internal static bool TryParseEnum<T>(string text, out T value)
         where T : struct, Enum =>
-        Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !char.IsDigit(text.TrimStart()[0]);
+        EnumNames<T>.Lower.TryGetValue(text, out value)
+        || (Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !char.IsDigit(text.TrimStart()[0]));
+
+    // The lower-case names, looked up first: the common spelling needs no parsing.
+    private static class EnumNames<T>
+        where T : struct, Enum
+    {
+        public static readonly Dictionary<string, T> Lower = Enum.GetValues<T>().ToDictionary(v => v.ToString().ToLowerInvariant(), StringComparer.Ordinal);
+    }
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
 

@@ -46,13 +46,13 @@ public sealed record MaterialEntry
     public double? BandGap { get; init; }
 
     /// <summary>Further numeric properties with their units.</summary>
-    public IReadOnlyDictionary<string, PropertyValue> Properties { get; init; } = new Dictionary<string, PropertyValue>();
+    public IReadOnlyDictionary<string, PropertyValue> Properties { get; init; } = NoProperties;
 
     /// <summary>DFT, experiment or ML.</summary>
     public required SourceKind SourceKind { get; init; }
 
     /// <summary>How the values were obtained.</summary>
-    public MethodInfo Method { get; init; } = new();
+    public MethodInfo Method { get; init; } = NoMethod;
 
     /// <summary>The contributing tenant (<see cref="Viewer.CatalogOwner"/> for catalog imports).</summary>
     public required string Owner { get; init; }
@@ -68,6 +68,9 @@ public sealed record MaterialEntry
 
     /// <summary>The fields searched by (OPTIMADE forms), computed once.</summary>
     public FormulaFields Fields => _fields ??= FormulaFields.Of(Composition);
+
+    private static readonly IReadOnlyDictionary<string, PropertyValue> NoProperties = new Dictionary<string, PropertyValue>();
+    private static readonly MethodInfo NoMethod = new();
 
     private FormulaFields? _fields;
 

@@ -130,6 +130,60 @@ public sealed class SharedDatabaseServiceTests(PostgresFixture postgres) : IClas
     }
 
     [Fact]
+    public async Task ParquetContributionsLandAndVisibilityChangesShowInHistory()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var results = new TempDirectory();
+        var store = new MemoryStore();
+        var (_, acme) = await ApiKeys.CreateAsync(store, "acme", Role.Member, ct);
+        var (_, beta) = await ApiKeys.CreateAsync(store, "beta", Role.Member, ct);
+        await using var node = await ServiceNode.StartAsync(new ServiceOptions { ResultsFolder = results.Path, Workers = 0 }, store);
+
+        // A Parquet file written by the project's own table writer, read back by the API.
+        var path = Path.Combine(results.Path, "batch.parquet");
+        await TableWriter.WriteAsync(new ColumnTable([
+            new StringColumn("formula", ["Li3N", "Li2O2"]),
+            new DoubleColumn("e_form_per_atom", [-0.45, -1.65]),
+            new DoubleColumn("band_gap", [1.1, double.NaN]),
+            new StringColumn("visibility", ["private", "cluster"]),
+        ]), path, cancellationToken: ct);
+        string[] ids;
+        using (var request = node.Request(HttpMethod.Post, "/api/v1/materials?scheme=mp2020&licence=CC-BY-4.0&label=parquet-batch", acme))
+        {
+            request.Content = new ByteArrayContent(await File.ReadAllBytesAsync(path, ct));
+            request.Content.Headers.ContentType = new("application/vnd.apache.parquet");
+            using var response = await node.Http.SendAsync(request, ct);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+            ids = [.. body.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!)];
+        }
+
+        Assert.Equal(2, ids.Length);
+        var nitride = await (await node.SendAsync(HttpMethod.Get, $"/api/v1/materials/{ids[0]}", acme)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal((1.1, "private"), (nitride.GetProperty("band_gap").GetDouble(), nitride.GetProperty("visibility").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await node.SendAsync(HttpMethod.Get, $"/api/v1/materials/{ids[0]}", beta)).StatusCode);
+
+        // Shared, then taken back: each change is a revision; another tenant's history shows only what it may see.
+        foreach (var visibility in new[] { "cluster", "private" })
+        {
+            using var changed = await node.SendAsync(HttpMethod.Patch, $"/api/v1/materials/{ids[0]}", acme, $$"""{"visibility": "{{visibility}}"}""", "application/json");
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        }
+
+        var history = await (await node.SendAsync(HttpMethod.Get, $"/api/v1/materials/{ids[0]}/history", acme)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(["private", "cluster", "private"], history.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("visibility").GetString()));
+        Assert.Equal([1, 2, 3], history.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("revision").GetInt32()));
+        using (var theirs = await node.SendAsync(HttpMethod.Get, $"/api/v1/materials/{ids[0]}/history", beta))
+        {
+            var visible = await theirs.Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.Equal(HttpStatusCode.OK, theirs.StatusCode);
+            Assert.Equal([2], visible.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("revision").GetInt32()));
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await node.SendAsync(HttpMethod.Get, $"/api/v1/materials/{ids[0]}", beta)).StatusCode);
+    }
+
+    [Fact]
     public async Task ContributionsAreCheckedWholeAndRetriesAreSafe()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -298,11 +298,16 @@ internal static class MaterialsApi
         var s = MaterialsDatabase.HullScheme(scheme ?? Screening.Spec.StabilitySpec.DefaultScheme);
         var version = await database.ResolveVersionAsync(viewer, databaseVersion, ct).ConfigureAwait(false);
         var hull = await shared.HullAsync(s.Name, system, viewer, version, ct).ConfigureAwait(false);
-        var (diagram, entries) = (hull.Diagram, hull.Entries);
-        var placed = entries.Select(e => Place(diagram, e.Id, e.Composition, e.EFormPerAtom!.Value))
-            .OrderBy(e => e.EAboveHull).ThenBy(e => e.ReducedFormula, StringComparer.Ordinal).ThenBy(e => e.Id, StringComparer.Ordinal).ToArray();
-        var stable = diagram.StableEntries.Select(p => Place(diagram, p.Id, p.Composition, p.EFormPerAtomEv)).OrderBy(e => e.ReducedFormula, StringComparer.Ordinal).ToArray();
-        return TypedResults.Ok(new HullResponse(diagram.ChemicalSystem, s.Name, version, stable, placed));
+        // Serialized once per cached hull: a large system's body costs more to write than to serve.
+        var json = http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        return TypedResults.Bytes(hull.View(nameof(HullResponse), h =>
+        {
+            // Every entry's decomposition: built once per cached hull, served from then on.
+            var placed = h.Entries.Select(e => Place(h.Diagram, e.Id, e.Composition, e.EFormPerAtom!.Value))
+                .OrderBy(e => e.EAboveHull).ThenBy(e => e.ReducedFormula, StringComparer.Ordinal).ThenBy(e => e.Id, StringComparer.Ordinal).ToArray();
+            var stable = h.Diagram.StableEntries.Select(p => Place(h.Diagram, p.Id, p.Composition, p.EFormPerAtomEv)).OrderBy(e => e.ReducedFormula, StringComparer.Ordinal).ToArray();
+            return JsonSerializer.SerializeToUtf8Bytes(new HullResponse(h.Diagram.ChemicalSystem, s.Name, version, stable, placed), json);
+        }), "application/json");
     }
 
     private static async Task<IResult> StabilityAsync(HttpContext http, SharedDatabase shared, StabilityRequest request, CancellationToken ct)

@@ -97,6 +97,12 @@ public sealed class CachedHull(PhaseDiagram diagram, IReadOnlyList<MaterialEntry
     /// <summary>The entries of the hull's scheme and system.</summary>
     public IReadOnlyList<MaterialEntry> Entries { get; } = entries;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _views = new();
+
+    /// <summary>A view of the hull built once (e.g. an endpoint's response): a cached hull never changes.</summary>
+    public T View<T>(string name, Func<CachedHull, T> build)
+        where T : notnull => (T)_views.GetOrAdd(name, _ => build(this));
+
     /// <summary>Energy above hull (eV/atom) of an entry of <see cref="Entries"/>; null for others.</summary>
     public double? EAboveHull(long number) => _above.Value.TryGetValue(number, out var e) ? e : null;
 }
