@@ -22,19 +22,8 @@ public sealed class OptimadeServiceTests(PostgresFixture postgres) : IClassFixtu
     {
         var ct = TestContext.Current.CancellationToken;
         using var results = new TempDirectory();
-        IServiceStore store;
-        ServiceOptions options;
-        if (mode == "embedded")
-        {
-            store = new MemoryStore();
-            options = new ServiceOptions { ResultsFolder = results.Path, Workers = 0 };
-        }
-        else
-        {
-            var connection = await postgres.CreateDatabaseAsync();
-            store = await ServiceHost.OpenStoreAsync(connection, ct);
-            options = new ServiceOptions { Postgres = connection, ResultsFolder = results.Path, Workers = 0 };
-        }
+        var (store, options) = await postgres.ModeAsync(mode, results.Path);
+        options = options with { Workers = 0 };
 
         var (_, acme) = await ApiKeys.CreateAsync(store, "acme", Role.Member, ct);
         await using var node = await ServiceNode.StartAsync(options, store);

@@ -1,3 +1,4 @@
+using MaterialsDb.Service.Store;
 using MaterialsDb.TestSupport;
 using Npgsql;
 
@@ -85,5 +86,17 @@ public sealed class PostgresFixture : IAsyncLifetime
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
         }
+    }
+
+    /// <summary>A node's store and options in a mode: "embedded" (memory, no server) or "postgres" (a new database).</summary>
+    public async Task<(IServiceStore Store, ServiceOptions Options)> ModeAsync(string mode, string results)
+    {
+        if (mode == "embedded")
+        {
+            return (new MemoryStore(), new ServiceOptions { ResultsFolder = results });
+        }
+
+        var connection = await CreateDatabaseAsync();
+        return (await ServiceHost.OpenStoreAsync(connection, TestContext.Current.CancellationToken), new ServiceOptions { Postgres = connection, ResultsFolder = results });
     }
 }

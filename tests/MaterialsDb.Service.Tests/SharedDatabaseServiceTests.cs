@@ -37,19 +37,8 @@ public sealed class SharedDatabaseServiceTests(PostgresFixture postgres) : IClas
     {
         var ct = TestContext.Current.CancellationToken;
         using var results = new TempDirectory();
-        IServiceStore store;
-        ServiceOptions options;
-        if (mode == "embedded")
-        {
-            store = new MemoryStore();
-            options = new ServiceOptions { ResultsFolder = results.Path, Workers = 2, ChunkSize = 500 };
-        }
-        else
-        {
-            var connection = await postgres.CreateDatabaseAsync();
-            store = await ServiceHost.OpenStoreAsync(connection, ct);
-            options = new ServiceOptions { Postgres = connection, ResultsFolder = results.Path, Workers = 2, ChunkSize = 500 };
-        }
+        var (store, options) = await postgres.ModeAsync(mode, results.Path);
+        options = options with { Workers = 2, ChunkSize = 500 };
 
         var (_, center) = await ApiKeys.CreateAsync(store, "center", Role.Member, ct);
         var (_, beta) = await ApiKeys.CreateAsync(store, "beta", Role.Member, ct);
