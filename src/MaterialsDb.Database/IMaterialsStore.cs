@@ -38,9 +38,10 @@ public interface IMaterialsStore
     /// A page of the entries visible to <paramref name="viewer"/> as of <paramref name="version"/> that match an
     /// OPTIMADE filter (bound by <see cref="Filters.EntryFields.Bind"/>; null matches all), by number: those numbered
     /// above <paramref name="aboveNumber"/>, from <paramref name="offset"/> on, at most <paramref name="limit"/>; with
-    /// the count of all matches (independent of the page) and whether more follow the page.
+    /// the count of all matches (independent of the page; -1 when <paramref name="count"/> is false: the caller knows
+    /// it from an earlier page) and whether more follow the page.
     /// </summary>
-    Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, CancellationToken cancellationToken = default);
+    Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, bool count = true, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The entries of <paramref name="scheme"/> visible to <paramref name="viewer"/> as of <paramref name="version"/>

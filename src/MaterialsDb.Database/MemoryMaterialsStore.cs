@@ -142,7 +142,7 @@ public sealed class MemoryMaterialsStore : IMaterialsStore, IDisposable
         }
     }
 
-    public Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, CancellationToken cancellationToken = default)
+    public Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, bool count = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(viewer);
         var page = new List<MaterialEntry>(Math.Min(limit, 1024));
@@ -171,11 +171,15 @@ public sealed class MemoryMaterialsStore : IMaterialsStore, IDisposable
                 else
                 {
                     more = true;
+                    if (!count)
+                    {
+                        break;
+                    }
                 }
             }
         }
 
-        return Task.FromResult(new FilterPage(page, matching, more));
+        return Task.FromResult(new FilterPage(page, count ? matching : -1, more));
     }
 
     public Task<IReadOnlyList<MaterialEntry>> HullEntriesAsync(string scheme, IReadOnlyCollection<int>? system, Viewer viewer, long version, CancellationToken cancellationToken = default)

@@ -205,7 +205,7 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             query.Limit, query.Offset], cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, CancellationToken cancellationToken = default)
+    public async Task<FilterPage> FilterAsync(Filters.FilterNode? filter, Viewer viewer, long version, long aboveNumber, int offset, int limit, bool count = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(viewer);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -215,7 +215,9 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         // Short queries: on a few cores parallel workers and JIT cost more than they save (a 141,737-row count took
         // 1.1 s with two workers, 0.14 s without).
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"));
-        batch.BatchCommands.Add(FilterCommand(filter, viewer, version, (0, 0, 0), where => $"SELECT (SELECT count(*) FROM materialsdb.entries WHERE {where(true)}) + (SELECT count(*) FROM materialsdb.entries WHERE {where(false)})"));
+        batch.BatchCommands.Add(count
+            ? FilterCommand(filter, viewer, version, (0, 0, 0), where => $"SELECT (SELECT count(*) FROM materialsdb.entries WHERE {where(true)}) + (SELECT count(*) FROM materialsdb.entries WHERE {where(false)})")
+            : new NpgsqlBatchCommand("SELECT -1::bigint"));
 
         // Rows superseded after the version are rare (none when reading at the latest version): read them apart, so
         // the page of live rows can follow an index in id order and stop after the page.

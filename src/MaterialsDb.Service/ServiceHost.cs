@@ -136,6 +136,7 @@ public static class ServiceHost
         services.AddSingleton(registry);
         services.AddSingleton(sp => new ResourceCache(datasets, registry, sp.GetRequiredService<SharedDatabase>()));
         services.AddSingleton<SharedDatabase>();
+        services.AddSingleton<Optimade.MatchCounts>();
         services.AddSingleton<ResultPaths>();
         services.AddSingleton<PredictorCache>();
         services.AddSingleton<PathRedactor>();

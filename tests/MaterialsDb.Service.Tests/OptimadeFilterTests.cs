@@ -113,7 +113,7 @@ public sealed class OptimadeFilterTests(PostgresFixture postgres) : IClassFixtur
         {
             var (db, acme) = await DatasetAsync(kind);
             var bound = EntryFields.Bind(FilterParser.Parse(filter), new List<string>());
-            var page = await db.Store.FilterAsync(bound, acme, 4, 0, 0, 100, TestContext.Current.CancellationToken);
+            var page = await db.Store.FilterAsync(bound, acme, 4, 0, 0, 100, cancellationToken: TestContext.Current.CancellationToken);
             Assert.True(expected.Select(n => $"mdb-{n}").SequenceEqual(page.Entries.Select(e => e.Id)), $"{kind}: '{filter}' gave [{string.Join(", ", page.Entries.Select(e => e.Id))}], expected [{string.Join(", ", expected)}]");
             Assert.Equal(expected.Length, page.Matching);
             Assert.False(page.More);
@@ -129,23 +129,26 @@ public sealed class OptimadeFilterTests(PostgresFixture postgres) : IClassFixtur
         var two = EntryFields.Bind(FilterParser.Parse("nelements = 2"), new List<string>());
 
         // Another tenant sees public and cluster entries only; an anonymous reader public ones.
-        Assert.Equal(new[] { 1, 2, 3, 5, 7, 8 }, Numbers(await db.Store.FilterAsync(two, new Viewer("beta"), 4, 0, 0, 100, ct)));
-        Assert.Equal(new[] { 1, 2, 3 }, Numbers(await db.Store.FilterAsync(two, Viewer.Anonymous, 4, 0, 0, 100, ct)));
+        Assert.Equal(new[] { 1, 2, 3, 5, 7, 8 }, Numbers(await db.Store.FilterAsync(two, new Viewer("beta"), 4, 0, 0, 100, cancellationToken: ct)));
+        Assert.Equal(new[] { 1, 2, 3 }, Numbers(await db.Store.FilterAsync(two, Viewer.Anonymous, 4, 0, 0, 100, cancellationToken: ct)));
 
         // As of version 2, FeO still has its first energy and Si is not yet retracted.
         var acme = new Viewer("acme");
         var old = EntryFields.Bind(FilterParser.Parse("_mdb_formation_energy_per_atom = -1.4 OR elements HAS ONLY \"Si\""), new List<string>());
-        Assert.Equal(new[] { 2, 6 }, Numbers(await db.Store.FilterAsync(old, acme, 2, 0, 0, 100, ct)));
-        Assert.Empty((await db.Store.FilterAsync(old, acme, 4, 0, 0, 100, ct)).Entries);
-        Assert.Empty((await db.Store.FilterAsync(null, acme, 0, 0, 0, 100, ct)).Entries);
+        Assert.Equal(new[] { 2, 6 }, Numbers(await db.Store.FilterAsync(old, acme, 2, 0, 0, 100, cancellationToken: ct)));
+        Assert.Empty((await db.Store.FilterAsync(old, acme, 4, 0, 0, 100, cancellationToken: ct)).Entries);
+        Assert.Empty((await db.Store.FilterAsync(null, acme, 0, 0, 0, 100, cancellationToken: ct)).Entries);
 
         // Pages by offset and by "above" cover the matches once each; More says when one follows.
-        var first = await db.Store.FilterAsync(two, acme, 4, 0, 0, 3, ct);
+        var first = await db.Store.FilterAsync(two, acme, 4, 0, 0, 3, cancellationToken: ct);
         Assert.Equal(new[] { 1, 2, 3 }, Numbers(first));
         Assert.Equal((8L, true), (first.Matching, first.More));
-        var next = await db.Store.FilterAsync(two, acme, 4, 3, 0, 3, ct);
+        var uncounted = await db.Store.FilterAsync(two, acme, 4, 0, 0, 3, count: false, cancellationToken: ct);
+        Assert.Equal(new[] { 1, 2, 3 }, Numbers(uncounted));
+        Assert.Equal((-1L, true), (uncounted.Matching, uncounted.More));
+        var next = await db.Store.FilterAsync(two, acme, 4, 3, 0, 3, cancellationToken: ct);
         Assert.Equal([5, 7, 8], Numbers(next));
-        var offset = await db.Store.FilterAsync(two, acme, 4, 3, 1, 10, ct);
+        var offset = await db.Store.FilterAsync(two, acme, 4, 3, 1, 10, cancellationToken: ct);
         Assert.Equal(new[] { 7, 8, 9, 10 }, Numbers(offset));
         Assert.False(offset.More);
     }

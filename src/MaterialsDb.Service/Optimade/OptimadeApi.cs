@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MaterialsDb.Service.Optimade;
 
@@ -189,7 +190,12 @@ internal static partial class OptimadeApi
         var database = await shared.ReadyAsync(ct).ConfigureAwait(false);
         var viewer = Api.MaterialsApi.ViewerOf(http);
         var version = await database.ResolveVersionAsync(viewer, Long(query, PinnedVersion), ct).ConfigureAwait(false);
-        var page = await database.Store.FilterAsync(filter, viewer, version, above, offset, limit, ct).ConfigureAwait(false);
+        // What matches at a version never changes: a client paging through a large result counts it once.
+        var counts = http.RequestServices.GetRequiredService<MatchCounts>();
+        var countKey = (viewer.Tenant ?? string.Empty, version, Single(query, "filter") ?? string.Empty);
+        var known = counts.TryGet(countKey);
+        var page = await database.Store.FilterAsync(filter, viewer, version, above, offset, limit, count: known is null, ct).ConfigureAwait(false);
+        var matching = known ?? counts.Remember(countKey, page.Matching);
         var data = new JsonArray();
         foreach (var entry in page.Entries)
         {
@@ -205,7 +211,7 @@ internal static partial class OptimadeApi
         return new JsonObject
         {
             ["data"] = data,
-            ["meta"] = OptimadeDocuments.Meta(http, "/structures", page.Matching, page.More, warnings, version),
+            ["meta"] = OptimadeDocuments.Meta(http, "/structures", matching, page.More, warnings, version),
             ["links"] = links,
         };
     }
