@@ -17,14 +17,7 @@ public sealed class MaterialsStoreTests(PostgresFixture postgres) : IClassFixtur
 
     public void Dispose() => _folder.Dispose();
 
-    private async Task<IMaterialsStore> OpenAsync(string kind)
-    {
-        IMaterialsStore store = kind == "memory"
-            ? new MemoryMaterialsStore(Path.Combine(_folder.Path, Guid.NewGuid().ToString("N")))
-            : new PostgresMaterialsStore(NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync()));
-        await store.InitializeAsync(TestContext.Current.CancellationToken);
-        return store;
-    }
+    private Task<IMaterialsStore> OpenAsync(string kind) => postgres.OpenMaterialsStoreAsync(kind, _folder.Path);
 
     private static ContributionRow Row(string formula, double eForm, string? visibility = null) => new() { Formula = formula, EFormPerAtom = eForm, Visibility = visibility };
 

@@ -158,11 +158,7 @@ public sealed class OptimadeFilterTests(PostgresFixture postgres) : IClassFixtur
     private async Task<(MaterialsDatabase Db, Viewer Acme)> DatasetAsync(string kind)
     {
         var ct = TestContext.Current.CancellationToken;
-        IMaterialsStore store = kind == "memory"
-            ? new MemoryMaterialsStore(Path.Combine(_folder.Path, Guid.NewGuid().ToString("N")))
-            : new PostgresMaterialsStore(NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync()));
-        await store.InitializeAsync(ct);
-        var db = new MaterialsDatabase(store);
+        var db = new MaterialsDatabase(await postgres.OpenMaterialsStoreAsync(kind, _folder.Path));
         var (ops, acme) = (new Viewer("ops", IsOperator: true), new Viewer("acme"));
         var defaults = new ContributionDefaults { Scheme = "mp2020", Licence = "CC-BY-4.0", Reference = "doi:10.0/filters", Visibility = "cluster" };
         await db.ContributeAsync(

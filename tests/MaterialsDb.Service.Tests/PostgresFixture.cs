@@ -99,4 +99,14 @@ public sealed class PostgresFixture : IAsyncLifetime
         var connection = await CreateDatabaseAsync();
         return (await ServiceHost.OpenStoreAsync(connection, TestContext.Current.CancellationToken), new ServiceOptions { Postgres = connection, ResultsFolder = results });
     }
+
+    /// <summary>An opened materials store: "memory" (with a journal in a new folder under <paramref name="folder"/>) or "postgres" (a new database).</summary>
+    public async Task<MaterialsDb.Database.IMaterialsStore> OpenMaterialsStoreAsync(string kind, string folder)
+    {
+        MaterialsDb.Database.IMaterialsStore store = kind == "memory"
+            ? new MaterialsDb.Database.MemoryMaterialsStore(Path.Combine(folder, Guid.NewGuid().ToString("N")))
+            : new MaterialsDb.Database.PostgresMaterialsStore(NpgsqlDataSource.Create(await CreateDatabaseAsync()));
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        return store;
+    }
 }

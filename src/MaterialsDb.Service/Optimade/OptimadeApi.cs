@@ -181,18 +181,15 @@ internal static partial class OptimadeApi
             throw new OptimadeException(400, $"page_above takes an entry id (mdb-<n>), not '{Shorten(aboveId)}'.");
         }
 
-        FilterNode? filter = null;
-        if (Single(query, "filter") is { } text && !string.IsNullOrWhiteSpace(text))
-        {
-            filter = EntryFields.Bind(FilterParser.Parse(text), warnings);
-        }
+        var text = Single(query, "filter") ?? string.Empty;
+        var filter = string.IsNullOrWhiteSpace(text) ? null : EntryFields.Bind(FilterParser.Parse(text), warnings);
 
         var database = await shared.ReadyAsync(ct).ConfigureAwait(false);
         var viewer = Api.MaterialsApi.ViewerOf(http);
         var version = await database.ResolveVersionAsync(viewer, Long(query, PinnedVersion), ct).ConfigureAwait(false);
         // What matches at a version never changes: a client paging through a large result counts it once.
         var counts = http.RequestServices.GetRequiredService<MatchCounts>();
-        var countKey = (viewer.Tenant ?? string.Empty, version, Single(query, "filter") ?? string.Empty);
+        var countKey = (viewer.Tenant ?? string.Empty, version, text);
         var known = counts.TryGet(countKey);
         var page = await database.Store.FilterAsync(filter, viewer, version, above, offset, limit, count: known is null, ct).ConfigureAwait(false);
         var matching = known ?? counts.Remember(countKey, page.Matching);
