@@ -8,6 +8,8 @@
 //   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- database "<postgres connection string>" [entries] [repeats] [keep]
 //     the shared database at scale in a new PostgreSQL database (dropped afterwards): catalog imports and generated
 //     contributions up to [entries] (2,000,000), OPTIMADE filter and hull latencies, a worker's hull snapshot memory.
+//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- explorer [repeats]
+//     the results explorer on a 10^6-row result over HTTP: pages, sorts, filters, plot points, heatmap, a filtered download.
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
@@ -115,9 +117,14 @@ else if (args is ["database", var connection, ..])
     Directory.CreateDirectory(results);
     await DatabaseScale.RunAsync(connection, entries, repeats, args.Contains("keep"), datasets, registry, results);
 }
+else if (args is ["explorer", ..])
+{
+    Directory.CreateDirectory(results);
+    await MaterialsDb.LoadTest.ExplorerScale.RunAsync(datasets, registry, results, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100);
+}
 else
 {
-    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats]");
+    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | explorer [repeats]");
     return 2;
 }
 

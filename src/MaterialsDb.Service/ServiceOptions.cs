@@ -59,6 +59,9 @@ public sealed record ServiceOptions
     /// <summary>Largest multipart request (a spec with an uploaded candidate list).</summary>
     public long MaxUploadBytes { get; init; } = 256_000_000;
 
+    /// <summary>Result rows the explorer keeps indexed in memory on this node (all screenings together); older results are read again when asked for.</summary>
+    public long ExplorerRows { get; init; } = 10_000_000;
+
     /// <summary>Formulas one <c>POST /predict</c> may carry.</summary>
     public int MaxPredictFormulas { get; init; } = 10_000;
 
@@ -101,6 +104,7 @@ public sealed record ServiceOptions
 
         Check(ChunkSize >= 1, $"--chunk-size must be at least 1, not {ChunkSize}");
         Check(Workers >= 0, $"--workers must be 0 (API only) or more, not {Workers}");
+        Check(ExplorerRows >= 1, "the explorer's row budget must be at least 1");
         Check(Queues.Count > 0 && Queues.All(q => q.Length > 0 && q.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')), "--queues must name at least one queue, each lowercase letters, digits or '_'");
         Check(MaxCandidates >= 1 && MaxRawCompositions >= MaxCandidates, "the candidate limits must be positive, the raw one at least the filtered one");
         Check(MaxActivePerTenant >= 1, $"the active screenings per tenant must be at least 1, not {MaxActivePerTenant}");

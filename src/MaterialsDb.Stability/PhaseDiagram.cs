@@ -66,6 +66,9 @@ public sealed class PhaseDiagram
     /// <summary>Number of lower-hull facets.</summary>
     public int FacetCount => _facetPhases.Length;
 
+    /// <summary>The lower hull's facets, each as its stable phases (their edges are a phase diagram's tie lines).</summary>
+    public IReadOnlyList<IReadOnlyList<PhaseEntry>> Facets => _facetPhases;
+
     /// <summary>Builds the hull of <paramref name="system"/> (atomic numbers) from the entries that lie in it.</summary>
     /// <exception cref="ArgumentException">The system is empty or an entry has an element outside it.</exception>
     public static PhaseDiagram Build(IEnumerable<int> system, IEnumerable<PhaseEntry> entries)

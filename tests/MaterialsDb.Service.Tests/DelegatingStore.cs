@@ -49,5 +49,7 @@ internal class DelegatingStore(IServiceStore inner) : IServiceStore
 
     public virtual Task<IReadOnlyList<Guid>> ListUncleanedAsync(CancellationToken cancellationToken = default) => Inner.ListUncleanedAsync(cancellationToken);
 
+    public virtual Task<IReadOnlyList<TenantUsage>> UsageAsync(CancellationToken cancellationToken = default) => Inner.UsageAsync(cancellationToken);
+
     public virtual Task MarkCleanedAsync(Guid id, CancellationToken cancellationToken = default) => Inner.MarkCleanedAsync(id, cancellationToken);
 }

@@ -111,6 +111,19 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
         await using var second = await ServiceNode.StartAsync(options with { Workers = 2 });
         var status = await second.WaitAsync(id, key);
         Assert.Equal(States.Succeeded, status.GetProperty("state").GetString());
+        Assert.Equal(status.GetProperty("submitted_by").GetGuid(), (await store.FindKeyAsync(ApiKeys.Hash(key), TestContext.Current.CancellationToken))!.Id);
+
+        // Operators' usage, aggregated in SQL: this tenant's one screening, its candidates and some thread time.
+        var (_, ops) = await ApiKeys.CreateAsync(store, "ops", Role.Operator, TestContext.Current.CancellationToken);
+        using var usage = await second.SendAsync(HttpMethod.Get, "/api/v1/usage", ops);
+        var mine = (await ServiceNode.JsonAsync(usage)).GetProperty("data").EnumerateArray().Single(u => u.GetProperty("tenant").GetString() == "restart");
+        Assert.Equal(1, mine.GetProperty("screenings").GetInt64());
+        Assert.Equal(0, mine.GetProperty("active").GetInt64());
+        Assert.Equal(status.GetProperty("processed").GetInt64(), mine.GetProperty("candidates").GetInt64());
+        Assert.True(mine.GetProperty("thread_seconds").GetDouble() > 0);
+        using var forbidden = await second.SendAsync(HttpMethod.Get, "/api/v1/usage", key);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+
         using var response = await second.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results", key);
         LocalScreening.AssertSameRows(await LocalScreening.RunAsync(LocalScreening.Spec), await LocalScreening.ReadParquetAsync(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)));
     }

@@ -20,6 +20,9 @@ internal static class CatalogApi
             .WithSummary("Model packages available to screenings and predict")
             .WithDescription("'fields' picks the fields of each item.")
             .Produces<ListEnvelope<ModelInfo>>().ProducesValidationProblem();
+        api.MapGet("/models/{id}/card", Card).WithName("getModelCard").WithTags("Models")
+            .WithSummary("A model's card (Markdown): data, metrics per fold, calibration, limits, intended use")
+            .Produces<string>(StatusCodes.Status200OK, "text/markdown").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/datasets", Datasets).WithName("listDatasets").WithTags("Datasets")
             .WithSummary("The dataset catalog: pinned files with checksums, licences and citations")
             .Produces<ListEnvelope<DatasetInfo>>().ProducesValidationProblem();
@@ -38,6 +41,21 @@ internal static class CatalogApi
             return new ModelInfo(m.Id, ScreeningSpec.ColumnOf(m.Id), m.Version, m.Target, m.Units, m.Preset, m.Files.Count, m.Metrics, m.Dataset);
         }).ToList();
         return Envelopes.List(http, items, items.Count, null, fields, ModelFields);
+    }
+
+    // The id is matched against the registry's manifests, never used as a path.
+    private static IResult Card(ResourceCache resources, string id)
+    {
+        foreach (var folder in resources.Registry.Packages())
+        {
+            if (ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile)).Id == id)
+            {
+                var card = Path.Combine(folder, "MODEL_CARD.md");
+                return File.Exists(card) ? TypedResults.Text(File.ReadAllText(card), "text/markdown; charset=utf-8") : Problems.Result(ProblemKind.NotFound, $"model '{id}' has no card");
+            }
+        }
+
+        return Problems.Result(ProblemKind.NotFound, $"there is no model '{(id.Length > 60 ? id[..60] + "…" : id)}'");
     }
 
     private static IResult Datasets(HttpContext http, string? fields)

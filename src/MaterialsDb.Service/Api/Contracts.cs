@@ -40,10 +40,18 @@ public sealed record ScreeningSummary(
     [property: Description("Candidates that passed every constraint so far.")] long Survivors,
     [property: Description("Why it failed or was cancelled, if it did.")] string? Error,
     [property: Description("Submission time.")] DateTimeOffset Created,
-    [property: Description("Last change.")] DateTimeOffset Updated);
+    [property: Description("Last change.")] DateTimeOffset Updated,
+    [property: Description("Id of the API key that submitted it (null for screenings from before this was recorded).")] Guid? SubmittedBy = null);
 
 /// <summary>Progress of a screening.</summary>
-public sealed record ScreeningProgressInfo(int ChunksDone, int Chunks, long CandidatesProcessed, long Candidates, long Survivors, double Fraction);
+/// <param name="ChunksDone">Chunk jobs finished.</param>
+/// <param name="Chunks">Chunk jobs (0 until planned).</param>
+/// <param name="CandidatesProcessed">Candidates screened so far.</param>
+/// <param name="Candidates">Candidates after the chemical filters.</param>
+/// <param name="Survivors">Candidates that passed every constraint so far.</param>
+/// <param name="Fraction">Candidates screened as a fraction of all (1 once final).</param>
+/// <param name="EtaSeconds">Seconds until it finishes at the pace so far (running screenings with progress).</param>
+public sealed record ScreeningProgressInfo(int ChunksDone, int Chunks, long CandidatesProcessed, long Candidates, long Survivors, double Fraction, double? EtaSeconds = null);
 
 /// <summary>Candidates that passed one stage of the cascade, and the thread time it took.</summary>
 public sealed record StageCount(string Stage, long Passed, double ThreadSeconds);
@@ -53,6 +61,16 @@ public sealed record ScreeningDetail(ScreeningSummary Summary, ScreeningProgress
 
 /// <summary>The answer to a submission: the screening exists and is queued; its space is counted by a job.</summary>
 public sealed record SubmitResponse(Guid Id, string State, ScreeningLinks Links);
+
+/// <summary>What a dry run learnt: the space's size and a time estimate; nothing was stored.</summary>
+/// <param name="Name">The spec's name.</param>
+/// <param name="Candidates">Candidates after the chemical filters (or rows of the list); null when the space is too large to count on a request (the plan job counts it).</param>
+/// <param name="UpperBound">Reduced compositions before the chemical filters (enumerated spaces).</param>
+/// <param name="Sampled">Candidates screened for the estimate.</param>
+/// <param name="MicrosecondsPerCandidate">Thread time per candidate in the sample.</param>
+/// <param name="EstimatedThreadSeconds">Thread time for every candidate (divide by the workers that share the chunks).</param>
+/// <param name="Stages">The cascade's stages, in order.</param>
+public sealed record DryRunResponse(string Name, long? Candidates, long? UpperBound, long Sampled, double MicrosecondsPerCandidate, double? EstimatedThreadSeconds, IReadOnlyList<string> Stages);
 
 /// <summary>The answer to a cancellation.</summary>
 public sealed record CancelResponse(Guid Id, string State);
@@ -98,6 +116,14 @@ public sealed record QueueInfo(string Name, long Length, long? Fetched);
 
 /// <summary>Job counts by state.</summary>
 public sealed record JobCounts(long Enqueued, long Scheduled, long Processing, long Succeeded, long Failed, long Deleted, long Servers);
+
+/// <summary>A tenant's usage.</summary>
+/// <param name="Tenant">Tenant name.</param>
+/// <param name="Screenings">Screenings submitted (every state).</param>
+/// <param name="Active">Screenings queued or running now.</param>
+/// <param name="Candidates">Candidates screened.</param>
+/// <param name="ThreadSeconds">Thread time of the cascade's stages.</param>
+public sealed record UsageInfo(string Tenant, long Screenings, long Active, long Candidates, double ThreadSeconds);
 
 /// <summary>Operators' view of the job system.</summary>
 public sealed record WorkersInfo(IReadOnlyList<WorkerServer> Servers, IReadOnlyList<QueueInfo> Queues, JobCounts Jobs);

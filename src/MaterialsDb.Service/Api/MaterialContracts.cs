@@ -40,7 +40,13 @@ public sealed record SchemeView(string Name, string SourceKind, bool Hulls, stri
 public sealed record SchemesResponse(IReadOnlyList<SchemeView> Data, long DatabaseVersion);
 
 /// <summary>A hull: its stable phases and every entry's place relative to it.</summary>
-public sealed record HullResponse(string Chemsys, string Scheme, long DatabaseVersion, IReadOnlyList<HullEntryView> Stable, IReadOnlyList<HullEntryView> Entries);
+/// <param name="Chemsys">The chemical system.</param>
+/// <param name="Scheme">The energy scheme of every entry.</param>
+/// <param name="DatabaseVersion">The database version read.</param>
+/// <param name="Stable">Phases on the hull.</param>
+/// <param name="Entries">Every entry of the system, by energy above hull.</param>
+/// <param name="Facets">The hull's facets as ids of stable phases (a phase diagram's tie lines are their edges).</param>
+public sealed record HullResponse(string Chemsys, string Scheme, long DatabaseVersion, IReadOnlyList<HullEntryView> Stable, IReadOnlyList<HullEntryView> Entries, IReadOnlyList<IReadOnlyList<string>>? Facets = null);
 
 /// <summary>One entry of a hull.</summary>
 public sealed record HullEntryView(string Id, string ReducedFormula, double EFormPerAtom, double EAboveHull, double HullEnergy, IReadOnlyList<DecompositionView> Decomposition);

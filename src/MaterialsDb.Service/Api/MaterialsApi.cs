@@ -306,7 +306,8 @@ internal static class MaterialsApi
             var placed = h.Entries.Select(e => Place(h.Diagram, e.Id, e.Composition, e.EFormPerAtom!.Value))
                 .OrderBy(e => e.EAboveHull).ThenBy(e => e.ReducedFormula, StringComparer.Ordinal).ThenBy(e => e.Id, StringComparer.Ordinal).ToArray();
             var stable = h.Diagram.StableEntries.Select(p => Place(h.Diagram, p.Id, p.Composition, p.EFormPerAtomEv)).OrderBy(e => e.ReducedFormula, StringComparer.Ordinal).ToArray();
-            return JsonSerializer.SerializeToUtf8Bytes(new HullResponse(h.Diagram.ChemicalSystem, s.Name, version, stable, placed), json);
+            var facets = h.Diagram.Facets.Select(f => (IReadOnlyList<string>)[.. f.Select(p => p.Id).Distinct(StringComparer.Ordinal)]).ToArray();
+            return JsonSerializer.SerializeToUtf8Bytes(new HullResponse(h.Diagram.ChemicalSystem, s.Name, version, stable, placed, facets), json);
         }), "application/json");
     }
 

@@ -23,11 +23,14 @@ internal static class ResultsApi
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/screenings/{id:guid}/results", ResultsAsync).WithName("getScreeningResults").WithTags("Screenings")
             .WithSummary("The ranked result: format=parquet (default), csv or json; top=N for the first N rows")
+            .WithDescription("The explorer's filters and sort (range=column:min:max, include, exclude, sort, order; see getResultRows) give the filtered subset in that order; top then cuts it.")
             .Produces(StatusCodes.Status200OK, contentType: "application/vnd.apache.parquet", additionalContentTypes: ["text/csv"])
             .Produces<ResultEnvelope>(StatusCodes.Status200OK, "application/json")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-    private static async Task<IResult> ResultsAsync(HttpContext http, IServiceStore store, ResultPaths paths, Guid id, string? format, int? top, CancellationToken ct)
+    private static async Task<IResult> ResultsAsync(
+        HttpContext http, IServiceStore store, ResultPaths paths, Explorer.ResultIndexCache cache, Guid id, string? format, int? top,
+        string? sort, string? order, [Microsoft.AspNetCore.Mvc.FromQuery] string[]? range, string? include, string? exclude, CancellationToken ct)
     {
         if (await ScreeningsApi.OwnAsync(http, store, id, ct).ConfigureAwait(false) is not { } s)
         {
@@ -50,15 +53,49 @@ internal static class ResultsApi
             return Problems.Invalid("top", "must be a positive number of rows");
         }
 
+        if (order is not (null or "asc" or "desc"))
+        {
+            return Problems.Invalid("order", "use asc or desc");
+        }
+
         var path = paths.Result(id);
         var name = DownloadName(s.Name) + "." + format;
-        if (format == "parquet" && top is null)
+        var subset = sort is not null || range is { Length: > 0 } || !string.IsNullOrEmpty(include) || !string.IsNullOrEmpty(exclude);
+        if (format == "parquet" && top is null && !subset)
         {
             return TypedResults.PhysicalFile(path, "application/vnd.apache.parquet", name, enableRangeProcessing: true);
         }
 
-        var (table, metadata) = await ParquetTableReader.ReadAsync(path, ct).ConfigureAwait(false);
-        var rows = Math.Min(top ?? int.MaxValue, table.RowCount);
+        ColumnTable table;
+        IReadOnlyDictionary<string, string> metadata;
+        int[] rows;
+        if (subset)
+        {
+            // The explorer's filtered, sorted view, from the same index its pages come from.
+            var index = await cache.GetAsync(id, ct).ConfigureAwait(false);
+            var (selection, problem) = ExplorerApi.Selection(index, range, include, exclude);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            try
+            {
+                rows = index.Rows(selection!, sort, order == "desc", 0, Math.Min(top ?? int.MaxValue, selection!.Count));
+            }
+            catch (Explorer.ResultQueryException e)
+            {
+                return Problems.Invalid(e.Field, e.Message);
+            }
+
+            (table, metadata) = (index.Table, index.Metadata);
+        }
+        else
+        {
+            (table, metadata) = await ParquetTableReader.ReadAsync(path, ct).ConfigureAwait(false);
+            rows = [.. Enumerable.Range(0, Math.Min(top ?? int.MaxValue, table.RowCount))];
+        }
+
         SetDownload(http, name);
         if (format == "parquet")
         {
@@ -104,29 +141,31 @@ internal static class ResultsApi
         http.Response.Headers.ContentDisposition = disposition.ToString();
     }
 
-    private static ColumnTable Cut(ColumnTable table, int rows) => new(table.Columns.Select(c => c switch
+    private static ColumnTable Cut(ColumnTable table, int[] rows) => new(table.Columns.Select(c => c switch
     {
-        StringColumn s => (Column)new StringColumn(c.Name, s.Values[..rows]),
-        DoubleColumn d => new DoubleColumn(c.Name, d.Values[..rows]) { NaNIsValue = d.NaNIsValue },
-        LongColumn l => new LongColumn(c.Name, l.Values[..rows]),
-        BoolColumn b => new BoolColumn(c.Name, b.Values[..rows]),
-        PairsColumn p => new PairsColumn(c.Name, p.Values[..rows], p.Layout, p.KeyName, p.ValueName),
+        StringColumn s => (Column)new StringColumn(c.Name, Pick(s.Values, rows)),
+        DoubleColumn d => new DoubleColumn(c.Name, Pick(d.Values, rows)) { NaNIsValue = d.NaNIsValue },
+        LongColumn l => new LongColumn(c.Name, Pick(l.Values, rows)),
+        BoolColumn b => new BoolColumn(c.Name, Pick(b.Values, rows)),
+        PairsColumn p => new PairsColumn(c.Name, Pick(p.Values, rows), p.Layout, p.KeyName, p.ValueName),
         _ => throw new InvalidOperationException(c.GetType().Name),
     }));
 
-    private static async Task WriteCsvAsync(Stream body, ColumnTable table, int rows, CancellationToken ct)
+    private static T[] Pick<T>(T[] values, int[] rows) => Array.ConvertAll(rows, r => values[r]);
+
+    private static async Task WriteCsvAsync(Stream body, ColumnTable table, int[] rows, CancellationToken ct)
     {
         var text = new StringBuilder();
         text.AppendJoin(',', table.Columns.Select(c => Quote(c.Name))).Append('\n');
-        for (var r = 0; r < rows; r++)
+        for (var i = 0; i < rows.Length; i++)
         {
             for (var c = 0; c < table.Columns.Count; c++)
             {
-                text.Append(c == 0 ? string.Empty : ",").Append(TableWriter.Cell(table.Columns[c], r) is { } cell ? Quote(cell) : string.Empty);
+                text.Append(c == 0 ? string.Empty : ",").Append(TableWriter.Cell(table.Columns[c], rows[i]) is { } cell ? Quote(cell) : string.Empty);
             }
 
             text.Append('\n');
-            if (r % FlushRows == FlushRows - 1)
+            if (i % FlushRows == FlushRows - 1)
             {
                 await body.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), ct).ConfigureAwait(false);
                 text.Clear();
@@ -139,22 +178,22 @@ internal static class ResultsApi
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
-    private static async Task WriteJsonAsync(Stream body, ColumnTable table, IReadOnlyDictionary<string, string> metadata, int rows, CancellationToken ct)
+    private static async Task WriteJsonAsync(Stream body, ColumnTable table, IReadOnlyDictionary<string, string> metadata, int[] rows, CancellationToken ct)
     {
         await using var json = new Utf8JsonWriter(body);
         json.WriteStartObject();
         json.WriteStartArray("data");
-        for (var r = 0; r < rows; r++)
+        for (var i = 0; i < rows.Length; i++)
         {
             json.WriteStartObject();
             foreach (var column in table.Columns)
             {
                 json.WritePropertyName(column.Name);
-                WriteCell(json, column, r);
+                WriteCell(json, column, rows[i]);
             }
 
             json.WriteEndObject();
-            if (r % FlushRows == FlushRows - 1)
+            if (i % FlushRows == FlushRows - 1)
             {
                 await json.FlushAsync(ct).ConfigureAwait(false);
             }
@@ -162,7 +201,7 @@ internal static class ResultsApi
 
         json.WriteEndArray();
         json.WriteStartObject("meta");
-        json.WriteNumber("returned", rows);
+        json.WriteNumber("returned", rows.Length);
         json.WriteNumber("total_rows", table.RowCount);
         WriteRaw(json, "units", metadata.GetValueOrDefault(ResultTable.UnitsKey));
         WriteRaw(json, "models", metadata.GetValueOrDefault(ResultTable.ModelsKey));

@@ -15,15 +15,15 @@ namespace MaterialsDb.Service.Api;
 /// <summary><c>/api/v1/screenings</c>: submit, list, inspect, cancel; results are in <see cref="ResultsApi"/>.</summary>
 internal static class ScreeningsApi
 {
-    private static readonly string[] ListFields = ["id", "name", "state", "queue", "planned", "candidates", "chunks", "chunks_done", "processed", "survivors", "error", "created", "updated"];
+    private static readonly string[] ListFields = ["id", "name", "state", "queue", "planned", "candidates", "chunks", "chunks_done", "processed", "survivors", "error", "created", "updated", "submitted_by"];
 
     public static void Map(RouteGroupBuilder api)
     {
         var group = api.MapGroup("/screenings").WithTags("Screenings");
         group.MapPost("/", SubmitAsync).WithName("submitScreening")
             .WithSummary("Submit a screening")
-            .WithDescription("The spec as YAML or JSON (schema: /api/v1/schemas/screening-spec.json), or multipart/form-data with a 'spec' part and a candidate file the spec names in candidates.list. Answers 202 at once; a job counts the space and splits it into chunks.")
-            .Produces<SubmitResponse>(StatusCodes.Status202Accepted)
+            .WithDescription("The spec as YAML or JSON (schema: /api/v1/schemas/screening-spec.json), or multipart/form-data with a 'spec' part and a candidate file the spec names in candidates.list. Answers 202 at once; a job counts the space and splits it into chunks. With dry_run=true nothing is stored: the answer (200) is the validated spec's candidate count and a time estimate from a small sample.")
+            .Produces<SubmitResponse>(StatusCodes.Status202Accepted).Produces<DryRunResponse>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListAsync).WithName("listScreenings")
@@ -38,7 +38,7 @@ internal static class ScreeningsApi
             .Produces<CancelResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, IServiceStore store, ResourceCache resources, ResultPaths paths, ScreeningScheduler scheduler, ServiceOptions options, Materials.SharedDatabase shared, string? queue, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext http, IServiceStore store, ResourceCache resources, ResultPaths paths, ScreeningScheduler scheduler, ServiceOptions options, Materials.SharedDatabase shared, string? queue, [FromQuery(Name = "dry_run")] bool? dryRun, CancellationToken ct)
     {
         var caller = Caller.Of(http);
         queue ??= "default";
@@ -86,6 +86,11 @@ internal static class ScreeningsApi
                 {
                     return tooLarge;
                 }
+
+                if (dryRun == true)
+                {
+                    return TypedResults.Ok(DryRun(lease.Plan, submission, ct));
+                }
             }
 
             var record = new ScreeningRecord
@@ -100,6 +105,7 @@ internal static class ScreeningsApi
                 ChunkSize = options.ChunkSize,
                 Upload = submission.UploadName,
                 DatabaseVersion = databaseVersion,
+                SubmittedBy = caller.KeyId,
                 Created = DateTimeOffset.UtcNow,
                 Updated = DateTimeOffset.UtcNow,
             };
@@ -125,6 +131,32 @@ internal static class ScreeningsApi
             var links = Links(record.Id);
             return TypedResults.Accepted(links.Self, new SubmitResponse(record.Id, record.State, links));
         }
+    }
+
+    // Small spaces are counted exactly (enumeration runs at tens of millions per second); the time comes from screening
+    // a small sample on one thread, so a dry run stays a sub-second request.
+    private static DryRunResponse DryRun(ScreeningPlan plan, Submission submission, CancellationToken ct)
+    {
+        const long ExactCountLimit = 20_000_000;
+        const int Sample = 2048;
+        long? candidates = null;
+        long? bound = null;
+        if (plan.Space is { } space)
+        {
+            bound = SpaceCounter.UpperBound(space);
+            candidates = bound <= ExactCountLimit ? ScreeningEngine.CountEnumerated(space) : null;
+        }
+
+        var run = new ScreeningOptions { Threads = 1, Limit = Sample, ListFile = submission.UploadPath };
+        if (plan.Space is null)
+        {
+            candidates = ScreeningEngine.ReadCandidates(plan.Spec, run, ct).Values.Length;
+        }
+
+        var sample = ScreeningEngine.Run(plan, run, ct);
+        var perCandidate = sample.Processed == 0 ? 0 : sample.Elapsed.TotalSeconds / sample.Processed;
+        return new DryRunResponse(plan.Spec.Name, candidates, bound, sample.Processed, Math.Round(perCandidate * 1e6, 3),
+            candidates is { } n ? Math.Round(perCandidate * n, 1) : null, ScreeningPlan.StageNamesFor(plan.Spec));
     }
 
     // The closed-form size is known in microseconds; an exact count (chemical filters) is left to the plan job.
@@ -220,11 +252,15 @@ internal static class ScreeningsApi
         var fraction = s.Candidates == 0 ? (States.IsFinal(s.State) ? 1 : 0) : Math.Round((double)s.Processed / s.Candidates, 4);
         return TypedResults.Ok(new ScreeningDetail(
             Summary(s),
-            new ScreeningProgressInfo(s.ChunksDone, s.Chunks, s.Processed, s.Candidates, s.Survivors, fraction),
+            new ScreeningProgressInfo(s.ChunksDone, s.Chunks, s.Processed, s.Candidates, s.Survivors, fraction, Eta(s, fraction)),
             stages,
             Math.Round(chunks.Sum(c => c.WallSeconds), 3),
             Links(id)));
     }
+
+    // At the pace since submission: the queue wait counts, which errs on the long side.
+    private static double? Eta(ScreeningRecord s, double fraction) =>
+        s.State == States.Running && fraction is > 0 and < 1 ? Math.Round((DateTimeOffset.UtcNow - s.Created).TotalSeconds * (1 - fraction) / fraction, 1) : null;
 
     private static async Task<IResult> CancelAsync(HttpContext http, IServiceStore store, Guid id, CancellationToken ct)
     {
@@ -247,5 +283,5 @@ internal static class ScreeningsApi
     internal static ScreeningLinks Links(Guid id) => new($"/api/v1/screenings/{id}", $"/api/v1/screenings/{id}/results");
 
     private static ScreeningSummary Summary(ScreeningRecord s) =>
-        new(s.Id, s.Name, s.State, s.Queue, s.Planned, s.Candidates, s.Chunks, s.ChunksDone, s.Processed, s.Survivors, s.Error, s.Created, s.Updated);
+        new(s.Id, s.Name, s.State, s.Queue, s.Planned, s.Candidates, s.Chunks, s.ChunksDone, s.Processed, s.Survivors, s.Error, s.Created, s.Updated, s.SubmittedBy);
 }

@@ -28,6 +28,12 @@ public static class Policies
     /// <summary>Admins only.</summary>
     public const string Admin = "admin";
 
+    /// <summary>Members, through the browser scheme (the web application's pages: a challenge redirects to sign-in).</summary>
+    public const string WebMember = "web-member";
+
+    /// <summary>Operators and admins, through the browser scheme (the operators' page).</summary>
+    public const string WebOperator = "web-operator";
+
     /// <summary>Admins, through the browser scheme (the Hangfire dashboard).</summary>
     public const string Dashboard = "dashboard";
 }

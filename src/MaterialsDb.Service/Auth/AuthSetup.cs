@@ -71,6 +71,8 @@ internal static class AuthSetup
             .AddPolicy(Policies.Member, p => p.AddAuthenticationSchemes(AuthSchemes.Api).RequireAuthenticatedUser())
             .AddPolicy(Policies.Operator, p => p.AddAuthenticationSchemes(AuthSchemes.Api).RequireRole("operator", "admin"))
             .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Api).RequireRole("admin"))
+            .AddPolicy(Policies.WebMember, p => p.AddAuthenticationSchemes(AuthSchemes.Browser).RequireAuthenticatedUser())
+            .AddPolicy(Policies.WebOperator, p => p.AddAuthenticationSchemes(AuthSchemes.Browser).RequireRole("operator", "admin"))
             .AddPolicy(Policies.Dashboard, p => p.AddAuthenticationSchemes(AuthSchemes.Browser).RequireRole("admin"))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(AuthSchemes.Api).RequireAuthenticatedUser().Build());
     }

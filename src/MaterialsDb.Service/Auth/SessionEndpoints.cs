@@ -43,7 +43,6 @@ internal static class SessionEndpoints
             await http.SignOutAsync(AuthSchemes.Session).ConfigureAwait(false);
             return Results.Redirect("/signin");
         }).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/", () => Results.Content(Landing, "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
     }
 
     private static async Task<IResult> SignInAsync(SessionRequest request, HttpContext http, IServiceStore store, IAntiforgery antiforgery, ServiceOptions options)
@@ -113,7 +112,7 @@ internal static class SessionEndpoints
         var html = $$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Sign in · MaterialsDb</title>
+            <title>Sign in · MaterialsDb</title><link rel="icon" href="/app/favicon.svg" type="image/svg+xml">
             <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}label{display:block;margin:.5rem 0 .25rem}input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1.5rem}.error{color:#a00;font-weight:600}</style>
             </head><body><main>
             <h1>Sign in to MaterialsDb</h1>
@@ -129,13 +128,4 @@ internal static class SessionEndpoints
             """;
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
-
-    private const string Landing = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>MaterialsDb</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}</style></head>
-        <body><main><h1>MaterialsDb</h1><p>Virtual screening and property prediction for inorganic materials.</p>
-        <ul><li><a href="/api/docs">API reference</a></li><li><a href="/api/v1/openapi.json">OpenAPI document</a></li>
-        <li><a href="/signin">Sign in</a></li><li><a href="/hangfire">Job dashboard</a> (administrators)</li></ul></main></body></html>
-        """;
 }

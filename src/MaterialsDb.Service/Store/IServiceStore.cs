@@ -57,6 +57,9 @@ public interface IServiceStore
 
     Task<IReadOnlyList<ChunkResult>> GetChunksAsync(Guid id, CancellationToken cancellationToken = default);
 
+    /// <summary>Every tenant's usage (operators' view), by tenant name.</summary>
+    Task<IReadOnlyList<TenantUsage>> UsageAsync(CancellationToken cancellationToken = default);
+
     /// <summary>True for exactly one caller: the one that may enqueue the merge.</summary>
     Task<bool> ClaimMergeAsync(Guid id, CancellationToken cancellationToken = default);
 

@@ -185,6 +185,15 @@ public sealed class MemoryStore(KeyFile? keyFile = null) : IServiceStore
         }
     }
 
+    public Task<IReadOnlyList<TenantUsage>> UsageAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<TenantUsage>>([.. _screenings.Values.GroupBy(e => e.Record.Tenant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new TenantUsage(g.Key, g.Count(), g.Count(e => !States.IsFinal(e.Record.State)), g.Sum(e => e.Record.Processed), g.Sum(e => e.Chunks.Values.Sum(c => c.Seconds.Sum()))))]);
+        }
+    }
+
     public Task<bool> ClaimMergeAsync(Guid id, CancellationToken cancellationToken = default)
     {
         lock (_lock)

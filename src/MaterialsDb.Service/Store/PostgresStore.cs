@@ -29,7 +29,8 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
             ADD COLUMN IF NOT EXISTS processed bigint NOT NULL DEFAULT 0,
             ADD COLUMN IF NOT EXISTS survivors bigint NOT NULL DEFAULT 0,
             ADD COLUMN IF NOT EXISTS requeues int NOT NULL DEFAULT 0,
-            ADD COLUMN IF NOT EXISTS cleaned boolean NOT NULL DEFAULT false;
+            ADD COLUMN IF NOT EXISTS cleaned boolean NOT NULL DEFAULT false,
+            ADD COLUMN IF NOT EXISTS submitted_by uuid;
         CREATE INDEX IF NOT EXISTS screenings_tenant_created ON materialsdb.screenings (tenant, created DESC, id DESC);
         CREATE INDEX IF NOT EXISTS screenings_active ON materialsdb.screenings (tenant) WHERE state IN ('Queued', 'Running');
         CREATE TABLE IF NOT EXISTS materialsdb.screening_chunks (
@@ -46,7 +47,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
 
     private const string ScreeningColumns = """
         s.id, s.tenant, s.name, s.spec, s.queue, s.state, s.stages, s.chunk_size, s.upload, s.planned, s.candidates, s.chunks,
-        s.chunks_done, s.processed, s.survivors, s.error, s.created, s.updated, s.database_version
+        s.chunks_done, s.processed, s.survivors, s.error, s.created, s.updated, s.database_version, s.submitted_by
         """;
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => PostgresSchema.ApplyAsync(dataSource, PostgresSchema.StoreLock, Schema, cancellationToken);
@@ -108,8 +109,8 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
 
         int inserted;
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO materialsdb.screenings (id, tenant, name, spec, queue, state, stages, chunk_size, upload, planned, candidates, chunks, created, updated, database_version)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, false, 0, 0, $10, $10, $12
+            INSERT INTO materialsdb.screenings (id, tenant, name, spec, queue, state, stages, chunk_size, upload, planned, candidates, chunks, created, updated, database_version, submitted_by)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, false, 0, 0, $10, $10, $12, $13
             WHERE (SELECT count(*) FROM materialsdb.screenings WHERE tenant = $2 AND state IN ('Queued', 'Running')) < $11
             """, connection, tx))
         {
@@ -123,6 +124,7 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
             insert.Parameters.Add(new NpgsqlParameter { Value = screening.Created });
             insert.Parameters.Add(new NpgsqlParameter { Value = maxActive });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)screening.DatabaseVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)screening.SubmittedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
 
             inserted = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -236,6 +238,23 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
         return await ListAsync(command, r => new ChunkResult(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetFieldValue<long[]>(3), r.GetFieldValue<double[]>(4), r.GetDouble(5)), cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<TenantUsage>> UsageAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = Command("""
+            SELECT s.tenant, count(*), count(*) FILTER (WHERE s.state IN ('Queued', 'Running')), coalesce(sum(s.processed), 0)::bigint,
+                   coalesce(sum((SELECT sum(x) FROM materialsdb.screening_chunks c, unnest(c.seconds) x WHERE c.screening = s.id)), 0)::double precision
+            FROM materialsdb.screenings s GROUP BY s.tenant ORDER BY s.tenant
+            """);
+        var rows = new List<TenantUsage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new TenantUsage(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetDouble(4)));
+        }
+
+        return rows;
+    }
+
     public async Task<bool> ClaimMergeAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var command = Command("UPDATE materialsdb.screenings SET merge_claimed = true WHERE id = $1 AND NOT merge_claimed", id);
@@ -338,5 +357,6 @@ public sealed class PostgresStore(NpgsqlDataSource dataSource) : IServiceStore
         Created = r.GetFieldValue<DateTimeOffset>(16),
         Updated = r.GetFieldValue<DateTimeOffset>(17),
         DatabaseVersion = r.IsDBNull(18) ? null : r.GetInt64(18),
+        SubmittedBy = r.IsDBNull(19) ? null : r.GetGuid(19),
     };
 }

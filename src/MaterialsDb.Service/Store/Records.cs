@@ -69,6 +69,9 @@ public sealed record ScreeningRecord
     /// <summary>File name of the candidate list uploaded with the spec, if any (stored in the screening's folder).</summary>
     public string? Upload { get; init; }
 
+    /// <summary>The API key that submitted it (its id; keys are named by id and prefix).</summary>
+    public Guid? SubmittedBy { get; init; }
+
     /// <summary>The materials database version a <c>reference: database</c> screening reads (fixed at submission).</summary>
     public long? DatabaseVersion { get; init; }
 
@@ -93,6 +96,9 @@ public sealed record ScreeningRecord
 
     public DateTimeOffset Updated { get; init; }
 }
+
+/// <summary>What one tenant has used: screenings, candidates screened, thread time.</summary>
+public sealed record TenantUsage(string Tenant, long Screenings, long Active, long Candidates, double ThreadSeconds);
 
 /// <summary>What one chunk reported: counts and thread time per stage.</summary>
 public sealed record ChunkResult(int Chunk, long Processed, long Survivors, long[] Passed, double[] Seconds, double WallSeconds);
