@@ -161,7 +161,8 @@ public static class ServiceHost
             services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
             services.AddSingleton(sp => state ?? new PostgresStore(sp.GetRequiredService<NpgsqlDataSource>()));
             services.AddSingleton<Database.IMaterialsStore>(sp => new Database.PostgresMaterialsStore(sp.GetRequiredService<NpgsqlDataSource>()));
-            services.AddHangfire(c => c
+            services.AddHangfire((sp, c) => c
+                .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>()))
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
@@ -178,7 +179,8 @@ public static class ServiceHost
         {
             services.AddSingleton(state ?? new MemoryStore());
             services.AddSingleton<Database.IMaterialsStore>(_ => new Database.MemoryMaterialsStore(options.DatabaseFolderInEffect, datasets));
-            services.AddHangfire(c => c
+            services.AddHangfire((sp, c) => c
+                .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>()))
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()

@@ -25,6 +25,35 @@ public sealed class BrowsePageTests(WebFixture web)
     }
 
     [Fact]
+    public async Task ACsvContributionIsStoredWholeOrRefusedWithItsBadRows()
+    {
+        var page = await web.NewPageAsync();
+        await WebFixture.SignInAsync(page, web.Other, "/materials");
+        var upload = page.GetByLabel("CSV file");
+        await upload.SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes("formula,e_form_per_atom\nLi2O,-2.0\nXx2O,-1.0\nNaCl,NaN\n") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Contribute" }).ClickAsync();
+        var report = page.Locator("#contribution-report");
+        await Assertions.Expect(report.GetByRole(AriaRole.Alert)).ToContainTextAsync("row 1: reference: missing");
+
+        // With a reference the first row is fine; the other two are named with their fields, and nothing is stored.
+        await page.GetByLabel("Reference").FillAsync("web-test batch");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Contribute" }).ClickAsync();
+        await Assertions.Expect(report.GetByRole(AriaRole.Alert)).ToContainTextAsync("row 2: formula");
+        await Assertions.Expect(report).ToContainTextAsync("row 3: e_form_per_atom");
+        await Assertions.Expect(report).Not.ToContainTextAsync("row 1");
+
+        await upload.SetInputFilesAsync(new FilePayload { Name = "good.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes("formula,e_form_per_atom\nLi2O,-2.0\nLiF,-3.0\n") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Contribute" }).ClickAsync();
+        await Assertions.Expect(report).ToContainTextAsync("Stored 2 entries");
+        var id = await report.Locator("a").First.TextContentAsync();
+        var entry = await web.GetJsonAsync($"/api/v1/materials/{id}", web.Other);
+        Assert.Equal("other", entry.GetProperty("owner").GetString());
+        Assert.Equal("private", entry.GetProperty("visibility").GetString());
+        using var hidden = await web.GetAsync($"/api/v1/materials/{id}", web.Acme);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, hidden.StatusCode);
+    }
+
+    [Fact]
     public async Task PhaseDiagramsAreDrawnForBinariesAndTabulatedForQuaternaries()
     {
         var page = await web.NewPageAsync();

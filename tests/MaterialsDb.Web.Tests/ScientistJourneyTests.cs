@@ -86,6 +86,22 @@ public sealed class ScientistJourneyTests(WebFixture web)
         await page.Locator("#phase-diagram").ScrollIntoViewIfNeededAsync();
         await WebFixture.ScreenshotAsync(page, "ternary-phase-diagram");
 
+        // At 800 px the explorer stacks its panels and nothing overflows the window; the controls work from the keyboard.
+        await page.SetViewportSizeAsync(800, 900);
+        await page.GotoAsync($"/screenings/{id}?include=O");
+        await Assertions.Expect(page.Locator("#matching")).ToContainTextAsync("candidates match");
+        var widest = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).join(', ')");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than an 800 px window: " + widest);
+        await page.Locator(".ptable button[data-symbol=Cl]").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".ptable button[data-symbol=Cl]")).ToHaveAttributeAsync("aria-label", "Cl: required");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("include=O%2CCl|include=O,Cl"));
+        await page.Locator("th button.sort[data-column=e_above_hull]").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("sort=e_above_hull"));
+        await WebFixture.ScreenshotAsync(page, "results-explorer-800px");
+        await page.SetViewportSizeAsync(1280, 900);
+
         // The list of screenings shows it.
         await page.GotoAsync("/screenings");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "li-solid-electrolytes" }).First).ToBeVisibleAsync();

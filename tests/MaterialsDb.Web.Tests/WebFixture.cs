@@ -57,6 +57,8 @@ public sealed class WebFixture : IAsyncLifetime
             return;
         }
 
+        // Generous: CI machines are slow and busy (Plotly alone is 4.8 MB of script to parse); a wait ends as soon as its condition holds.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"] });
     }

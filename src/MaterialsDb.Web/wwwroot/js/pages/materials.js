@@ -46,14 +46,17 @@ function contribute() {
   const file = h('input', { type: 'file', id: 'contribution', accept: '.csv,text/csv' });
   const scheme = h('input', { id: 'scheme', value: 'mp2020' });
   const visibility = h('select', { id: 'visibility' }, ['private', 'cluster', 'public'].map(v => h('option', { value: v }, v)));
+  const licence = h('input', { id: 'licence', value: 'CC-BY-4.0', 'aria-describedby': 'licence-help' });
+  const reference = h('input', { id: 'reference', placeholder: 'DOI or a batch label' });
   const report = h('div', { 'aria-live': 'polite', id: 'contribution-report' });
   const send = h('button', { type: 'button' }, 'Contribute');
   send.addEventListener('click', async () => {
     if (!file.files.length) { report.replaceChildren(h('p', { role: 'alert', class: 'error' }, 'Choose a CSV file first.')); return; }
     send.disabled = true;
     try {
-      const r = await api('/materials' + query({ scheme: scheme.value, visibility: visibility.value }), { method: 'POST', body: await file.files[0].text(), type: 'text/csv' });
-      report.replaceChildren(h('p', {}, `Stored ${count(r.data?.length ?? r.accepted ?? 0)} entries as database version ${r.database_version}.`));
+      const r = await api('/materials' + query({ scheme: scheme.value, visibility: visibility.value, licence: licence.value, reference: reference.value }), { method: 'POST', body: await file.files[0].text(), type: 'text/csv' });
+      report.replaceChildren(h('p', {}, `Stored ${count(r.count)} entries as database version ${r.version}: `,
+        r.ids.slice(0, 20).map((id, i) => [i ? ', ' : '', h('a', { href: `/materials/${encodeURIComponent(id)}` }, id)]), r.ids.length > 20 ? ', …' : '.'));
     } catch (e) {
       report.replaceChildren(problemView(e));
     } finally {
@@ -65,5 +68,8 @@ function contribute() {
     h('div', { class: 'row' },
       h('div', { class: 'field' }, h('label', { for: 'contribution' }, 'CSV file'), file),
       h('div', { class: 'field' }, h('label', { for: 'scheme' }, 'Energy scheme'), scheme),
-      h('div', { class: 'field' }, h('label', { for: 'visibility' }, 'Visibility'), visibility), send), report);
+      h('div', { class: 'field' }, h('label', { for: 'visibility' }, 'Visibility'), visibility),
+      h('div', { class: 'field' }, h('label', { for: 'licence' }, 'Licence (SPDX id)'), licence),
+      h('div', { class: 'field' }, h('label', { for: 'reference' }, 'Reference'), reference), send),
+    h('p', { id: 'licence-help', class: 'muted' }, 'Columns in the file win over these batch-wide values.'), report);
 }
