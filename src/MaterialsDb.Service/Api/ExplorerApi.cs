@@ -58,6 +58,20 @@ internal static class ExplorerApi
         return (await cache.GetAsync(id, ct).ConfigureAwait(false), null);
     }
 
+    /// <summary>The caller's succeeded screening's index and the rows its filter keeps, or the problem to answer.</summary>
+    private static async Task<(ResultIndex? Index, ResultSelection? Selection, IResult? Problem)> SelectAsync(
+        HttpContext http, IServiceStore store, ResultIndexCache cache, Guid id, string[]? range, string? include, string? exclude, CancellationToken ct)
+    {
+        var (index, problem) = await IndexAsync(http, store, cache, id, ct).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return (null, null, problem);
+        }
+
+        var (selection, filterProblem) = Selection(index!, range, include, exclude);
+        return (index, selection, filterProblem);
+    }
+
     /// <summary>The filter parameters, read and checked against the result's columns.</summary>
     internal static (ResultSelection? Selection, IResult? Problem) Selection(ResultIndex index, string[]? range, string? include, string? exclude)
     {
@@ -108,16 +122,10 @@ internal static class ExplorerApi
             return Problems.Invalid("limit", $"must be 1 to {MaxPage:N0}");
         }
 
-        var (index, problem) = await IndexAsync(http, store, cache, id, ct).ConfigureAwait(false);
+        var (index, selection, problem) = await SelectAsync(http, store, cache, id, range, include, exclude, ct).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
-        }
-
-        var (selection, filterProblem) = Selection(index!, range, include, exclude);
-        if (filterProblem is not null)
-        {
-            return filterProblem;
         }
 
         int[] rows;
@@ -169,16 +177,10 @@ internal static class ExplorerApi
             return Problems.Invalid("points", $"must be 1 to {MaxPoints:N0}");
         }
 
-        var (index, problem) = await IndexAsync(http, store, cache, id, ct).ConfigureAwait(false);
+        var (index, selection, problem) = await SelectAsync(http, store, cache, id, range, include, exclude, ct).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
-        }
-
-        var (selection, filterProblem) = Selection(index!, range, include, exclude);
-        if (filterProblem is not null)
-        {
-            return filterProblem;
         }
 
         try
@@ -210,16 +212,10 @@ internal static class ExplorerApi
             return Problems.Invalid("top", "must be a positive number of rows");
         }
 
-        var (index, problem) = await IndexAsync(http, store, cache, id, ct).ConfigureAwait(false);
+        var (index, selection, problem) = await SelectAsync(http, store, cache, id, range, include, exclude, ct).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
-        }
-
-        var (selection, filterProblem) = Selection(index!, range, include, exclude);
-        if (filterProblem is not null)
-        {
-            return filterProblem;
         }
 
         var n = Math.Min(top ?? 100, selection!.Count);

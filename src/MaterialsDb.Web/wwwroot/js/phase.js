@@ -27,7 +27,7 @@ export async function phaseDiagram(container, hull, candidate) {
   const caption = h('p', { class: 'muted' },
     `${hull.stable.length} stable phases and ${unstable.length} other entries of ${hull.chemsys}, scheme ${hull.scheme}, database version ${hull.database_version}.`);
   if (elements.length === 2 || elements.length === 3) {
-    const plot = h('div', { class: 'plot', role: 'img', 'aria-label': `Phase diagram of ${hull.chemsys}` });
+    const plot = h('div', { class: 'plot', role: 'figure', 'aria-label': `Phase diagram of ${hull.chemsys}` });
     container.append(caption, plot);
     const Plotly = await loadPlotly();
     if (elements.length === 2) await binary(Plotly, plot, elements, hull, unstable, candidate);

@@ -204,7 +204,7 @@ async function drawExplorer(section, id, name) {
       goals[axis] = h('select', { id: `goal-${axis}`, 'aria-label': `Better ${axis}: lower or higher`, onchange: () => drawScatter() },
         ['min', 'max'].map(g => h('option', { value: g, selected: g === goal(state[axis]) }, g === 'min' ? 'lower is better' : 'higher is better')));
     }
-    const plot = h('div', { class: 'plot', id: 'scatter', role: 'img', 'aria-label': `Scatter plot of ${state.y} against ${state.x}` });
+    const plot = h('div', { class: 'plot', id: 'scatter', role: 'figure', 'aria-label': `Scatter plot of ${state.y} against ${state.x}` });
     plotHolder.replaceChildren(h('div', { class: 'row' },
       h('div', { class: 'field' }, h('label', { for: 'axis-x' }, 'x'), pick('x', state.x), goals.x),
       h('div', { class: 'field' }, h('label', { for: 'axis-y' }, 'y'), pick('y', state.y), goals.y)), plot);
@@ -227,7 +227,7 @@ async function drawExplorer(section, id, name) {
   async function drawElements() {
     const topField = h('input', { type: 'number', id: 'top-n', min: 1, value: state.top, 'aria-label': 'Top N candidates' });
     topField.addEventListener('change', () => { state.top = Math.max(1, Number(topField.value) || 100); refresh(); });
-    const plot = h('div', { class: 'plot', id: 'heatmap', role: 'img', 'aria-label': 'Periodic table coloured by how many top candidates contain each element' });
+    const plot = h('div', { class: 'plot', id: 'heatmap', role: 'figure', 'aria-label': 'Periodic table coloured by how many top candidates contain each element' });
     heatHolder.replaceChildren(h('div', { class: 'row' }, h('div', { class: 'field' }, h('label', { for: 'top-n' }, 'Top N candidates (by rank, after the filters)'), topField)), plot);
     const d = await api(`/screenings/${id}/elements` + query({ ...filterParams(state), top: state.top }));
     status.textContent = `Element frequency among the top ${count(d.top)} candidates that match.`;
