@@ -134,6 +134,26 @@ public sealed class TableTests
     }
 
     [Fact]
+    public async Task RowGroupsReadInParallelComeBackInOrder()
+    {
+        using var dir = new TempDirectory();
+        var rows = (3 * TableWriter.ParquetRowGroupSize) + 17;
+        string[] symbols = ["Li", "O", "Fe", "P"];
+        var table = new ColumnTable(
+        [
+            new LongColumn("rank", [.. Enumerable.Range(1, rows).Select(i => (long)i)]),
+            new StringColumn("formula", [.. Enumerable.Range(0, rows).Select(i => $"F{i}")]),
+            new PairsColumn("fractions", [.. Enumerable.Range(0, rows).Select(i => i % 11 == 0 ? null : new[] { new KeyValuePair<string, double>(symbols[i % 4], 0.5), new KeyValuePair<string, double>(symbols[(i + 1) % 4], i / 1e6) })], PairsLayout.Map),
+        ]);
+        var parquet = dir.File("groups.parquet");
+        await TableWriter.WriteAsync(table, parquet, cancellationToken: TestContext.Current.CancellationToken);
+        var back = (await ParquetTableReader.ReadAsync(parquet, TestContext.Current.CancellationToken)).Table;
+        Assert.Equal(((LongColumn)table.Columns[0]).Values, ((LongColumn)back.Columns[0]).Values);
+        Assert.Equal(((StringColumn)table.Columns[1]).Values, ((StringColumn)back.Columns[1]).Values);
+        Assert.Equal(((PairsColumn)table.Columns[2]).Values, ((PairsColumn)back.Columns[2]).Values);
+    }
+
+    [Fact]
     public async Task RejectsUnknownOutputFormats()
     {
         using var dir = new TempDirectory();
