@@ -36,6 +36,7 @@ public static class CliApp
             ModelsCommand.Create(context),
             ModelsCommand.CreatePredict(context),
             ScreenCommand.Create(context),
+            DesignCommand.Create(context),
             ResultsCommand.Create(context),
         };
         foreach (var command in ServiceCommands.Create(context))

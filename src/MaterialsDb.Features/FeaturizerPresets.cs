@@ -25,6 +25,11 @@ public static class FeaturizerPresets
         new("ward2016-fractions", "249 features: ward2016, then matminer's ElementFraction() (atomic fraction of H ... Lr)", "MagpieData",
             ElementPropertyFeaturizer.MagpieProperties,
             source => new CompositeFeaturizer("ward2016-fractions", ElementPropertyFeaturizer.Magpie(source), new StoichiometryFeaturizer(), new ValenceOrbitalFeaturizer(source), new ElementFractionFeaturizer())),
+        new("magpie-fractions", "235 features: magpie, then matminer's ElementFraction() (atomic fraction of H ... Lr): for alloys, whose elements are the same and whose fractions decide", "MagpieData",
+            ElementPropertyFeaturizer.MagpieProperties,
+            source => new CompositeFeaturizer("magpie-fractions", ElementPropertyFeaturizer.Magpie(source), new ElementFractionFeaturizer())),
+        new("fractions", "103 features: matminer's ElementFraction() alone (atomic fraction of H ... Lr)", "MagpieData",
+            [], _ => new ElementFractionFeaturizer()),
     ];
 
     /// <summary>The preset names.</summary>

@@ -34,20 +34,7 @@ public static class LightGbmRegressor
         var ml = new MLContext(seed: options.Seed);
         var training = MlRows.Labelled(ml, features, width, trainRows, r => targets[r], weights is null ? null : r => weights[r]);
 
-        // Single-threaded and deterministic: the same data and options give the same trees on every run.
-        var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
-        {
-            NumberOfIterations = options.Iterations,
-            NumberOfLeaves = options.Leaves,
-            LearningRate = options.LearningRate,
-            MinimumExampleCountPerLeaf = options.MinimumRowsPerLeaf,
-            NumberOfThreads = 1,
-            Seed = options.Seed,
-            Deterministic = true,
-            Silent = true,
-            Booster = new GradientBooster.Options { FeatureFraction = options.FeatureFraction, L2Regularization = options.L2Regularization },
-            ExampleWeightColumnName = weights is null ? null : "Weight",
-        });
+        var trainer = ml.Regression.Trainers.LightGbm(TrainerSettings(options, weights is not null));
         var model = trainer.Fit(training);
 
         var predictInput = MlRows.Unlabelled(ml, features, width, predictRows);
@@ -58,4 +45,19 @@ public static class LightGbmRegressor
         ml.Model.ConvertToOnnx(model, predictInput, onnx);
         return (onnx.ToArray(), predictions);
     }
+
+    // Single-threaded and deterministic: the same data and options give the same trees on every run.
+    internal static LightGbmRegressionTrainer.Options TrainerSettings(LightGbmOptions options, bool weighted) => new()
+    {
+        NumberOfIterations = options.Iterations,
+        NumberOfLeaves = options.Leaves,
+        LearningRate = options.LearningRate,
+        MinimumExampleCountPerLeaf = options.MinimumRowsPerLeaf,
+        NumberOfThreads = 1,
+        Seed = options.Seed,
+        Deterministic = true,
+        Silent = true,
+        Booster = new GradientBooster.Options { FeatureFraction = options.FeatureFraction, L2Regularization = options.L2Regularization },
+        ExampleWeightColumnName = weighted ? "Weight" : null,
+    };
 }

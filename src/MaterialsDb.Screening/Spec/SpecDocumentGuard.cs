@@ -8,7 +8,7 @@ namespace MaterialsDb.Screening.Spec;
 /// thousands of levels deep overflows the stack, which .NET cannot catch; YamlDotNet's event parser is a state machine,
 /// so walking its events first, and stopping at the first level too deep, is safe for any input.
 /// </summary>
-internal static class SpecDocumentGuard
+public static class SpecDocumentGuard
 {
     /// <summary>Throws a <see cref="SpecException"/> when the text is too long, too deep, too large, not one document, or uses aliases.</summary>
     public static void Check(string text)
