@@ -110,6 +110,11 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
     public async Task<ReportSummary> ReportAsync(string folder, string resultsPath, IReadOnlyDictionary<string, string>? columns = null, CancellationToken cancellationToken = default)
     {
         var (full, _, state) = await LoadAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (columns?.Keys.FirstOrDefault(k => !state.Properties.Contains(k)) is { } unknown)
+        {
+            throw new InvalidOptionException($"'{unknown}' is not a property of this campaign; its properties are: {string.Join(", ", state.Properties)}.");
+        }
+
         if (!File.Exists(resultsPath))
         {
             throw new InputDataException($"'{resultsPath}' does not exist.");
@@ -119,11 +124,6 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
         if (state.ReportedFiles.Contains(sha))
         {
             throw new CampaignException($"'{resultsPath}' was reported already (same content); nothing added.");
-        }
-
-        if (columns?.Keys.FirstOrDefault(k => !state.Properties.Contains(k)) is { } unknown)
-        {
-            throw new InvalidOptionException($"'{unknown}' is not a property of this campaign; its properties are: {string.Join(", ", state.Properties)}.");
         }
 
         var rows = ObservationLoader.Read(resultsPath, "formula", state.Properties, columns);

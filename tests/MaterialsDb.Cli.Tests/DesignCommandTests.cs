@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using MaterialsDb.TestSupport;
+
+namespace MaterialsDb.Cli.Tests;
+
+/// <summary><c>materialsdb design</c>: the loop on the command line, the benchmark's table and JSON, usage errors.</summary>
+public sealed class DesignCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task TheSteelLoopWithAModelStandingInForTheLab()
+    {
+        var store = SharedFiles.MirrorStore();
+        var spec = Path.Combine(SharedFiles.RepositoryRoot, "examples", "design", "steel-yield.yaml");
+        var folder = _dir.File("steel");
+        var models = Path.Combine(SharedFiles.RepositoryRoot, "models");
+        var start = await CliRunner.RunAsync(store, "design", "start", spec, "-o", folder);
+        Assert.True(start.Exit == 0, start.Error);
+        Assert.Contains("Round 1: 8 proposals", start.Output, StringComparison.Ordinal);
+
+        var measured = _dir.File("measured.csv");
+        var predict = await CliRunner.RunAsync(store, "predict", "-m", Path.Combine(models, "yield-strength"), "-i", Path.Combine(folder, "round-001.csv"), "-o", measured);
+        Assert.True(predict.Exit == 0, predict.Error);
+        var report = await CliRunner.RunAsync(store, "design", "report", folder, measured, "--column", "yield_strength=prediction");
+        Assert.True(report.Exit == 0, report.Error);
+        Assert.Contains("Added 8 observation(s), 8 answering proposals. Ignored columns: std, error.", report.Output, StringComparison.Ordinal);
+
+        var next = await CliRunner.RunAsync(store, "design", "next", folder);
+        Assert.True(next.Exit == 0, next.Error);
+        Assert.Contains("Round 2: 8 proposals", next.Output, StringComparison.Ordinal);
+        var show = await CliRunner.RunAsync(store, "design", "show", folder, "--format", "tsv");
+        var lines = show.Output.Trim().Split('\n');
+        Assert.Equal("round\tproposed\treported\tobservations\tbest yield_strength\tyield_strength MAE\tyield_strength within 1σ", lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("1\t8\t8\t48\t", lines[2], StringComparison.Ordinal);
+
+        var again = await CliRunner.RunAsync(store, "design", "report", folder, measured, "--column", "yield_strength=prediction");
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("was reported already", again.Error, StringComparison.Ordinal);
+        var badColumn = await CliRunner.RunAsync(store, "design", "report", folder, measured, "--column", "yield_strength");
+        Assert.Equal(2, badColumn.Exit);
+    }
+
+    [Fact]
+    public async Task TheBenchmarkPrintsEveryAcquisitionAndWritesJson()
+    {
+        // A smooth function of Fe–Ni–Co fractions on a 5 % grid, its maximum at Fe0.5Ni0.3Co0.2.
+        var rows = new List<string> { "formula,strength" };
+        for (var ni = 0; ni <= 20; ni++)
+        {
+            for (var co = 0; co + ni <= 20; co++)
+            {
+                var fe = 20 - ni - co;
+                var value = 100 - (400 * (Math.Pow((ni / 20.0) - 0.3, 2) + Math.Pow((co / 20.0) - 0.2, 2)));
+                var formula = string.Concat(new[] { ("Fe", fe), ("Ni", ni), ("Co", co) }.Where(x => x.Item2 > 0).Select(x => $"{x.Item1}{x.Item2}"));
+                rows.Add(string.Create(CultureInfo.InvariantCulture, $"{formula},{value}"));
+            }
+        }
+
+        var csv = _dir.File("grid.csv");
+        await File.WriteAllLinesAsync(csv, rows, TestContext.Current.CancellationToken);
+        var json = _dir.File("bench.json");
+        var run = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "-q", "design", "benchmark", "--dataset", csv, "--target", "strength", "--goal", "max", "--top-percent", "5",
+            "--initial", "15", "--batch", "4", "--rounds", "5", "--seeds", "3", "--acquisition", "ei,ucb", "--featurizer", "fractions", "--members", "4", "--trees", "30", "--json", json);
+        Assert.True(run.Exit == 0, run.Error);
+        Assert.Contains("grid:strength, goal max (top 5%): 231 candidates", run.Output, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken));
+        var results = document.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["random", "ei", "ucb", "greedy"], results.Select(r => r.GetProperty("acquisition").GetString()));
+        foreach (var r in results)
+        {
+            Assert.InRange(r.GetProperty("median_evaluations_to_first_hit").GetDouble(), 1, 21);
+            Assert.InRange(r.GetProperty("discovery_yield").GetDouble(), 0, 1);
+            Assert.True(r.GetProperty("acceleration_factor").GetDouble() > 0);
+        }
+    }
+
+    [Theory]
+    [InlineData("--goal", "up")]
+    [InlineData("--goal", "window:2..1")]
+    [InlineData("--acquisition", "magic")]
+    [InlineData("--top-percent", "0")]
+    [InlineData("--initial", "1")]
+    public async Task BenchmarkUsageErrors(string option, string value)
+    {
+        var run = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "design", "benchmark", "--dataset", "steels_yield", option, value);
+        Assert.Equal(2, run.Exit);
+        Assert.StartsWith("materialsdb: error: ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABadSpecNamesItsFields()
+    {
+        var spec = _dir.File("bad.yaml");
+        await File.WriteAllTextAsync(spec, "name: x\nspace: {continuous: {balance: Fe, elements: {Ni: [0, 2]}}}\nobjectives: [{property: gap, goal: up}]", TestContext.Current.CancellationToken);
+        var run = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "design", "start", spec, "-o", _dir.File("c"));
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("space.continuous.elements.Ni: must be [min, max] with 0 ≤ min ≤ max ≤ 1", run.Error, StringComparison.Ordinal);
+        Assert.Contains("objectives[0].goal: 'up' must be max, min or window", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.File("c")));
+    }
+}
