@@ -92,6 +92,7 @@ public static class ServiceHost
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Member).AddEndpointFilter<CsrfFilter>();
         ScreeningsApi.Map(api);
+        CampaignsApi.Map(api);
         ResultsApi.Map(api);
         ExplorerApi.Map(api);
         PredictApi.Map(api);
@@ -152,6 +153,8 @@ public static class ServiceHost
         services.AddSingleton<PathRedactor>();
         services.AddSingleton<ScreeningScheduler>();
         services.AddTransient<ScreeningJobs>();
+        services.AddSingleton<CampaignFolders>();
+        services.AddTransient<CampaignJobs>();
 
         // Tables are created before anything else starts (registered first, so started first), asynchronously.
         services.AddHostedService<StoreInitializer>();

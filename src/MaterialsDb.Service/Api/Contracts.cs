@@ -146,3 +146,41 @@ public sealed record ResultMeta(int Returned, int TotalRows, IReadOnlyDictionary
 
 /// <summary>A result as JSON: one object per ranked candidate (missing values are null) and its metadata.</summary>
 public sealed record ResultEnvelope(IReadOnlyList<IReadOnlyDictionary<string, object?>> Data, ResultMeta Meta);
+
+/// <summary>Where a campaign's resources are.</summary>
+/// <param name="Self">Its state and history.</param>
+/// <param name="Results">Where results are reported (POST text/csv).</param>
+/// <param name="Next">Where the next round is asked for (POST).</param>
+public sealed record CampaignLinks(string Self, string Results, string Next);
+
+/// <summary>A campaign as lists show it.</summary>
+/// <param name="Id">The campaign.</param>
+/// <param name="Name">The spec's name.</param>
+/// <param name="State">queued, running, ready or failed.</param>
+/// <param name="Round">The round the pending or last job proposes.</param>
+/// <param name="Error">Why the last round failed.</param>
+/// <param name="Created">Created.</param>
+/// <param name="Updated">Last change.</param>
+/// <param name="SubmittedBy">The key that started it.</param>
+public sealed record CampaignSummary(Guid Id, string Name, string State, int Round, string? Error, DateTimeOffset Created, DateTimeOffset Updated, Guid SubmittedBy);
+
+/// <summary>The answer to starting a campaign or asking for a round.</summary>
+public sealed record CampaignSubmitted(Guid Id, string State, int Round, CampaignLinks Links);
+
+/// <summary>The tenant's campaigns.</summary>
+public sealed record CampaignList(IReadOnlyList<CampaignSummary> Data);
+
+/// <summary>A round in a campaign's detail.</summary>
+public sealed record CampaignRoundSummary(int Round, int Proposed, int Reported, int Observations, IReadOnlyDictionary<string, double> Calibration, double Seconds, string Self);
+
+/// <summary>A campaign: state, rounds, and its history as a table (columns, then rows of numbers).</summary>
+public sealed record CampaignDetail(CampaignSummary Campaign, IReadOnlyList<CampaignRoundSummary> Rounds, IReadOnlyList<string> HistoryColumns, IReadOnlyList<double?[]> History, CampaignLinks Links);
+
+/// <summary>One proposal of a round.</summary>
+public sealed record CampaignProposal(int Rank, string Formula, IReadOnlyDictionary<string, double> Mean, IReadOnlyDictionary<string, double> Std, double Acquisition, double ConstraintProbability, string Reason, IReadOnlyDictionary<string, double?>? Reported);
+
+/// <summary>A round's proposals.</summary>
+public sealed record CampaignRound(int Round, DateTimeOffset Created, int Observations, long Scored, long Feasible, IReadOnlyDictionary<string, double> Calibration, IReadOnlyList<CampaignProposal> Proposals, string Batch);
+
+/// <summary>What a report added.</summary>
+public sealed record CampaignReported(int Added, int Matched, IReadOnlyList<string> IgnoredColumns);

@@ -1,0 +1,285 @@
+using System.Globalization;
+using Hangfire;
+using MaterialsDb.Design.Campaigns;
+using MaterialsDb.Design.Spec;
+using MaterialsDb.Screening.Spec;
+using MaterialsDb.Service.Auth;
+using MaterialsDb.Service.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MaterialsDb.Service.Api;
+
+/// <summary>
+/// <c>/api/v1/campaigns</c>: inverse-design campaigns. Rounds are proposed by Hangfire jobs; results are reported as
+/// CSV. A tenant sees only its own campaigns; another tenant's is reported exactly like a missing one.
+/// </summary>
+internal static class CampaignsApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/campaigns").WithTags("Campaigns");
+        group.MapPost("/", StartAsync).WithName("startCampaign")
+            .WithSummary("Start a design campaign")
+            .WithDescription("The campaign spec as YAML or JSON (docs/design.md), or multipart/form-data with a 'spec' part and one CSV the spec names in observations.csv (or a candidate list in space.candidates.list). Answers 202 at once; a job fits the surrogates and proposes round 1.")
+            .Produces<CampaignSubmitted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/", ListAsync).WithName("listCampaigns")
+            .WithSummary("The caller's tenant's campaigns, newest first")
+            .Produces<CampaignList>();
+        group.MapGet("/{id:guid}", GetAsync).WithName("getCampaign")
+            .WithSummary("State, rounds and history (best observation per round, the model's error on reported results)")
+            .Produces<CampaignDetail>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/rounds/{round:int}", RoundAsync).WithName("getCampaignRound")
+            .WithSummary("A round's proposals: formula, mean ± σ per property, acquisition value, why chosen, reported values")
+            .Produces<CampaignRound>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/rounds/{round:int}/batch", BatchAsync).WithName("downloadCampaignBatch")
+            .WithSummary("A round's batch file: format=parquet (default) or csv")
+            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.apache.parquet").ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem();
+        group.MapPost("/{id:guid}/results", ReportAsync).WithName("reportCampaignResults")
+            .WithSummary("Report measured or computed results")
+            .WithDescription("A CSV body (text/csv): a 'formula' column and a column per property; an empty cell is 'not measured'. Each row answers the latest pending proposal of its composition; other rows are extra observations. The same file twice is refused.")
+            .Accepts<string>("text/csv")
+            .Produces<CampaignReported>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapPost("/{id:guid}/next", NextAsync).WithName("nextCampaignRound")
+            .WithSummary("Propose the next round (a job refits on every observation)")
+            .Produces<CampaignSubmitted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
+
+    private static async Task<IResult> StartAsync(HttpContext http, CampaignFolders folders, ResultPaths paths, ServiceOptions options, IBackgroundJobClient jobs, CancellationToken ct)
+    {
+        var caller = Caller.Of(http);
+        var (submission, problem) = await SubmissionReader.ReadAsync(http, options, paths, ct).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (submission)
+        {
+            var uploads = submission!.UploadName is null ? Array.Empty<string>() : [submission.UploadName];
+            var spec = CampaignSpecParser.Parse(submission.Spec, SpecOrigin.Service, uploads);
+            if (submission.UploadName is not null && spec.Observations?.Csv != submission.UploadName && spec.Discrete?.List != submission.UploadName)
+            {
+                return Problems.Invalid("observations.csv", $"a file '{submission.UploadName}' was uploaded, but the spec names it neither in observations.csv nor in space.candidates.list", ProblemKind.InvalidSpec);
+            }
+
+            if (await TooManyAsync(http, folders, caller, options, ct).ConfigureAwait(false) is { } busy)
+            {
+                return busy;
+            }
+
+            var status = new CampaignStatus { Id = Guid.CreateVersion7(), Tenant = caller.Tenant, Name = spec.Name, State = CampaignStates.Queued, Round = 1, SubmittedBy = caller.KeyId, Created = DateTimeOffset.UtcNow };
+            Directory.CreateDirectory(folders.Uploads(caller.Tenant, status.Id));
+            await File.WriteAllTextAsync(folders.Spec(caller.Tenant, status.Id), submission.Spec, ct).ConfigureAwait(false);
+            if (submission.UploadPath is not null)
+            {
+                File.Move(submission.UploadPath, Path.Combine(folders.Uploads(caller.Tenant, status.Id), submission.UploadName!));
+            }
+
+            await folders.WriteAsync(status, ct).ConfigureAwait(false);
+            jobs.Enqueue<CampaignJobs>("default", j => j.ProposeAsync(caller.Tenant, status.Id, 1, CancellationToken.None));
+            var links = Links(status.Id);
+            return TypedResults.Accepted(links.Self, new CampaignSubmitted(status.Id, status.State, 1, links));
+        }
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, CampaignFolders folders, CancellationToken ct)
+    {
+        var caller = Caller.Of(http);
+        var list = await folders.ListAsync(caller.Tenant, ct).ConfigureAwait(false);
+        return TypedResults.Ok(new CampaignList([.. list.Select(Summary)]));
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, CampaignFolders folders, Guid id, CancellationToken ct)
+    {
+        var caller = Caller.Of(http);
+        if (await folders.ReadAsync(caller.Tenant, id, ct).ConfigureAwait(false) is not { } status)
+        {
+            return NotFound(id);
+        }
+
+        var folder = folders.Campaign(caller.Tenant, id);
+        if (!File.Exists(Path.Combine(folder, CampaignRunner.StateFile)))
+        {
+            return TypedResults.Ok(new CampaignDetail(Summary(status), [], [], [], Links(id)));
+        }
+
+        var (_, spec, state) = await CampaignRunner.LoadAsync(folder, ct).ConfigureAwait(false);
+        var history = CampaignHistory.Of(spec, state);
+        var rounds = state.Rounds.Select(r => new CampaignRoundSummary(r.Round, r.Proposals.Count, r.Proposals.Count(p => p.Reported is not null), r.ObservationsUsed, r.Calibration, Math.Round(r.Seconds, 3), $"/api/v1/campaigns/{id}/rounds/{r.Round}")).ToList();
+        return TypedResults.Ok(new CampaignDetail(Summary(status), rounds, history.Columns, [.. history.Rows.Select(r => r.Select(c => c?.ToString() is { } s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? (double?)d : null).ToArray())], Links(id)));
+    }
+
+    private static async Task<IResult> RoundAsync(HttpContext http, CampaignFolders folders, Guid id, int round, CancellationToken ct)
+    {
+        var (state, problem) = await StateAsync(http, folders, id, ct).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (round < 1 || round > state!.Rounds.Count)
+        {
+            return Problems.Result(ProblemKind.NotFound, $"campaign {id} has no round {round}");
+        }
+
+        var r = state.Rounds[round - 1];
+        return TypedResults.Ok(new CampaignRound(r.Round, r.Created, r.ObservationsUsed, r.Scored, r.Feasible, r.Calibration,
+            [.. r.Proposals.Select(p => new CampaignProposal(p.Rank, p.Formula, p.Mean, p.Std, p.Acquisition, p.ConstraintProbability, p.Reason, p.Reported))],
+            $"/api/v1/campaigns/{id}/rounds/{round}/batch"));
+    }
+
+    private static async Task<IResult> BatchAsync(HttpContext http, CampaignFolders folders, Guid id, int round, string? format, CancellationToken ct)
+    {
+        var (state, problem) = await StateAsync(http, folders, id, ct).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        format ??= "parquet";
+        if (format is not ("parquet" or "csv"))
+        {
+            return Problems.Invalid("format", "must be parquet or csv");
+        }
+
+        if (round < 1 || round > state!.Rounds.Count)
+        {
+            return Problems.Result(ProblemKind.NotFound, $"campaign {id} has no round {round}");
+        }
+
+        // The file name comes from the state, which only this service writes; the route gives only numbers.
+        var file = state.Rounds[round - 1].Files.Single(f => f.EndsWith("." + format, StringComparison.Ordinal));
+        var path = Path.Combine(folders.Campaign(Caller.Of(http).Tenant, id), file);
+        return TypedResults.PhysicalFile(path, format == "csv" ? "text/csv" : "application/vnd.apache.parquet", $"{state.Name}-{file}");
+    }
+
+    private static async Task<IResult> ReportAsync(HttpContext http, CampaignFolders folders, ResultPaths paths, ServiceOptions options, Data.Downloads.DatasetStore datasets, Models.Packages.ModelRegistry registry, Guid id, CancellationToken ct)
+    {
+        var caller = Caller.Of(http);
+        if (await folders.ReadAsync(caller.Tenant, id, ct).ConfigureAwait(false) is not { } status)
+        {
+            return NotFound(id);
+        }
+
+        if (http.Request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Result(ProblemKind.UnsupportedMediaType, "send the results as text/csv: a 'formula' column and a column per property");
+        }
+
+        if (CampaignStates.Busy(status.State))
+        {
+            return Problems.Result(ProblemKind.Conflict, $"campaign {id} is proposing round {status.Round}; report when it is {CampaignStates.Ready}");
+        }
+
+        // Bounded: the body is copied to a scratch file up to the node's body limit, then read as a file.
+        var scratch = paths.Incoming();
+        Directory.CreateDirectory(scratch);
+        var file = Path.Combine(scratch, "results.csv");
+        try
+        {
+            await using (var output = File.Create(file))
+            {
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await http.Request.Body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                    if (total > options.MaxBodyBytes)
+                    {
+                        return Problems.Result(ProblemKind.PayloadTooLarge, string.Create(CultureInfo.InvariantCulture, $"results are limited to {options.MaxBodyBytes:N0} bytes per request; send them in parts"));
+                    }
+
+                    await output.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                }
+            }
+
+            using var held = await folders.LockAsync(caller.Tenant, id, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+            if (held is null)
+            {
+                return Problems.Result(ProblemKind.Conflict, $"campaign {id} is busy; try again");
+            }
+
+            try
+            {
+                var summary = await new CampaignRunner(datasets, registry)
+                    .ReportAsync(folders.Campaign(caller.Tenant, id), file, cancellationToken: ct).ConfigureAwait(false);
+                return TypedResults.Ok(new CampaignReported(summary.Added, summary.Matched, summary.Ignored));
+            }
+            catch (CampaignException e) when (e.Message.Contains("reported already", StringComparison.Ordinal))
+            {
+                return Problems.Result(ProblemKind.Conflict, "these results were reported already (same content); nothing added");
+            }
+            catch (MaterialsDbException e)
+            {
+                return Problems.Invalid("results", e.Message.Replace(file, "results.csv", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static async Task<IResult> NextAsync(HttpContext http, CampaignFolders folders, ServiceOptions options, IBackgroundJobClient jobs, Guid id, CancellationToken ct)
+    {
+        var caller = Caller.Of(http);
+        if (await folders.ReadAsync(caller.Tenant, id, ct).ConfigureAwait(false) is not { } status)
+        {
+            return NotFound(id);
+        }
+
+        if (CampaignStates.Busy(status.State))
+        {
+            return Problems.Result(ProblemKind.Conflict, $"campaign {id} is already proposing round {status.Round}");
+        }
+
+        if (await TooManyAsync(http, folders, caller, options, ct).ConfigureAwait(false) is { } busy)
+        {
+            return busy;
+        }
+
+        var done = File.Exists(Path.Combine(folders.Campaign(caller.Tenant, id), CampaignRunner.StateFile))
+            ? (await CampaignRunner.LoadAsync(folders.Campaign(caller.Tenant, id), ct).ConfigureAwait(false)).State.Rounds.Count
+            : 0;
+        (status.State, status.Round, status.Error) = (CampaignStates.Queued, done + 1, null);
+        await folders.WriteAsync(status, ct).ConfigureAwait(false);
+        jobs.Enqueue<CampaignJobs>("default", j => j.ProposeAsync(caller.Tenant, id, done + 1, CancellationToken.None));
+        return TypedResults.Accepted(Links(id).Self, new CampaignSubmitted(id, status.State, status.Round, Links(id)));
+    }
+
+    private static async Task<IResult?> TooManyAsync(HttpContext http, CampaignFolders folders, Caller caller, ServiceOptions options, CancellationToken ct)
+    {
+        var active = (await folders.ListAsync(caller.Tenant, ct).ConfigureAwait(false)).Count(s => CampaignStates.Busy(s.State));
+        if (active < options.MaxActivePerTenant)
+        {
+            return null;
+        }
+
+        Problems.RetryAfter(http, TimeSpan.FromSeconds(10));
+        return Problems.Result(ProblemKind.TooManyActiveScreenings, $"tenant '{caller.Tenant}' already has {active} campaign rounds queued or running");
+    }
+
+    private static async Task<(CampaignState? State, IResult? Problem)> StateAsync(HttpContext http, CampaignFolders folders, Guid id, CancellationToken ct)
+    {
+        var tenant = Caller.Of(http).Tenant;
+        if (await folders.ReadAsync(tenant, id, ct).ConfigureAwait(false) is null)
+        {
+            return (null, NotFound(id));
+        }
+
+        var folder = folders.Campaign(tenant, id);
+        return File.Exists(Path.Combine(folder, CampaignRunner.StateFile))
+            ? ((await CampaignRunner.LoadAsync(folder, ct).ConfigureAwait(false)).State, null)
+            : (null, Problems.Result(ProblemKind.NotFound, $"campaign {id} has no round yet"));
+    }
+
+    private static IResult NotFound(Guid id) => Problems.Result(ProblemKind.NotFound, $"there is no campaign {id}");
+
+    private static CampaignLinks Links(Guid id) => new($"/api/v1/campaigns/{id}", $"/api/v1/campaigns/{id}/results", $"/api/v1/campaigns/{id}/next");
+
+    private static CampaignSummary Summary(CampaignStatus s) => new(s.Id, s.Name, s.State, s.Round, s.Error, s.Created, s.Updated, s.SubmittedBy);
+}
