@@ -29,7 +29,7 @@ public static class FeaturizerPresets
             ElementPropertyFeaturizer.MagpieProperties,
             source => new CompositeFeaturizer("magpie-fractions", ElementPropertyFeaturizer.Magpie(source), new ElementFractionFeaturizer())),
         new("fractions", "103 features: matminer's ElementFraction() alone (atomic fraction of H ... Lr)", "MagpieData",
-            [], _ => new ElementFractionFeaturizer()),
+            [], _ => new CompositeFeaturizer("fractions", new ElementFractionFeaturizer())),
     ];
 
     /// <summary>The preset names.</summary>

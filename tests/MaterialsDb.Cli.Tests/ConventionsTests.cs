@@ -99,7 +99,7 @@ public sealed partial class ConventionsTests : IDisposable
         var (_, stdout, _) = await CliRunner.RunAsync(null, "[suggest:9]", "models tr");
         Assert.Equal("train", stdout.Trim());
         (_, stdout, _) = await CliRunner.RunAsync(null, "[suggest:19]", "featurize --preset ");
-        Assert.Equal(["magpie", "ward2016", "ward2016-fractions"], stdout.Trim().Split('\n').Select(l => l.Trim()));
+        Assert.Equal(["fractions", "magpie", "magpie-fractions", "ward2016", "ward2016-fractions"], stdout.Trim().Split('\n').Select(l => l.Trim()));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace MaterialsDb.Features.Tests;
 
 public sealed class FeaturizerContractTests(MagpieSourceFixture magpie) : IClassFixture<MagpieSourceFixture>
 {
-    public static TheoryData<string, int> Presets => new() { { "magpie", 132 }, { "ward2016", 146 }, { "ward2016-fractions", 249 } };
+    public static TheoryData<string, int> Presets => new() { { "magpie", 132 }, { "ward2016", 146 }, { "ward2016-fractions", 249 }, { "magpie-fractions", 235 }, { "fractions", 103 } };
 
     [Theory]
     [MemberData(nameof(Presets))]

@@ -40,7 +40,7 @@ public static class PoolBuilder
         // Every screening quantity but the rank score travels with the candidate (predictions, e_above_hull, HHI).
         var names = plan.Quantities.Names;
         var extras = new ColumnTable(names.Select((name, q) => (name, q)).Where(x => x.name != Quantities.Score)
-            .Select(x => (Column)new DoubleColumn("screening_" + x.name, [.. rows.Select(r => r.Values[x.q])])));
+            .Select(x => (Column)new DoubleColumn("screening_" + ScreeningSpec.ColumnOf(x.name), [.. rows.Select(r => r.Values[x.q])])));
         return new CandidatePool(batch, featurizer, extras);
     }
 }
