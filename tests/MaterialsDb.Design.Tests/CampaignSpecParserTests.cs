@@ -64,7 +64,7 @@ public sealed class CampaignSpecParserTests
         Assert.Equal(5000, spec.Discrete.Top);
         Assert.Equal(5000, spec.MaxPool);
         Assert.Equal((1.1, 1.5), (spec.Objectives[0].Low, spec.Objectives[0].High));
-        Assert.Equal(0, spec.Acquisition.MinDistance);
+        Assert.Equal(0.05, spec.Acquisition.MinDistance);
 
         var problems = Problems("""
             name: x

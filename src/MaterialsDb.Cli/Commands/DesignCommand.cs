@@ -121,6 +121,7 @@ internal static class DesignCommand
         var seeds = new Option<int>("--seeds") { Description = "Campaigns per acquisition function.", DefaultValueFactory = _ => 20 };
         var acquisition = new Option<string>("--acquisition") { Description = "Comma-separated functions to compare (random and greedy always run).", DefaultValueFactory = _ => "ei,ucb,pi,explore" };
         var kappa = new Option<double>("--kappa") { Description = "UCB's κ.", DefaultValueFactory = _ => 2 };
+        var distance = new Option<double>("--min-distance") { Description = "Smallest composition distance between two proposals of a batch (0–1).", DefaultValueFactory = _ => 0.05 };
         var members = new Option<int>("--members") { Description = "Surrogate ensemble members.", DefaultValueFactory = _ => new SurrogateSpec().Members };
         var featurizerOption = new Option<string>("--featurizer") { Description = "The surrogate's featurizer preset.", DefaultValueFactory = _ => new SurrogateSpec().Featurizer };
         featurizerOption.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
@@ -129,7 +130,7 @@ internal static class DesignCommand
         var threads = new Option<int>("--threads") { Description = "Campaigns run at once (default: all cores). The results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("benchmark", "Simulated campaigns on a labelled pool: evaluations to the first hit, discovery yield and acceleration over random, per acquisition function.")
         {
-            dataset, target, space, truth, goal, top, initial, batch, rounds, seeds, acquisition, kappa, members, featurizerOption, trees, json, threads,
+            dataset, target, space, truth, goal, top, initial, batch, rounds, seeds, acquisition, kappa, distance, members, featurizerOption, trees, json, threads,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -145,10 +146,10 @@ internal static class DesignCommand
                 kinds.Add(kind);
             }
 
-            var options = new SimulationOptions(parse.GetValue(initial), parse.GetValue(batch), parse.GetValue(rounds), parse.GetValue(seeds), kinds, new SurrogateSpec { Members = parse.GetValue(members), Featurizer = parse.GetValue(featurizerOption)!, Trees = parse.GetValue(trees) }, parse.GetValue(kappa), 0, parse.GetValue(threads));
-            if (options.Initial < EnsembleSurrogateMinimum || options.Batch < 1 || options.Rounds < 1 || options.Seeds < 1 || options.Threads < 1 || options.Surrogate.Members is < 2 or > CampaignSpecParser.MaxMembers || options.Surrogate.Trees is < 1 or > 5000 || !(parse.GetValue(top) is > 0 and < 100) || options.Kappa < 0)
+            var options = new SimulationOptions(parse.GetValue(initial), parse.GetValue(batch), parse.GetValue(rounds), parse.GetValue(seeds), kinds, new SurrogateSpec { Members = parse.GetValue(members), Featurizer = parse.GetValue(featurizerOption)!, Trees = parse.GetValue(trees) }, parse.GetValue(kappa), parse.GetValue(distance), parse.GetValue(threads));
+            if (options.Initial < EnsembleSurrogateMinimum || options.Batch < 1 || options.Rounds < 1 || options.Seeds < 1 || options.Threads < 1 || options.Surrogate.Members is < 2 or > CampaignSpecParser.MaxMembers || options.Surrogate.Trees is < 1 or > 5000 || !(parse.GetValue(top) is > 0 and < 100) || options.Kappa < 0 || options.MinDistance is < 0 or >= 1)
             {
-                throw new InvalidOptionException($"Need --initial ≥ {EnsembleSurrogateMinimum}, --batch, --rounds, --seeds and --threads ≥ 1, 2 ≤ --members ≤ {CampaignSpecParser.MaxMembers}, 0 < --top-percent < 100 and --kappa ≥ 0.");
+                throw new InvalidOptionException($"Need --initial ≥ {EnsembleSurrogateMinimum}, --batch, --rounds, --seeds and --threads ≥ 1, 2 ≤ --members ≤ {CampaignSpecParser.MaxMembers}, 0 < --top-percent < 100, --kappa ≥ 0 and 0 ≤ --min-distance < 1.");
             }
 
             var (task, featurizer, supply) = await LoadTaskAsync(context, options.Surrogate.Featurizer, parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(space), parse.GetValue(truth), objective, parse.GetValue(top), ct).ConfigureAwait(false);

@@ -480,7 +480,7 @@ public static partial class CampaignSpecParser
 
     private static AcquisitionSpec Acquisition(YamlNode? node, bool continuous, List<string> p)
     {
-        var fallback = new AcquisitionSpec(AcquisitionKind.Ei, 2, 10, continuous ? 0.02 : 0);
+        var fallback = new AcquisitionSpec(AcquisitionKind.Ei, 2, 10, continuous ? 0.02 : 0.05);
         if (node is null)
         {
             return fallback;

@@ -65,6 +65,12 @@ internal static class CampaignsApi
                 return Problems.Invalid("observations.csv", $"a file '{submission.UploadName}' was uploaded, but the spec names it neither in observations.csv nor in space.candidates.list", ProblemKind.InvalidSpec);
             }
 
+            // Campaign pools are screened with the catalog's references; the shared database's hulls are not wired in yet.
+            if (spec.Discrete?.Stability is { UsesDatabase: true })
+            {
+                return Problems.Invalid("space.stability.reference", "campaigns take a catalog reference (e.g. mp_e_form); 'database' is for screenings", ProblemKind.InvalidSpec);
+            }
+
             if (await TooManyAsync(http, folders, caller, options, ct).ConfigureAwait(false) is { } busy)
             {
                 return busy;
@@ -109,7 +115,7 @@ internal static class CampaignsApi
         var (_, spec, state) = await CampaignRunner.LoadAsync(folder, ct).ConfigureAwait(false);
         var history = CampaignHistory.Of(spec, state);
         var rounds = state.Rounds.Select(r => new CampaignRoundSummary(r.Round, r.Proposals.Count, r.Proposals.Count(p => p.Reported is not null), r.ObservationsUsed, r.Calibration, Math.Round(r.Seconds, 3), $"/api/v1/campaigns/{id}/rounds/{r.Round}")).ToList();
-        return TypedResults.Ok(new CampaignDetail(Summary(status), rounds, history.Columns, [.. history.Rows.Select(r => r.Select(c => c?.ToString() is { } s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? (double?)d : null).ToArray())], Links(id)));
+        return TypedResults.Ok(new CampaignDetail(Summary(status), rounds, history.Columns, [.. history.Rows.Select(r => r.Select(Number).ToArray())], Links(id)));
     }
 
     private static async Task<IResult> RoundAsync(HttpContext http, CampaignFolders folders, Guid id, int round, CancellationToken ct)
@@ -276,6 +282,14 @@ internal static class CampaignsApi
             ? ((await CampaignRunner.LoadAsync(folder, ct).ConfigureAwait(false)).State, null)
             : (null, Problems.Result(ProblemKind.NotFound, $"campaign {id} has no round yet"));
     }
+
+    private static double? Number(object? cell) => cell switch
+    {
+        int i => i,
+        long l => l,
+        double d => d,
+        _ => null,
+    };
 
     private static IResult NotFound(Guid id) => Problems.Result(ProblemKind.NotFound, $"there is no campaign {id}");
 
