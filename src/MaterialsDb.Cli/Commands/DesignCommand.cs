@@ -37,7 +37,7 @@ internal static class DesignCommand
 
             var text = await File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false);
             var parsed = CampaignSpecParser.Parse(text);
-            var target = parse.GetValue(folder)?.FullName ?? Path.GetFullPath(SafeName(parsed.Name));
+            var target = parse.GetValue(folder)?.FullName ?? Path.GetFullPath(FileNames.Safe(parsed.Name, "campaign"));
             var round = await Runner(context).StartAsync(text, file.DirectoryName!, target, ct).ConfigureAwait(false);
             await PrintRoundAsync(context, target, round).ConfigureAwait(false);
             return 0;
@@ -317,10 +317,4 @@ internal static class DesignCommand
     }
 
     private static string Evals(double value, int budget) => value > budget ? $">{budget}" : value.ToString("0.#", CultureInfo.InvariantCulture);
-
-    private static string SafeName(string name)
-    {
-        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
-        return chars.Length == 0 ? "campaign" : new string(chars);
-    }
 }

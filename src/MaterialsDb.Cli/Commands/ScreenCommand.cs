@@ -49,7 +49,7 @@ internal static class ScreenCommand
                 return 0;
             }
 
-            var target = parse.GetValue(output)?.FullName ?? Path.GetFullPath(SafeName(parsed.Name) + ".parquet");
+            var target = parse.GetValue(output)?.FullName ?? Path.GetFullPath(FileNames.Safe(parsed.Name, "screening") + ".parquet");
             var silent = context.Quiet;
             Task<ScreeningResult> Run(IProgress<ScreeningProgress>? progress) => Task.Run(() => ScreeningEngine.Run(plan, options with { Progress = progress }, ct), ct);
             ScreeningResult result;
@@ -117,11 +117,5 @@ internal static class ScreenCommand
         {
             await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"| {s.Stage} | {s.Passed:N0} | {s.Seconds:0.###} |")).ConfigureAwait(false);
         }
-    }
-
-    private static string SafeName(string name)
-    {
-        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
-        return chars.Length == 0 ? "screening" : new string(chars);
     }
 }

@@ -43,21 +43,7 @@ public static partial class CampaignSpecParser
     public static CampaignSpec Parse(string text, SpecOrigin origin = SpecOrigin.Local, IReadOnlyCollection<string>? uploads = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        SpecDocumentGuard.Check(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new SpecException([$"(document): not valid YAML or JSON at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"]);
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new SpecException(["(document): a campaign spec is a mapping with at least 'name', 'space' and 'objectives'"]);
-        }
+        var root = SpecDocumentGuard.LoadMapping(text, "a campaign spec is a mapping with at least 'name', 'space' and 'objectives'");
 
         var p = new List<string>();
         Unknown(root, TopLevel, string.Empty, p);

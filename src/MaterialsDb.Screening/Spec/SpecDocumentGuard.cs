@@ -10,6 +10,29 @@ namespace MaterialsDb.Screening.Spec;
 /// </summary>
 public static class SpecDocumentGuard
 {
+    /// <summary>
+    /// Checks <paramref name="text"/>, then loads it and returns its root mapping; a document that is not YAML, or whose
+    /// root is not a mapping, is a <see cref="SpecException"/> (<paramref name="notAMapping"/> says what it should be).
+    /// </summary>
+    public static YamlDotNet.RepresentationModel.YamlMappingNode LoadMapping(string text, string notAMapping)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Check(text);
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new SpecException([$"(document): not valid YAML or JSON at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"]);
+        }
+
+        return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlDotNet.RepresentationModel.YamlMappingNode root
+            ? root
+            : throw new SpecException([$"(document): {notAMapping}"]);
+    }
+
     /// <summary>Throws a <see cref="SpecException"/> when the text is too long, too deep, too large, not one document, or uses aliases.</summary>
     public static void Check(string text)
     {

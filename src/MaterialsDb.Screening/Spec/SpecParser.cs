@@ -37,21 +37,7 @@ public static class SpecParser
     public static ScreeningSpec Parse(string text, SpecOrigin origin = SpecOrigin.Local, IReadOnlyCollection<string>? uploads = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        SpecDocumentGuard.Check(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new SpecException([$"(document): not valid YAML or JSON at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"]);
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new SpecException(["(document): a spec is a mapping with at least 'name' and 'candidates'"]);
-        }
+        var root = SpecDocumentGuard.LoadMapping(text, "a spec is a mapping with at least 'name' and 'candidates'");
 
         var p = new Problems();
         Unknown(root, SpecFields.TopLevel, string.Empty, p);
