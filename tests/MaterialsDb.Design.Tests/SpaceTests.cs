@@ -7,7 +7,7 @@ namespace MaterialsDb.Design.Tests;
 /// <summary>Composition identity and distance; continuous spaces decoded onto their grid and limits.</summary>
 public sealed class SpaceTests
 {
-    private static ulong Key(string formula) => Campaigns.CampaignRunner.Key(formula);
+    private static ulong Key(string formula) => CompositionKey.OfFormula(formula);
 
     [Fact]
     public void KeysIgnoreScaleAndOrderAndDistancesCountAtoms()

@@ -138,7 +138,7 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
         var matched = 0;
         for (var i = 0; i < rows.Formulas.Count; i++)
         {
-            var key = Key(rows.Formulas[i]);
+            var key = CompositionKey.OfFormula(rows.Formulas[i]);
             var values = Values(state.Properties, rows.Values[i]);
             var answer = pending.FindIndex(x => x.Proposal.Key == key);
             var round = state.Rounds.Count;
@@ -213,9 +213,6 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
         return (FeaturizerPresets.Create(preset, magpie), new SupplyRisk(hhi["HHIp"], hhi["HHIr"]));
     }
 
-    /// <summary>The composition key of a formula (which must parse).</summary>
-    public static ulong Key(string formula) => CompositionKey.OfFormula(formula);
-
     private async Task<RoundRecord> ProposeAsync(string folder, CampaignSpec spec, CampaignState state, CancellationToken cancellationToken)
     {
         var context = await ContextAsync(spec, store, cancellationToken).ConfigureAwait(false);
@@ -226,7 +223,7 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
         }
 
         var data = Observations(state);
-        var exclude = new HashSet<ulong>(state.Observations.Select(o => Key(o.Formula)));
+        var exclude = new HashSet<ulong>(state.Observations.Select(o => CompositionKey.OfFormula(o.Formula)));
         exclude.UnionWith(state.Rounds.SelectMany(r => r.Proposals).Where(p => p.Reported is null).Select(p => p.Key));
         var number = state.Rounds.Count + 1;
         var result = await Task.Run(() => RoundEngine.Propose(context, data, exclude, pool, Seeds.Derive(spec.Seed, number), cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -248,7 +245,7 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
             {
                 Rank = p.Rank,
                 Formula = p.Formula,
-                Key = Key(p.Formula),
+                Key = CompositionKey.OfFormula(p.Formula),
                 Mean = state.Properties.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => p.Mean[x.i]),
                 Std = state.Properties.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => p.Std[x.i]),
                 Acquisition = p.Acquisition,

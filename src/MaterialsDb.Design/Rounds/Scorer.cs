@@ -145,7 +145,8 @@ internal sealed class Scorer
                 continue;
             }
 
-            var uniform = Seeds.Uniform(seed, keys[r]);
+            // Only the random baseline reads the uniform draw; hashing every candidate otherwise is wasted work.
+            var uniform = acquisition.Function == AcquisitionKind.Random ? Seeds.Uniform(seed, keys[r]) : 0;
             if (_front is not null && acquisition.Function == AcquisitionKind.Ehvi)
             {
                 var (a, b) = (_objectiveIndex[0], _objectiveIndex[1]);

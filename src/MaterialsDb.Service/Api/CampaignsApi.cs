@@ -162,7 +162,7 @@ internal static class CampaignsApi
         return TypedResults.PhysicalFile(path, format == "csv" ? "text/csv" : "application/vnd.apache.parquet", $"{state.Name}-{file}");
     }
 
-    private static async Task<IResult> ReportAsync(HttpContext http, CampaignFolders folders, ResultPaths paths, ServiceOptions options, Data.Downloads.DatasetStore datasets, Models.Packages.ModelRegistry registry, Guid id, CancellationToken ct)
+    private static async Task<IResult> ReportAsync(HttpContext http, CampaignFolders folders, ResultPaths paths, Data.Downloads.DatasetStore datasets, Models.Packages.ModelRegistry registry, Guid id, CancellationToken ct)
     {
         var caller = Caller.Of(http);
         if (await folders.ReadAsync(caller.Tenant, id, ct).ConfigureAwait(false) is not { } status)
@@ -180,27 +180,15 @@ internal static class CampaignsApi
             return Problems.Result(ProblemKind.Conflict, $"campaign {id} is proposing round {status.Round}; report when it is {CampaignStates.Ready}");
         }
 
-        // Bounded: the body is copied to a scratch file up to the node's body limit, then read as a file.
         var scratch = paths.Incoming();
         Directory.CreateDirectory(scratch);
         var file = Path.Combine(scratch, "results.csv");
         try
         {
+            // Kestrel's request limit (MaxBodyBytes) bounds the copy; a larger body ends in 413.
             await using (var output = File.Create(file))
             {
-                var buffer = new byte[81920];
-                long total = 0;
-                int read;
-                while ((read = await http.Request.Body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                {
-                    total += read;
-                    if (total > options.MaxBodyBytes)
-                    {
-                        return Problems.Result(ProblemKind.PayloadTooLarge, string.Create(CultureInfo.InvariantCulture, $"results are limited to {options.MaxBodyBytes:N0} bytes per request; send them in parts"));
-                    }
-
-                    await output.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-                }
+                await http.Request.Body.CopyToAsync(output, ct).ConfigureAwait(false);
             }
 
             using var held = await folders.LockAsync(caller.Tenant, id, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
@@ -248,9 +236,7 @@ internal static class CampaignsApi
             return busy;
         }
 
-        var done = File.Exists(Path.Combine(folders.Campaign(caller.Tenant, id), CampaignRunner.StateFile))
-            ? (await CampaignRunner.LoadAsync(folders.Campaign(caller.Tenant, id), ct).ConfigureAwait(false)).State.Rounds.Count
-            : 0;
+        var done = await folders.RoundsDoneAsync(caller.Tenant, id, ct).ConfigureAwait(false);
         (status.State, status.Round, status.Error) = (CampaignStates.Queued, done + 1, null);
         await folders.WriteAsync(status, ct).ConfigureAwait(false);
         jobs.Enqueue<CampaignJobs>("default", j => j.ProposeAsync(caller.Tenant, id, done + 1, CancellationToken.None));

@@ -97,6 +97,15 @@ public sealed class CampaignFolders(ServiceOptions options)
         return status?.Tenant == tenant ? status : null;
     }
 
+    /// <summary>Rounds the campaign has proposed (0 before its first state is saved).</summary>
+    public async Task<int> RoundsDoneAsync(string tenant, Guid id, CancellationToken cancellationToken)
+    {
+        var folder = Campaign(tenant, id);
+        return File.Exists(Path.Combine(folder, CampaignRunner.StateFile))
+            ? (await CampaignRunner.LoadAsync(folder, cancellationToken).ConfigureAwait(false)).State.Rounds.Count
+            : 0;
+    }
+
     /// <summary>Every campaign of a tenant, newest first.</summary>
     public async Task<List<CampaignStatus>> ListAsync(string tenant, CancellationToken cancellationToken)
     {

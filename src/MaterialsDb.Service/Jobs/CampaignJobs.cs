@@ -26,7 +26,7 @@ public sealed class CampaignJobs(CampaignFolders folders, DatasetStore datasets,
 
         var folder = folders.Campaign(tenant, id);
         var runner = new CampaignRunner(datasets, registry);
-        var done = File.Exists(Path.Combine(folder, CampaignRunner.StateFile)) ? (await CampaignRunner.LoadAsync(folder, cancellationToken).ConfigureAwait(false)).State.Rounds.Count : 0;
+        var done = await folders.RoundsDoneAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         try
         {
             if (done < round)
