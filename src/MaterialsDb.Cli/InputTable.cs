@@ -31,6 +31,44 @@ internal static class InputTable
         return table;
     }
 
+    /// <summary>
+    /// Reads <paramref name="input"/> with every column as text, for commands that keep the columns they do not
+    /// produce (<see cref="PassThrough"/>): numbers they parse themselves, row by row.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InputDataException">A required column is missing; the message lists the columns there are.</exception>
+    public static ColumnTable ReadAsText(FileInfo input, params string[] required)
+    {
+        if (!input.Exists)
+        {
+            throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
+        }
+
+        var table = CsvTableReader.ReadAsText(input.FullName);
+        foreach (var column in required.Where(c => !table.Contains(c)))
+        {
+            throw new InputDataException($"{input.FullName}: no '{column}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// The input's columns that <paramref name="produced"/> does not name, in input order, as they were read: outputs
+    /// keep an <c>id</c> or any other column, so they join to their inputs by more than row position. A produced
+    /// column of the same name replaces the input's.
+    /// </summary>
+    public static IReadOnlyList<Column> PassThrough(ColumnTable input, IEnumerable<string> produced)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var names = produced.ToHashSet(StringComparer.Ordinal);
+        return [.. input.Columns.Where(c => !names.Contains(c.Name))];
+    }
+
+    /// <summary><paramref name="output"/> followed by the input columns it does not produce.</summary>
+    public static ColumnTable WithPassThrough(ColumnTable output, ColumnTable input) =>
+        new([.. output.Columns, .. PassThrough(input, output.Columns.Select(c => c.Name))]);
+
     /// <summary>Refuses an output path that is the input file: writing it would replace the data being read.</summary>
     /// <exception cref="InvalidOptionException">The two name the same file.</exception>
     public static void CheckOutput(FileInfo input, FileInfo output)

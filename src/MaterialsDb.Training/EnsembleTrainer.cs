@@ -217,32 +217,8 @@ public static class EnsembleTrainer
     // sets. So a second ensemble is trained the same way inside fold 0's training rows and judged on fold 0's test rows.
     private static UncertaintyCalibration Calibrate(float[] features, int width, float[] targets, int[][] folds, TrainerOptions options, Action<string>? progress)
     {
-        var pool = MatbenchFolds.TrainIndices(targets.Length, folds, 0);
-        var innerFolds = MatbenchFolds.TestIndices(pool.Length);
         var heldOut = folds[0];
-        var memberPredictions = new float[innerFolds.Length][];
-        for (var k = 0; k < innerFolds.Length; k++)
-        {
-            var train = MatbenchFolds.TrainIndices(pool.Length, innerFolds, k).Select(i => pool[i]).ToArray();
-            memberPredictions[k] = FitMember(features, width, targets, train, heldOut, options).Predictions;
-        }
-
-        var mean = new float[heldOut.Length];
-        var std = new float[heldOut.Length];
-        for (var i = 0; i < heldOut.Length; i++)
-        {
-            double sum = 0, squares = 0;
-            foreach (var p in memberPredictions)
-            {
-                sum += p[i];
-                squares += (double)p[i] * p[i];
-            }
-
-            var m = sum / memberPredictions.Length;
-            mean[i] = (float)m;
-            std[i] = (float)Math.Sqrt(Math.Max(0, (squares / memberPredictions.Length) - (m * m)));
-        }
-
+        var (mean, std) = HeldOutEnsemble.Predict(features, width, targets, MatbenchFolds.TrainIndices(targets.Length, folds, 0), heldOut, options);
         var calibration = UncertaintyCalibration.Fit(mean, std, [.. heldOut.Select(i => targets[i])]);
         progress?.Invoke(System.FormattableString.Invariant($"calibration: scale {calibration.Scale:0.###}; within 1σ {calibration.Within1Sigma:P1}, 2σ {calibration.Within2Sigma:P1} of {calibration.Rows} held-out rows"));
         return calibration;

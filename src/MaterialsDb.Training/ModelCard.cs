@@ -82,7 +82,9 @@ public static class ModelCard
         }
         else
         {
-            sb.AppendLine("Not measured (too few rows); σ is the raw ensemble spread.");
+            sb.AppendLine(report.Rows < 50
+                ? "Not measured (too few rows); σ is the raw ensemble spread."
+                : "Not measured (trained with `--no-calibration`); σ is the raw ensemble spread, which underestimates the errors (typically only 25–60 % fall within it).");
         }
 
         sb.AppendLine();
@@ -128,4 +130,31 @@ public static class ModelCard
         "steels_yield" => ["Learned from 312 steel compositions (Fe-based alloys given as element fractions); meaningless outside steels, and heat treatment is not an input."],
         _ => [],
     };
+
+    /// <summary>
+    /// Writes a <c>## heading</c> section into an existing card: replaces the section of that heading if the card has
+    /// one, else inserts it before <c>## Cost</c> (or at the end). Retraining rewrites the whole card without it.
+    /// </summary>
+    public static void WriteSection(string path, string heading, string body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var lines = File.ReadAllLines(path).ToList();
+        var title = "## " + heading;
+        var start = lines.IndexOf(title);
+        if (start >= 0)
+        {
+            var end = lines.FindIndex(start + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
+            lines.RemoveRange(start, (end < 0 ? lines.Count : end) - start);
+        }
+        else
+        {
+            start = lines.IndexOf("## Cost");
+            start = start < 0 ? lines.Count : start;
+        }
+
+        lines.InsertRange(start, [title, string.Empty, .. body.TrimEnd().Split('\n'), string.Empty]);
+        var staging = path + ".writing";
+        File.WriteAllLines(staging, lines);
+        File.Move(staging, path, overwrite: true);
+    }
 }

@@ -18,6 +18,27 @@ namespace MaterialsDb.Training;
 /// <param name="Targets">The target per row.</param>
 public sealed record TrainingData(string Name, string Units, TrainingDataset? Dataset, ICompositionFeaturizer Featurizer, float[] Features, float[] Targets)
 {
+    /// <summary>The formula of every row, as the file gives it (what hulls and reports need besides the features).</summary>
+    public IReadOnlyList<string> Formulas { get; init; } = [];
+
+    /// <summary>Loads one named file of a catalog regression dataset with several files (e.g. a train/val/test split).</summary>
+    /// <exception cref="InvalidOptionException">The dataset is not a regression table of the catalog, or has no such file.</exception>
+    /// <exception cref="InputDataException">A row cannot be used.</exception>
+    public static async Task<TrainingData> LoadFileAsync(string dataset, string file, string preset, DatasetStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var entry = RegressionEntry(dataset);
+        var part = entry.Files.FirstOrDefault(f => f.Name == file)
+            ?? throw new InvalidOptionException($"Dataset '{dataset}' has no file '{file}'; its files are: {string.Join(", ", entry.Files.Select(f => f.Name))}.");
+        var path = await store.EnsureFileAsync(entry, part, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(path, entry.Format.FormulaColumn!, entry.Format.Target!, entry.Id, entry.Format.Units.GetValueOrDefault(entry.Format.Target!, "unknown"), new TrainingDataset(entry.Id, part.Sha256), preset, store, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DatasetEntry RegressionEntry(string dataset) =>
+        DatasetCatalog.Default.TryGet(dataset, out var entry) && entry.Format.Kind == "csv" && entry.Format.Task == "regression"
+            ? entry
+            : throw new InvalidOptionException($"Dataset '{dataset}' is not a regression table; pick one of: {string.Join(", ", DatasetCatalog.Default.Datasets.Where(d => d.Format.Task == "regression").Select(d => d.Id))}.");
+
     /// <summary>
     /// Loads a catalog regression dataset or a CSV with <c>formula,target</c> columns and featurizes every row.
     /// Every row must parse and have a finite target: rows are never dropped, because Matbench folds index the file.
@@ -30,13 +51,9 @@ public sealed record TrainingData(string Name, string Units, TrainingDataset? Da
         ArgumentNullException.ThrowIfNull(store);
         string path, formulaColumn, targetColumn, name;
         TrainingDataset? provenance = null;
-        if (DatasetCatalog.Default.TryGet(dataset, out var entry))
+        if (DatasetCatalog.Default.TryGet(dataset, out _))
         {
-            if (entry.Format.Kind != "csv" || entry.Format.Task != "regression")
-            {
-                throw new InvalidOptionException($"Dataset '{dataset}' is not a regression table; pick one of: {string.Join(", ", DatasetCatalog.Default.Datasets.Where(d => d.Format.Task == "regression").Select(d => d.Id))}.");
-            }
-
+            var entry = RegressionEntry(dataset);
             path = await store.EnsureFileAsync(entry, entry.Files[0], cancellationToken: cancellationToken).ConfigureAwait(false);
             (formulaColumn, targetColumn, name) = (entry.Format.FormulaColumn!, entry.Format.Target!, entry.Id);
             if (units is not null && units != entry.Format.Units.GetValueOrDefault(targetColumn))
@@ -57,6 +74,11 @@ public sealed record TrainingData(string Name, string Units, TrainingDataset? Da
             throw new InvalidOptionException($"'{dataset}' is neither a catalog dataset id nor an existing CSV file.");
         }
 
+        return await ReadAsync(path, formulaColumn, targetColumn, name, units, provenance, preset, store, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<TrainingData> ReadAsync(string path, string formulaColumn, string targetColumn, string name, string units, TrainingDataset? provenance, string preset, DatasetStore store, CancellationToken cancellationToken)
+    {
         var table = CsvTableReader.Read(path, [formulaColumn]);
         foreach (var column in new[] { formulaColumn, targetColumn }.Where(c => !table.Contains(c)))
         {
@@ -88,6 +110,6 @@ public sealed record TrainingData(string Name, string Units, TrainingDataset? Da
         var featurizer = FeaturizerPresets.Create(preset, await MagpieElementData.LoadAsync(store, cancellationToken: cancellationToken).ConfigureAwait(false));
         var features = new float[batch.Count * featurizer.FeatureLabels.Count];
         BatchFeaturizer.Featurize(featurizer, batch, features, cancellationToken: cancellationToken);
-        return new TrainingData(name, units, provenance, featurizer, features, [.. targets.Select(t => (float)t)]);
+        return new TrainingData(name, units, provenance, featurizer, features, [.. targets.Select(t => (float)t)]) { Formulas = [.. formulas.Select(f => f!)] };
     }
 }

@@ -23,7 +23,9 @@ public sealed class CompositionCommandTests : IDisposable
         Assert.Contains("5 rows", stdout, StringComparison.Ordinal);
         Assert.Contains("2 failed", stdout, StringComparison.Ordinal);
         var table = CsvTableReader.Read(output, ["formula", "reduced_formula", "chemsys", "fractions", "error"]);
-        Assert.Equal(["formula", "reduced_formula", "num_atoms", "chemsys", "fractions", "error"], table.Columns.Select(c => c.Name));
+        // The input's id column is kept after the command's own, so outputs join to inputs by more than position.
+        Assert.Equal(["formula", "reduced_formula", "num_atoms", "chemsys", "fractions", "error", "id"], table.Columns.Select(c => c.Name));
+        Assert.Equal([1.0, 2, 3, 4, 5], table.GetDoubles("id"));
         Assert.Equal(new[] { "Fe2O3", "FE2O3", "CuSO4·5H2O", string.Empty, "Li0.5CoO2" }, table.GetStrings("formula").Select(s => s ?? string.Empty));
         Assert.Equal("Fe2O3", table.GetStrings("reduced_formula")[0]);
         Assert.Equal("Fe-O", table.GetStrings("chemsys")[0]);

@@ -27,7 +27,7 @@ public sealed class DesignCommandTests : IDisposable
         Assert.True(predict.Exit == 0, predict.Error);
         var report = await CliRunner.RunAsync(store, "design", "report", folder, measured, "--column", "yield_strength=prediction");
         Assert.True(report.Exit == 0, report.Error);
-        Assert.Contains("Added 8 observation(s), 8 answering proposals. Ignored columns: std, error.", report.Output, StringComparison.Ordinal);
+        Assert.Contains("Added 8 observation(s), 8 answering proposals. Ignored columns: std, error", report.Output, StringComparison.Ordinal);
 
         var next = await CliRunner.RunAsync(store, "design", "next", folder);
         Assert.True(next.Exit == 0, next.Error);

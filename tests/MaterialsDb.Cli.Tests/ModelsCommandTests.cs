@@ -46,6 +46,20 @@ public sealed class ModelsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task NoCalibrationSkipsTheCalibrationEnsembleAndSaysSo()
+    {
+        var package = Path.Combine(_dir.Path, "no-calibration");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "models", "train", "-d", "steels_yield", "-p", "magpie", "-o", package, "--iterations", "20", "--leaves", "7", "--no-calibration");
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("calibration:", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Uncertainty: σ", stdout, StringComparison.Ordinal);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(package, "manifest.json"), TestContext.Current.CancellationToken));
+        Assert.False(manifest.RootElement.TryGetProperty("uncertaintyScale", out _));
+        Assert.EndsWith("--no-calibration --out models/no-calibration", manifest.RootElement.GetProperty("command").GetString(), StringComparison.Ordinal);
+        Assert.Contains("trained with `--no-calibration`", await File.ReadAllTextAsync(Path.Combine(package, "MODEL_CARD.md"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EvaluateWritesMarkdownAndJson()
     {
         var json = _dir.File("cv.json");
@@ -74,6 +88,61 @@ public sealed class ModelsCommandTests : IDisposable
         (exit, stdout, stderr) = await CliRunner.RunAsync(store, "predict", "-m", package, "Fe0.7Ni0.2Co0.1");
         Assert.True(exit == 0, stderr);
         Assert.Contains("Fe0.7Ni0.2Co0.1\t", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DiscoveryProtocolPrintsTheTablesAndUpdatesThePackage()
+    {
+        var store = SharedFiles.MirrorStore();
+        var csv = await SampleData.FormationEnergiesAsync(_dir.File("fe.csv"));
+        var package = Path.Combine(_dir.Path, "fe-small");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", csv, "--units", "eV/atom", "-p", "magpie", "-o", package, "--iterations", "30", "--leaves", "7", "--min-leaf", "3");
+        Assert.True(exit == 0, stderr);
+        var json = _dir.File("discovery.json");
+        (exit, stdout, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "--protocol", "discovery", "--model", package, "-d", csv, "--units", "eV/atom", "--splits", "random,systems", "--holdout", "0.2", "--seed", "3", "--json", json, "--update-card");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("### Discovery protocol: random", stdout, StringComparison.Ordinal);
+        Assert.Contains("### Discovery protocol: systems", stdout, StringComparison.Ordinal);
+        Assert.Contains("| method | stable if E_hull ≤ (eV/atom) | prevalence | precision | recall | F1 | accuracy | DAF |", stdout, StringComparison.Ordinal);
+        Assert.Contains("random split: member 5 done", stderr, StringComparison.Ordinal);
+        using (var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json, TestContext.Current.CancellationToken)))
+        {
+            var protocols = doc.RootElement.GetProperty("Protocols");
+            Assert.Equal(["random", "systems"], protocols.EnumerateArray().Select(p => p.GetProperty("Name").GetString()));
+            Assert.Equal(3, protocols[0].GetProperty("Methods")[0].GetProperty("Classes").GetArrayLength());
+        }
+
+        // The card gets the tables; the manifest the σ scale of held-out systems, which screening then uses.
+        var card = await File.ReadAllTextAsync(Path.Combine(package, "MODEL_CARD.md"), TestContext.Current.CancellationToken);
+        Assert.Contains("## Stability discovery", card, StringComparison.Ordinal);
+        Assert.Contains("#### Discovery protocol: systems", card, StringComparison.Ordinal);
+        Assert.True(card.IndexOf("## Stability discovery", StringComparison.Ordinal) < card.IndexOf("## Cost", StringComparison.Ordinal));
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(package, "manifest.json"), TestContext.Current.CancellationToken));
+        Assert.True(manifest.RootElement.GetProperty("stabilityUncertaintyScale").GetDouble() > 0);
+
+        // A second run replaces the section instead of adding another.
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "--protocol", "discovery", "--model", package, "-d", csv, "--units", "eV/atom", "--splits", "random", "--update-card");
+        Assert.True(exit == 0, stderr);
+        card = await File.ReadAllTextAsync(Path.Combine(package, "MODEL_CARD.md"), TestContext.Current.CancellationToken);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(card, "## Stability discovery"));
+        Assert.DoesNotContain("Discovery protocol: systems", card, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--protocol discovery -d steels_yield", "needs formation energies in eV/atom")]
+    [InlineData("--protocol discovery -d mp_e_form --splits random,clusters", "--splits takes")]
+    [InlineData("--protocol discovery -d mp_e_form --holdout 1.5 --splits random", "strictly between 0 and 1")]
+    [InlineData("--protocol discovery -d mp_e_form --update-card", "--update-card needs --model")]
+    [InlineData("--protocol discovery", "--dataset is required")]
+    [InlineData("--protocol discovery --model formation-energy --leaves 7", "drop --leaves")]
+    [InlineData("--protocol discovery --model no-such-model", "no-such-model")]
+    [InlineData("-d mp_e_form --splits random", "--splits applies to --protocol discovery only")]
+    public async Task BadDiscoveryOptionsAreOneLineErrors(string options, string message)
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), ["models", "evaluate", .. options.Split(' ')]);
+        Assert.NotEqual(0, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using MaterialsDb.Data.Tables;
+using MaterialsDb.Models.Packages;
 using MaterialsDb.Screening.Enumeration;
 using MaterialsDb.Screening.Output;
 using MaterialsDb.TestSupport;
@@ -49,7 +50,10 @@ public sealed class ScreenCommandTests : IDisposable
         Assert.Contains("\"band_gap_pbe\":\"eV\"", metadata[ResultTable.UnitsKey], StringComparison.Ordinal);
         Assert.Contains("\"band_gap_pbe\":\"band-gap-pbe\"", metadata[ResultTable.ModelsKey], StringComparison.Ordinal);
         Assert.Equal("eV/atom", metadata[ResultTable.UnitKeyPrefix + "formation_energy"]);
-        Assert.Equal(table.GetDoubles("formation_energy_std"), table.GetDoubles("e_above_hull_std"));
+        // e_above_hull_std is the formation energy's σ rescaled by what the discovery protocol measured on held-out systems.
+        var manifest = ModelManifest.Read(Path.Combine(SharedFiles.RepositoryRoot, "models", "formation-energy", "manifest.json"));
+        var factor = (float)((manifest.StabilityUncertaintyScale ?? manifest.UncertaintyScale ?? 1) / (manifest.UncertaintyScale ?? 1));
+        Assert.Equal(table.GetDoubles("formation_energy_std").Select(v => (double)((float)v * factor)), table.GetDoubles("e_above_hull_std"));
         Assert.Equal(Spec, metadata[ResultTable.SpecKey]);
         Assert.Contains("\"formation-energy\"", metadata[ResultTable.ProvenanceKey], StringComparison.Ordinal);
 

@@ -16,6 +16,8 @@ public sealed class CatalogTests
     [InlineData("expt_is_metal")]
     [InlineData("mp_e_hull")]
     [InlineData("oqmd_formation_enthalpy")]
+    [InlineData("critexam_e_form")]
+    [InlineData("critexam_e_decomp")]
     [InlineData("roost_mp_non_metals")]
     [InlineData("smact_oxidation_states")]
     [InlineData("smact_elements")]

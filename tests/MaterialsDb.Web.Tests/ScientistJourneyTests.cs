@@ -81,6 +81,10 @@ public sealed class ScientistJourneyTests(WebFixture web)
         await page.GotoAsync($"/screenings/{id}/candidates/{ternary.GetProperty("rank").GetInt64()}");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(ternary.GetProperty("formula").GetString()!);
         await Assertions.Expect(page.Locator("#predictions")).ToContainTextAsync("band_gap_pbe");
+        // Both probabilities are shown: of meeting the constraints and of being stable (p_stable).
+        Assert.Equal(JsonValueKind.Number, ternary.GetProperty("p_stable").ValueKind);
+        await Assertions.Expect(page.Locator("#p-stable")).Not.ToHaveTextAsync("—");
+        await Assertions.Expect(page.Locator("#p-constraints")).Not.ToHaveTextAsync("—");
         await Assertions.Expect(page.Locator("#phase-diagram .ternary").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#phase-diagram .legendtext").Filter(new() { HasText = "this candidate" })).ToBeVisibleAsync();
         await page.Locator("#phase-diagram").ScrollIntoViewIfNeededAsync();

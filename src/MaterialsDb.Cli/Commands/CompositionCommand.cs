@@ -27,8 +27,8 @@ internal static class CompositionCommand
     private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string column, CancellationToken cancellationToken)
     {
         InputTable.CheckOutput(input, output);
-        var table = InputTable.Read(input, column);
-        var result = Describe(table.GetStrings(column), out var failed);
+        var table = InputTable.ReadAsText(input, column);
+        var result = InputTable.WithPassThrough(Describe(table.GetStrings(column), out var failed), table);
         await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!context.Quiet)
         {

@@ -49,7 +49,7 @@ internal static class FeaturizeCommand
             throw new InvalidOptionException($"--threads must be 0 (all cores) or positive, not {threads}.");
         }
 
-        var table = InputTable.Read(input, column);
+        var table = InputTable.ReadAsText(input, column);
         var clock = Stopwatch.StartNew();
         var source = await MagpieElementData.LoadAsync(context.Store, impute, cancellationToken).ConfigureAwait(false);
         var featurizer = FeaturizerPresets.Create(presetName, source);
@@ -74,7 +74,10 @@ internal static class FeaturizeCommand
             }),
             ["materialsdb.software"] = "MaterialsDb " + typeof(FeaturizeCommand).Assembly.GetName().Version,
         };
-        await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error"], cancellationToken, metadata, missingWhen: "error").ConfigureAwait(false);
+        // Input columns other than the formula (an id, say) follow the error column, chunk by chunk.
+        var kept = InputTable.PassThrough(table, [column, "formula", "error", .. featurizer.FeatureLabels]).Select(c => (c.Name, Values: table.GetStrings(c.Name))).ToArray();
+        var keptChunks = kept.Select(_ => new string?[ChunkRows]).ToArray();
+        await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error", .. kept.Select(k => k.Name)], cancellationToken, metadata, missingWhen: "error").ConfigureAwait(false);
         for (var start = 0; start < formulas.Length; start += ChunkRows)
         {
             var rows = Math.Min(ChunkRows, formulas.Length - start);
@@ -96,7 +99,12 @@ internal static class FeaturizeCommand
             }
 
             BatchFeaturizer.Featurize(featurizer, batch, features, threads == 0 ? -1 : threads, cancellationToken);
-            await writer.WriteAsync([chunkFormulas], features.AsMemory(0, rows * width), [chunkErrors], rows, cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < kept.Length; k++)
+            {
+                Array.Copy(kept[k].Values, start, keptChunks[k], 0, rows);
+            }
+
+            await writer.WriteAsync([chunkFormulas], features.AsMemory(0, rows * width), [chunkErrors, .. keptChunks], rows, cancellationToken).ConfigureAwait(false);
             if (formulas.Length > ChunkRows && !context.Quiet)
             {
                 await context.Error.WriteLineAsync($"featurize: {start + rows:N0} / {formulas.Length:N0} rows").ConfigureAwait(false);

@@ -10,6 +10,7 @@ using MaterialsDb.Models.Packages;
 using MaterialsDb.Screening.Prediction;
 using MaterialsDb.Screening.Resources;
 using MaterialsDb.Training;
+using MaterialsDb.Training.Discovery;
 
 namespace MaterialsDb.Cli.Commands;
 
@@ -22,14 +23,16 @@ internal static class ModelsCommand
         var trainInputs = new TrainingOptions(train);
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Package folder to write, e.g. models/my-model.", Required = true };
         var id = new Option<string?>("--id") { Description = "Model id (default: the folder name)." };
+        var noCalibration = new Option<bool>("--no-calibration") { Description = "Skip the calibration ensemble (five more members inside fold 0's training rows; it doubles training time): σ is then the raw member spread, which is too small (see docs/models.md)." };
         train.Options.Add(output);
         train.Options.Add(id);
+        train.Options.Add(noCalibration);
         train.SetAction(async (parse, ct) =>
         {
             var (data, options) = await trainInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!.FullName;
-            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id}{(parse.GetValue(trainInputs.Units) is { } u ? $" --units \"{u}\"" : string.Empty)} {options.CommandLine()} --out models/{Path.GetFileName(folder)}";
-            var report = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line));
+            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id}{(parse.GetValue(trainInputs.Units) is { } u ? $" --units \"{u}\"" : string.Empty)} {options.CommandLine()}{(parse.GetValue(noCalibration) ? " --no-calibration" : string.Empty)} --out models/{Path.GetFileName(folder)}";
+            var report = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line), calibrate: !parse.GetValue(noCalibration));
             await context.Output.WriteAsync(report.CrossValidation.ToMarkdown(data.Units)).ConfigureAwait(false);
             if (report.Calibration is { } c)
             {
@@ -40,15 +43,26 @@ internal static class ModelsCommand
             return 0;
         });
 
-        var evaluate = new Command("evaluate", "Matbench v0.1 5-fold cross-validation (folds as KFold(5, shuffle=True, random_state=18012019)): per-fold MAE, RMSE, max error and mean ± std, as Markdown and JSON.");
+        var evaluate = new Command("evaluate", "Evaluate a recipe. matbench: Matbench v0.1 5-fold cross-validation (folds as KFold(5, shuffle=True, random_state=18012019)): per-fold MAE, RMSE, max error and mean ± std. discovery: how well predicted formation energies find stable compounds (leave-out splits and CritExam; see docs/models.md). As Markdown, optionally JSON.");
         var evalInputs = new TrainingOptions(evaluate);
-        var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol.", DefaultValueFactory = _ => "matbench" };
-        protocol.AcceptOnlyFromAmong("matbench");
+        var protocol = new Option<string>("--protocol") { Description = "Evaluation protocol: matbench or discovery.", DefaultValueFactory = _ => "matbench" };
+        protocol.AcceptOnlyFromAmong("matbench", "discovery");
         var json = new Option<FileInfo?>("--json") { Description = "Also write the result as JSON to this file." };
+        var discovery = new DiscoveryOptions(evaluate);
         evaluate.Options.Add(protocol);
         evaluate.Options.Add(json);
         evaluate.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(protocol) == "discovery")
+            {
+                return await DiscoveryAsync(parse, context, evalInputs, discovery, parse.GetValue(json), ct).ConfigureAwait(false);
+            }
+
+            if (discovery.Given(parse) is { } misplaced)
+            {
+                throw new InvalidOptionException($"{misplaced} applies to --protocol discovery only.");
+            }
+
             var (data, options) = await evalInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var scratch = Path.Combine(Path.GetTempPath(), "materialsdb-evaluate-" + Guid.NewGuid().ToString("N"));
             try
@@ -136,7 +150,8 @@ internal static class ModelsCommand
                 InputTable.CheckOutput(source, destination);
             }
 
-            string?[] rows = parse.GetValue(input) is { } file ? InputTable.Read(file, "formula").GetStrings("formula") : parse.GetValue(formulas) ?? [];
+            var inputTable = parse.GetValue(input) is { } file ? InputTable.ReadAsText(file, "formula") : null;
+            string?[] rows = inputTable?.GetStrings("formula") ?? parse.GetValue(formulas) ?? [];
             if (rows.Length == 0)
             {
                 throw new InvalidOptionException("Give formulas on the command line or --input file.csv.");
@@ -152,6 +167,7 @@ internal static class ModelsCommand
             ]);
             if (parse.GetValue(output) is { } target)
             {
+                table = inputTable is null ? table : InputTable.WithPassThrough(table, inputTable);
                 await TableWriter.WriteAsync(table, target.FullName, cancellationToken: ct).ConfigureAwait(false);
                 await context.Output.WriteLineAsync($"{rows.Length} predictions ({manifest.Target}, {manifest.Units}) written to {target.FullName}.").ConfigureAwait(false);
             }
@@ -167,6 +183,121 @@ internal static class ModelsCommand
         return command;
     }
 
+    // models evaluate --protocol discovery: the recipe of a package (--model) or of the options, on each split asked for.
+    private static async Task<int> DiscoveryAsync(ParseResult parse, CliContext context, TrainingOptions inputs, DiscoveryOptions discovery, FileInfo? json, CancellationToken ct)
+    {
+        var splits = discovery.SplitNames(parse);
+        string? folder = null;
+        TrainingData? data = null;
+        string preset;
+        TrainerOptions options;
+        if (parse.GetValue(discovery.Model) is { } id)
+        {
+            if (inputs.Given(parse, except: [inputs.Dataset, inputs.Units]) is { } misplaced)
+            {
+                throw new InvalidOptionException($"--model takes the preset and trainer settings from the package; drop {misplaced}.");
+            }
+
+            folder = ModelRegistry.FromEnvironment().Resolve(id);
+            var manifest = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile));
+            options = TrainerRecipes.FromHyperparameters(manifest.Hyperparameters ?? throw new InvalidOptionException($"Model '{id}' records no trainer settings (a registered model?); give --dataset and trainer options instead."));
+            preset = manifest.Preset;
+            if (splits.Any(s => s != DiscoveryProtocol.CritExam))
+            {
+                // The package's own data unless --dataset names other data to judge the recipe on.
+                var dataset = parse.GetValue(inputs.Dataset) ?? manifest.Dataset?.Id ?? throw new InvalidOptionException($"Model '{id}' names no catalog dataset; give --dataset.");
+                data = await TrainingData.LoadAsync(dataset, preset, context.Store, parse.GetValue(inputs.Units), ct).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            if (parse.GetValue(discovery.UpdateCard))
+            {
+                throw new InvalidOptionException("--update-card needs --model (the package whose card to update).");
+            }
+
+            (data, options) = await inputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
+            preset = data.Featurizer.Id;
+        }
+
+        if (data is not null && data.Units != "eV/atom")
+        {
+            throw new InvalidOptionException($"The discovery protocol needs formation energies in eV/atom; '{data.Name}' is in {data.Units} (a CSV states its units with --units eV/atom).");
+        }
+
+        var results = new List<ProtocolResult>();
+        void Progress(string line) => context.Error.WriteLine(line);
+        foreach (var split in splits)
+        {
+            results.Add(split == DiscoveryProtocol.CritExam
+                ? await DiscoveryProtocol.RunCritExamAsync(preset, context.Store, options, Progress, ct).ConfigureAwait(false)
+                : DiscoveryProtocol.RunSplit(data!, split, parse.GetValue(discovery.Holdout), parse.GetValue(discovery.Seed), options, Progress));
+        }
+
+        var report = new DiscoveryReport(data?.Name ?? DiscoveryProtocol.CritExamFormation, preset, options.CommandLine(), results);
+        var markdown = report.ToMarkdown();
+        await context.Output.WriteAsync(markdown).ConfigureAwait(false);
+        if (json is not null)
+        {
+            await File.WriteAllTextAsync(json.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }), ct).ConfigureAwait(false);
+        }
+
+        if (folder is not null && parse.GetValue(discovery.UpdateCard))
+        {
+            var command = $"materialsdb models evaluate --protocol discovery --model {parse.GetValue(discovery.Model)} --splits {string.Join(",", splits)} --holdout {parse.GetValue(discovery.Holdout).ToString(CultureInfo.InvariantCulture)} --seed {parse.GetValue(discovery.Seed)}";
+            ModelCard.WriteSection(Path.Combine(folder, ModelCard.FileName), "Stability discovery", $"Measured by `{command}` (see docs/models.md).\n\n{markdown.Replace("### ", "#### ", StringComparison.Ordinal)}");
+            // Held-out systems are what a screening of new chemistries meets, so their σ scale is the one screening uses.
+            if ((results.FirstOrDefault(r => r.Name == "systems") ?? results.FirstOrDefault(r => r.Name == "random")) is { } fit)
+            {
+                var path = Path.Combine(folder, ModelRegistry.ManifestFile);
+                (ModelManifest.Read(path) with { StabilityUncertaintyScale = fit.StabilityCalibration.Scale }).Write(path);
+            }
+
+            await context.Output.WriteLineAsync($"Wrote the tables into {Path.Combine(folder, ModelCard.FileName)}.").ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    // The options only the discovery protocol reads.
+    private sealed class DiscoveryOptions
+    {
+        public DiscoveryOptions(Command command)
+        {
+            foreach (var option in All)
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public Option<string?> Model { get; } = new("--model", "-m") { Description = "Discovery: re-run the recipe of this model package (its preset and trainer settings, on its dataset unless --dataset says otherwise), e.g. formation-energy." };
+
+        public Option<string> Splits { get; } = new("--splits") { Description = $"Discovery: comma-separated protocols among {string.Join(", ", DiscoveryProtocol.Splits)}, {DiscoveryProtocol.CritExam}.", DefaultValueFactory = _ => string.Join(",", DiscoveryProtocol.Splits.Append(DiscoveryProtocol.CritExam)) };
+
+        public Option<double> Holdout { get; } = new("--holdout") { Description = "Discovery: the held-out share of rows (random) or of chemical systems (systems).", DefaultValueFactory = _ => 0.1 };
+
+        public Option<int> Seed { get; } = new("--seed") { Description = "Discovery: seed of the held-out draw.", DefaultValueFactory = _ => 1 };
+
+        public Option<bool> UpdateCard { get; } = new("--update-card") { Description = "Discovery with --model: write the tables into the package's MODEL_CARD.md." };
+
+        private Option[] All => [Model, Splits, Holdout, Seed, UpdateCard];
+
+        public string? Given(ParseResult parse) => All.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+
+        public string[] SplitNames(ParseResult parse)
+        {
+            var names = parse.GetValue(Splits)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+            var known = DiscoveryProtocol.Splits.Append(DiscoveryProtocol.CritExam).ToArray();
+            var unknown = names.FirstOrDefault(n => !known.Contains(n));
+            if (names.Length == 0 || unknown is not null)
+            {
+                throw new InvalidOptionException($"--splits takes a comma-separated list of {string.Join(", ", known)}; got '{parse.GetValue(Splits)}'.");
+            }
+
+            return names;
+        }
+    }
+
     // The options train and evaluate share: the data, the preset and the trainer settings.
     private sealed class TrainingOptions
     {
@@ -174,13 +305,18 @@ internal static class ModelsCommand
         {
             Preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
             Trainer.AcceptOnlyFromAmong([.. MemberTrainers.Names]);
-            foreach (var option in new Option[] { Dataset, Units, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay })
+            foreach (var option in All)
             {
                 command.Options.Add(option);
             }
         }
 
-        public Option<string> Dataset { get; } = new("--dataset", "-d") { Description = "Catalog regression dataset id, or a CSV with formula,target columns.", Required = true };
+        private Option[] All => [Dataset, Units, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay];
+
+        /// <summary>The first of these options given on the command line, or null.</summary>
+        public string? Given(ParseResult parse, Option[]? except = null) => All.Except(except ?? []).FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+
+        public Option<string?> Dataset { get; } = new("--dataset", "-d") { Description = "Catalog regression dataset id, or a CSV with formula,target columns (required unless evaluate --model names a package)." };
 
         public Option<string?> Units { get; } = new("--units") { Description = "Units of a CSV's target, e.g. eV/atom (catalog datasets state theirs; default: unknown)." };
 
@@ -222,7 +358,8 @@ internal static class ModelsCommand
             }
 
             TrainerOptions options = mlp ? MlpFrom(parse) : LightGbmFrom(parse);
-            var data = await TrainingData.LoadAsync(parse.GetValue(Dataset)!, parse.GetValue(Preset)!, context.Store, parse.GetValue(Units), cancellationToken).ConfigureAwait(false);
+            var dataset = parse.GetValue(Dataset) ?? throw new InvalidOptionException("--dataset is required: a catalog regression dataset id or a CSV with formula,target columns.");
+            var data = await TrainingData.LoadAsync(dataset, parse.GetValue(Preset)!, context.Store, parse.GetValue(Units), cancellationToken).ConfigureAwait(false);
             return (data, options);
         }
 

@@ -61,7 +61,7 @@ internal static class StabilityCommand
     {
         InputTable.CheckOutput(input, output);
         // Energies are read as text and parsed per row, so that one bad value fails its row, not the file.
-        var table = InputTable.Read(input, ["formula", "e_form_per_atom"], textColumns: ["formula", "e_form_per_atom"]);
+        var table = InputTable.ReadAsText(input, "formula", "e_form_per_atom");
         var reference = await ReferenceSetLoader.LoadAsync(referenceName, context.Store, cancellationToken).ConfigureAwait(false);
         var cache = new PhaseDiagramCache(reference);
         var formulas = table.GetStrings("formula");
@@ -112,6 +112,7 @@ internal static class StabilityCommand
             new PairsColumn("decomposition", decomposition, PairsLayout.StructList, "formula", "fraction"),
             new StringColumn("error", errors),
         ]);
+        result = InputTable.WithPassThrough(result, table);
         await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!context.Quiet)
         {

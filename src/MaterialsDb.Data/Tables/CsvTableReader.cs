@@ -40,6 +40,20 @@ public static class CsvTableReader
         return Read(reader, path, textColumns);
     }
 
+    /// <summary>Reads a CSV file with every column as text: what commands that copy columns they do not interpret need (an id "007" stays "007").</summary>
+    /// <exception cref="InputDataException">As <see cref="Read(string, IReadOnlyCollection{string}?)"/>.</exception>
+    public static ColumnTable ReadAsText(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new InputDataException($"{path}: the file is empty; a header row is needed.");
+        }
+
+        using var reader = Open(() => Options.FromFile(path), path);
+        return Read(reader, path, null, allText: true);
+    }
+
     /// <summary>Reads CSV text (used by tests and for small inputs).</summary>
     public static ColumnTable ReadText(string text, IReadOnlyCollection<string>? textColumns = null)
     {
@@ -53,7 +67,7 @@ public static class CsvTableReader
         return Read(reader, "(text)", textColumns);
     }
 
-    private static ColumnTable Read(SepReader reader, string source, IReadOnlyCollection<string>? textColumns)
+    private static ColumnTable Read(SepReader reader, string source, IReadOnlyCollection<string>? textColumns, bool allText = false)
     {
         var names = reader.Header.ColNames;
         if (names.Count == 0 || names.All(string.IsNullOrWhiteSpace))
@@ -95,7 +109,7 @@ public static class CsvTableReader
             throw new InputDataException($"{source}, near line {line}: {e.Message}", e);
         }
 
-        return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], textColumns?.Contains(name) == true)));
+        return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], allText || textColumns?.Contains(name) == true)));
     }
 
     private static Column ToColumn(string name, List<string?> values, bool forceText)

@@ -60,6 +60,14 @@ public sealed record ModelManifest
     /// </summary>
     public double? UncertaintyScale { get; init; }
 
+    /// <summary>
+    /// For formation-energy models: σ of an energy above the hull = the members' standard deviation × this scale,
+    /// fitted by <c>models evaluate --protocol discovery --update-card</c> on held-out chemical systems (an energy above
+    /// a hull of known phases errs more than the formation energy, since phases are missing). Screening uses it for
+    /// <c>e_above_hull_std</c>; without it, the formation energy's σ.
+    /// </summary>
+    public double? StabilityUncertaintyScale { get; init; }
+
     /// <summary>The ONNX files; more than one form an ensemble.</summary>
     public required IReadOnlyList<ModelFile> Files { get; init; }
 

@@ -5,13 +5,16 @@ namespace MaterialsDb.Screening.Engine;
 /// <summary>
 /// The numbers computed per candidate, in output order: each model's mean and standard deviation (the predicted ones,
 /// then the stability model if it is not among them), then (with a stability section) energy above hull, its
-/// standard deviation and the hull energy, then the supply-risk indices, the probability that every constraint holds
+/// standard deviation, the hull energy and the probability of stability, then the supply-risk indices, the probability that every constraint holds
 /// and the rank score.
 /// </summary>
 public sealed class Quantities
 {
     /// <summary>Energy above the hull of the reference.</summary>
     public const string EAboveHull = "e_above_hull";
+
+    /// <summary>Probability that the energy above hull is at most the spec's threshold, from its σ.</summary>
+    public const string PStable = "p_stable";
 
     /// <summary>Hull energy at the candidate's composition.</summary>
     public const string HullEnergy = "hull_energy";
@@ -47,6 +50,7 @@ public sealed class Quantities
             Add(EAboveHull);
             Add(EAboveHull + "_std");
             Add(HullEnergy);
+            Add(PStable);
         }
 
         Add(HhiProduction);

@@ -23,7 +23,8 @@ public sealed class Ranking : IComparer<CandidateRow>
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(quantities);
         var rank = spec.Rank;
-        static (int, bool) Key(Quantities q, string k) => (q[k.TrimStart('-')], k.StartsWith('-'));
+        // Probabilities rank highest first; '-' reverses a key's natural order.
+        static (int, bool) Key(Quantities q, string k) => (q[k.TrimStart('-')], k.StartsWith('-') != ScreeningSpec.Probabilities.Contains(k.TrimStart('-')));
         _keys = [.. (rank?.By ?? rank?.Pareto ?? []).Select(k => Key(quantities, k))];
         _objective = [.. (rank?.Objective ?? new Dictionary<string, double>()).OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => (quantities[w.Key], w.Value))];
         IsPareto = rank?.Pareto is not null;

@@ -41,6 +41,11 @@ public sealed class ScreeningPlan
             return new ModelStage(m.Id, model, model.Manifest.Preset, Quantities[m.Id], Quantities[m.Id + "_std"], m.IsStability);
         })];
         Presets = [.. Models.Select(m => m.Preset).Distinct()];
+        if (Models.FirstOrDefault(m => m.IsStability)?.Model.Manifest is { StabilityUncertaintyScale: { } hull } manifest)
+        {
+            StabilityStdFactor = (float)(hull / (manifest.UncertaintyScale ?? 1));
+        }
+
         StageNames = StageNamesOf(Models.Select(m => (m.Id, m.IsStability)));
     }
 
@@ -90,6 +95,9 @@ public sealed class ScreeningPlan
 
     /// <summary>Excluded elements by Z.</summary>
     public bool[] Excluded { get; } = new bool[PeriodicTable.MaxZ + 1];
+
+    /// <summary>e_above_hull_std ÷ the formation energy's σ: the stability model's <see cref="ModelManifest.StabilityUncertaintyScale"/> over its <see cref="ModelManifest.UncertaintyScale"/>, else 1.</summary>
+    public float StabilityStdFactor { get; } = 1;
 
     /// <summary>Model stages in run order.</summary>
     public IReadOnlyList<ModelStage> Models { get; }

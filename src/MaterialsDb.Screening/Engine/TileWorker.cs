@@ -30,7 +30,7 @@ internal sealed class TileWorker : IDisposable
     private readonly double[] _eAbove = new double[BlockRows];
     private readonly double[] _hull = new double[BlockRows];
     private double[] _fractions = new double[BlockRows * 4];
-    private readonly int _hhiP, _hhiR, _eAboveIndex, _eAboveStd, _hullIndex, _formation, _formationStd, _probability, _score;
+    private readonly int _hhiP, _hhiR, _eAboveIndex, _eAboveStd, _hullIndex, _pStable, _formation, _formationStd, _probability, _score;
 
     public TileWorker(ScreeningPlan plan)
     {
@@ -49,6 +49,7 @@ internal sealed class TileWorker : IDisposable
         _eAboveIndex = plan.Quantities.IndexOf(Quantities.EAboveHull);
         _eAboveStd = plan.Quantities.IndexOf(Quantities.EAboveHull + "_std");
         _hullIndex = plan.Quantities.IndexOf(Quantities.HullEnergy);
+        _pStable = plan.Quantities.IndexOf(Quantities.PStable);
         _formation = plan.Quantities.StabilityModel is { } f ? plan.Quantities[f] : -1;
         _formationStd = plan.Quantities.StabilityModel is { } g ? plan.Quantities[g + "_std"] : -1;
         _score = plan.Quantities[Quantities.Score];
@@ -247,8 +248,9 @@ internal sealed class TileWorker : IDisposable
             {
                 var row = _picked[c];
                 _values[(row * _q) + _eAboveIndex] = _eAbove[c];
-                _values[(row * _q) + _eAboveStd] = _values[(row * _q) + _formationStd]; // the hull itself is exact
+                _values[(row * _q) + _eAboveStd] = _values[(row * _q) + _formationStd] * _plan.StabilityStdFactor; // measured on held-out systems
                 _values[(row * _q) + _hullIndex] = _hull[c];
+                _values[(row * _q) + _pStable] = StabilityProbability(_eAbove[c], _values[(row * _q) + _eAboveStd], _plan.Spec.Stability!.PStableThreshold);
                 if (_plan.Constraints.Holds(_eAboveIndex, _eAbove[c]))
                 {
                     passed++;
@@ -313,5 +315,21 @@ internal sealed class TileWorker : IDisposable
         var now = Stopwatch.GetTimestamp();
         Ticks[stage] += now - since;
         return now;
+    }
+
+    /// <summary>
+    /// P(e_above_hull ≤ <paramref name="threshold"/>) for a normal error of standard deviation <paramref name="sigma"/>;
+    /// a zero σ makes it 0 or 1. The hull's rounding (1e-8 eV/atom) counts as on the hull.
+    /// </summary>
+    public static double StabilityProbability(double eAboveHull, double sigma, double threshold)
+    {
+        const double Tolerance = 1e-8;
+        if (double.IsNaN(eAboveHull) || double.IsNaN(sigma))
+        {
+            return double.NaN;
+        }
+
+        var margin = threshold + Tolerance - eAboveHull;
+        return sigma > 0 ? MathNet.Numerics.Distributions.Normal.CDF(0, 1, margin / sigma) : margin >= 0 ? 1 : 0;
     }
 }

@@ -40,7 +40,7 @@ public static class ResultTable
         "rank", "formula", "chemsys", "n_elements", "fractions",
         Quantities.EAboveHull, Quantities.EAboveHull + "_std", "decomposition", "known", "known_e_form",
         Quantities.HhiProduction, Quantities.HhiReserve, Quantities.Probability, Quantities.Score,
-        "source_formula", Quantities.HullEnergy, "known_phases_in_system",
+        "source_formula", Quantities.HullEnergy, "known_phases_in_system", Quantities.PStable,
     ];
 
     /// <summary>Builds the table and its metadata.</summary>
@@ -123,13 +123,15 @@ public static class ResultTable
         columns.Add(stability ? Values(Quantities.HullEnergy, rows, q[Quantities.HullEnergy]) : new DoubleColumn(Quantities.HullEnergy, Nan(n)));
         units[Quantities.HullEnergy] = "eV/atom";
         columns.Add(new LongColumn("known_phases_in_system", phases));
+        columns.Add(stability ? Values(Quantities.PStable, rows, q[Quantities.PStable]) : new DoubleColumn(Quantities.PStable, Nan(n)));
+        units[Quantities.PStable] = "probability";
 
         var provenance = new
         {
             software = "MaterialsDb " + typeof(ResultTable).Assembly.GetName().Version,
             name = plan.Spec.Name,
             models = plan.Models.Select(m => new { id = m.Id, column = ScreeningSpec.ColumnOf(m.Id), version = m.Model.Manifest.Version, target = m.Model.Manifest.Target, units = m.Model.Manifest.Units, preset = m.Preset, sha256 = m.Model.Manifest.Files.Select(f => f.Sha256), trained_on = m.Model.Manifest.Dataset, engine = m.Model.Engine.ToString() }),
-            reference = plan.Spec.Stability is { } s ? new { id = s.Reference, sha256 = plan.Resources.ReferenceSha256, scheme = s.Scheme, database_version = s.DatabaseVersion } : null,
+            reference = plan.Spec.Stability is { } s ? new { id = s.Reference, sha256 = plan.Resources.ReferenceSha256, scheme = s.Scheme, database_version = s.DatabaseVersion, p_stable_threshold = s.PStableThreshold, e_above_hull_std_factor = plan.StabilityStdFactor } : null,
             oxidation_states = plan.Resources.OxidationStates?.Name,
             processed = result.Processed,
             survivors = result.Survivors,

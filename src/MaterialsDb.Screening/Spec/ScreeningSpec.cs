@@ -32,6 +32,12 @@ public sealed record StabilitySpec(string Reference, string Model)
     /// <summary>With <see cref="DatabaseReference"/>: the database version read (pinned, or fixed by the service at submission).</summary>
     public long? DatabaseVersion { get; init; }
 
+    /// <summary>p_stable is P(e_above_hull ≤ this), eV/atom.</summary>
+    public double PStableThreshold { get; init; }
+
+    /// <summary>Largest |p_stable_threshold| accepted (eV/atom): beyond it "stable" means nothing.</summary>
+    public const double MaxPStableThreshold = 1.0;
+
     /// <summary>True when the reference is the shared materials database.</summary>
     public bool UsesDatabase => Reference == DatabaseReference;
 }
@@ -100,5 +106,11 @@ public sealed record ScreeningSpec(
     }
 
     /// <summary>Quantities a constraint or rank key may name besides the predicted model ids.</summary>
-    public static IReadOnlyList<string> BuiltInQuantities { get; } = ["e_above_hull", "hhi_production", "hhi_reserve"];
+    public static IReadOnlyList<string> BuiltInQuantities { get; } = ["e_above_hull", "p_stable", "hhi_production", "hhi_reserve"];
+
+    /// <summary>Quantities that need a stability section.</summary>
+    public static IReadOnlyList<string> StabilityQuantities { get; } = ["e_above_hull", "p_stable"];
+
+    /// <summary>Probabilities: rank keys that sort highest first unless prefixed with '-'.</summary>
+    public static IReadOnlyList<string> Probabilities { get; } = ["p_stable", "p_constraints"];
 }

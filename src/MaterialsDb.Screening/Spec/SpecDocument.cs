@@ -16,7 +16,7 @@ public sealed record SpecDocument(
     [property: Description("Element symbols no candidate may contain.")] IReadOnlyList<string>? ExcludeElements = null,
     [property: Description("Ids of the models to predict with (GET /api/v1/models).")] IReadOnlyList<string>? Predict = null,
     [property: Description("Energy above the convex hull of a reference set of known phases, from a formation-energy model.")] StabilityDocument? Stability = null,
-    [property: Description("Bounds per quantity: a predicted model id, e_above_hull, hhi_production or hhi_reserve.")] IReadOnlyDictionary<string, BoundDocument>? Constraints = null,
+    [property: Description("Bounds per quantity: a predicted model id, e_above_hull, p_stable, hhi_production or hhi_reserve.")] IReadOnlyDictionary<string, BoundDocument>? Constraints = null,
     [property: Description("The order of the result.")] RankDocument? Rank = null,
     [property: Description("Ranked rows kept (1 to 1,000,000; default 1,000).")] int? Top = null);
 
@@ -43,7 +43,8 @@ public sealed record StabilityDocument(
     [property: Description("Catalog dataset id of known phases (default mp_e_form), or 'database': the caller's view of the shared materials database (service only); the CLI also takes a CSV path.")] string? Reference = null,
     [property: Description("Formation-energy model id, eV/atom (default formation-energy).")] string? Model = null,
     [property: Description("With reference: database, the energy scheme whose DFT entries form the hulls (default mp2020; GET /api/v1/schemes lists them).")] string? Scheme = null,
-    [property: Description("With reference: database, read the database as of this version to reproduce an earlier result (default: the latest version visible to the caller at submission).")] long? DatabaseVersion = null);
+    [property: Description("With reference: database, read the database as of this version to reproduce an earlier result (default: the latest version visible to the caller at submission).")] long? DatabaseVersion = null,
+    [property: Description("p_stable is the probability that e_above_hull ≤ this (eV/atom, default 0), from the formation-energy model's calibrated σ.")] double? PStableThreshold = null);
 
 /// <summary>A constraint's bounds (at least one).</summary>
 public sealed record BoundDocument(
@@ -52,7 +53,7 @@ public sealed record BoundDocument(
 
 /// <summary><c>rank</c>: exactly one of by, objective, pareto.</summary>
 public sealed record RankDocument(
-    [property: Description("Lexicographic keys; a leading '-' sorts descending.")] IReadOnlyList<string>? By = null,
+    [property: Description("Lexicographic keys; a leading '-' reverses a key's order (ascending, except probabilities such as p_stable: highest first).")] IReadOnlyList<string>? By = null,
     [property: Description("A weighted sum of quantities, maximised.")] IReadOnlyDictionary<string, double>? Objective = null,
     [property: Description("Keys of a Pareto ranking (front 0 first); '-' maximises.")] IReadOnlyList<string>? Pareto = null,
     [property: Description("Rank first by the probability that every constraint holds.")] bool? Uncertainty = null);

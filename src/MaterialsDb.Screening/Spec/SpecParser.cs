@@ -94,6 +94,16 @@ public static class SpecParser
         {
             Unknown(s, SpecFields.Stability, "stability.", p);
             stability = new StabilitySpec(Scalar(s, "reference", p, path: "stability.reference") ?? "mp_e_form", Scalar(s, "model", p, path: "stability.model") ?? "formation-energy");
+            if (Number(s, "p_stable_threshold", "stability.p_stable_threshold", p) is { } threshold)
+            {
+                if (Math.Abs(threshold) > StabilitySpec.MaxPStableThreshold)
+                {
+                    p.Add("stability.p_stable_threshold", $"{threshold.ToString(CultureInfo.InvariantCulture)} eV/atom is outside ±{StabilitySpec.MaxPStableThreshold.ToString(CultureInfo.InvariantCulture)} eV/atom");
+                }
+
+                stability = stability with { PStableThreshold = threshold };
+            }
+
             var scheme = Scalar(s, "scheme", p, path: "stability.scheme");
             var pinned = Scalar(s, "database_version", p, path: "stability.database_version");
             if (stability.UsesDatabase)
@@ -137,7 +147,7 @@ public static class SpecParser
 
         var known = new HashSet<string>(predict.Concat(ScreeningSpec.BuiltInQuantities), StringComparer.Ordinal);
         var constraints = Constraints(Child(root, "constraints"), known, stability is not null, p);
-        var rank = Rank(Child(root, "rank"), known, p);
+        var rank = Rank(Child(root, "rank"), known, stability is not null, p);
         var top = ScreeningSpec.DefaultTop;
         if (Scalar(root, "top", p) is { } topText)
         {
@@ -331,7 +341,7 @@ public static class SpecParser
                 continue;
             }
 
-            if (name == "e_above_hull" && !hasStability)
+            if (ScreeningSpec.StabilityQuantities.Contains(name) && !hasStability)
             {
                 p.Add(path, "needs a 'stability' section");
             }
@@ -360,7 +370,7 @@ public static class SpecParser
         return result;
     }
 
-    private static RankSpec? Rank(YamlNode? node, HashSet<string> known, Problems p)
+    private static RankSpec? Rank(YamlNode? node, HashSet<string> known, bool hasStability, Problems p)
     {
         if (node is null)
         {
@@ -393,6 +403,11 @@ public static class SpecParser
                 p.Add($"rank.{field}", $"'{k}' is neither a predicted model id nor one of {string.Join(", ", ScreeningSpec.BuiltInQuantities)}");
             }
 
+            foreach (var k in keys.Where(k => !hasStability && ScreeningSpec.StabilityQuantities.Contains(k.TrimStart('-'))))
+            {
+                p.Add($"rank.{field}", $"'{k}' needs a 'stability' section");
+            }
+
             return keys;
         }
 
@@ -406,6 +421,10 @@ public static class SpecParser
                 if (!known.Contains(name))
                 {
                     p.Add($"rank.objective.{name}", "is neither a predicted model id nor a built-in quantity");
+                }
+                else if (!hasStability && ScreeningSpec.StabilityQuantities.Contains(name))
+                {
+                    p.Add($"rank.objective.{name}", "needs a 'stability' section");
                 }
                 else if (Number(weights, name, $"rank.objective.{name}", p) is { } w)
                 {

@@ -22,7 +22,8 @@ export async function render({ params: [id, rank] }) {
     h('dl', { class: 'facts' },
       h('dt', {}, 'HHI of production'), h('dd', {}, num(row.hhi_production), ' ', h('span', { class: 'muted' }, unit('hhi_production'))),
       h('dt', {}, 'HHI of reserves'), h('dd', {}, num(row.hhi_reserve)),
-      h('dt', {}, 'Probability of meeting the constraints'), h('dd', {}, num(row.probability)),
+      h('dt', {}, 'Probability of meeting the constraints'), h('dd', { id: 'p-constraints' }, num(row.p_constraints)),
+      h('dt', {}, 'Probability of stability'), h('dd', { id: 'p-stable' }, row.p_stable === null || row.p_stable === undefined ? '—' : num(row.p_stable)),
       h('dt', {}, 'Score'), h('dd', {}, num(row.score)),
       h('dt', {}, 'Chemical system'), h('dd', {}, h('a', { href: `/phase-diagram/${row.chemsys}` }, row.chemsys)),
       h('dt', {}, 'As listed'), h('dd', {}, row.source_formula ?? '—')));
