@@ -84,7 +84,7 @@ public class ScreeningBenchmarks
     [Benchmark(OperationsPerInvoke = Candidates, Description = "engine, all threads")]
     public long EngineAllThreads() => ScreeningEngine.Run(_plan, new ScreeningOptions { Limit = Candidates }).Survivors;
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

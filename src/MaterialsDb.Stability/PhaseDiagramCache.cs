@@ -54,6 +54,27 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
         return _diagrams.GetOrAdd(key, _ => new Lazy<PhaseDiagram>(() => PhaseDiagram.Build(zs, Candidates(zs)))).Value;
     }
 
+    /// <summary>
+    /// The hull of a system without the entries <paramref name="excluded"/> picks, all of that exact system (a phase
+    /// judged against its competitors). When none of them is a hull vertex, the cached hull itself; else one built
+    /// from the system's other entries and its subsystems' stable phases (removing interior vertices changes the hull
+    /// only inside the system).
+    /// </summary>
+    public PhaseDiagram Without(IEnumerable<int> system, Func<PhaseEntry, bool> excluded)
+    {
+        ArgumentNullException.ThrowIfNull(excluded);
+        var zs = system.Distinct().Order().ToArray();
+        var diagram = For(zs);
+        if (!diagram.StableEntries.Any(excluded))
+        {
+            return diagram;
+        }
+
+        var competitors = Reference.InExactSystem(zs).Where(e => !excluded(e))
+            .Concat(diagram.StableEntries.Where(e => e.Source != PhaseDiagram.ElementalReferenceSource && e.Composition.ElementCount < zs.Length));
+        return PhaseDiagram.Build(zs, competitors);
+    }
+
     private List<PhaseEntry> Candidates(int[] system)
     {
         var candidates = new List<PhaseEntry>(Reference.InExactSystem(system));

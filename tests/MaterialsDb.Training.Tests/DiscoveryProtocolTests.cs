@@ -85,11 +85,11 @@ public sealed class DiscoveryProtocolTests : IDisposable
         ]);
         var hulls = new PhaseDiagramCache(set);
         // Without AB the hull at x = 1/2 is the line from A2B to B: −1 + (1/2 − 1/3) / (2/3) = −0.75.
-        Assert.Equal(-0.75, DiscoveryProtocol.HullWithout(set, hulls, set.Entries[1]), 10);
+        Assert.Equal(-0.75, DiscoveryProtocol.HullWithout(hulls, set.Entries[1]), 10);
         // An unstable entry's competitors' hull is the hull: AB → B at x = 2/3 is −1.2 + 1.2 / 3 = −0.8.
-        Assert.Equal(-0.8, DiscoveryProtocol.HullWithout(set, hulls, set.Entries[2]), 10);
+        Assert.Equal(-0.8, DiscoveryProtocol.HullWithout(hulls, set.Entries[2]), 10);
         // Removing AB exposes nothing else here; removing A2B leaves A → AB: −1.2 × (1/3) / (1/2) = −0.8.
-        Assert.Equal(-0.8, DiscoveryProtocol.HullWithout(set, hulls, set.Entries[0]), 10);
+        Assert.Equal(-0.8, DiscoveryProtocol.HullWithout(hulls, set.Entries[0]), 10);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class DiscoveryProtocolTests : IDisposable
         var set = PhaseEntrySet.FromColumns(formulas, formation, null, "critexam");
         var hulls = new PhaseDiagramCache(set);
         var differences = new double[set.Entries.Count];
-        Parallel.For(0, differences.Length, i => differences[i] = Math.Abs(formation[i] - DiscoveryProtocol.HullWithout(set, hulls, set.Entries[i]) - decomposition[i]));
+        Parallel.For(0, differences.Length, i => differences[i] = Math.Abs(formation[i] - DiscoveryProtocol.HullWithout(hulls, set.Entries[i]) - decomposition[i]));
         Array.Sort(differences);
         Assert.Equal(85_014, differences.Length);
         // 91 % agree to 1e-6 eV/atom. The rest differ by at most a few meV/atom, and some of those cannot come from a
@@ -144,6 +144,17 @@ public sealed class DiscoveryProtocolTests : IDisposable
             // A training-only hull lies on or above the full one, so the true energy finds every stable row.
             Assert.All(ceiling.Classes, c => Assert.Equal(1, c.Recall));
             Assert.All(result.Methods.SelectMany(m => m.Classes), c => Assert.Equal(result.HeldOutRows, c.Rows));
+
+            // With the held-out predictions on the hull, rows can only rise: never more rows called stable.
+            var consistent = result.Methods.Single(m => m.Method == "model, self-consistent hull");
+            for (var t = 0; t < DiscoveryProtocol.Thresholds.Count; t++)
+            {
+                var (a, b) = (model.Classes[t], consistent.Classes[t]);
+                Assert.True(b.TruePositives + b.FalsePositives <= a.TruePositives + a.FalsePositives);
+                Assert.True(b.TruePositives <= a.TruePositives);
+            }
+
+            Assert.True(consistent.Classes[0].TruePositives + consistent.Classes[0].FalsePositives < model.Classes[0].TruePositives + model.Classes[0].FalsePositives, $"{split}: the held-out rows never competed");
             Assert.InRange(result.StabilityCalibration.Within1Sigma, 0.45, 0.9);
             Assert.InRange(result.Probability.Brier, 0, 0.5);
 

@@ -20,6 +20,35 @@ public static class ScreeningEngine
     {
         ArgumentNullException.ThrowIfNull(plan);
         options ??= new ScreeningOptions();
+        if (plan.Spec.Stability is { SelfConsistent: true } && !plan.WithCandidates)
+        {
+            return RunSelfConsistent(plan, options, cancellationToken);
+        }
+
+        return RunOnce(plan, options, cancellationToken);
+    }
+
+    // Two passes (progress reports each): the first finds every candidate predicted below the reference hull; they join
+    // the reference (in stream order, so the hulls do not depend on threads or tiles) and the second pass screens
+    // against that hull.
+    private static ScreeningResult RunSelfConsistent(ScreeningPlan plan, ScreeningOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var recording = plan.Recording();
+        RunOnce(recording, options, cancellationToken);
+        var candidates = recording.BelowHull!.OrderBy(c => c.Sequence).Select(c =>
+        {
+            var one = new CompositionBatch(1);
+            one.Add(c.Z, c.Amounts);
+            return new Stability.PhaseEntry($"candidate:{c.Sequence}", one[0], c.EForm, ScreeningPlan.CandidateSource);
+        });
+        var combined = Stability.PhaseEntrySet.Create(plan.Hulls!.Reference.Entries.Concat(candidates));
+        var result = RunOnce(plan.OnCandidateHulls(new Stability.PhaseDiagramCache(combined)), options, cancellationToken);
+        return result with { Elapsed = clock.Elapsed };
+    }
+
+    private static ScreeningResult RunOnce(ScreeningPlan plan, ScreeningOptions options, CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TileSize, 1);
         var clock = Stopwatch.StartNew();
         var threads = Math.Max(1, options.Threads);

@@ -3,6 +3,7 @@ using MaterialsDb.Models.Packages;
 using MaterialsDb.Screening.Enumeration;
 using MaterialsDb.Screening.Resources;
 using MaterialsDb.Screening.Spec;
+using MaterialsDb.Stability;
 
 namespace MaterialsDb.Screening.Engine;
 
@@ -22,6 +23,7 @@ public sealed class ScreeningPlan
         ArgumentNullException.ThrowIfNull(resources);
         Spec = spec;
         Resources = resources;
+        Hulls = resources.Hulls;
         Quantities = new Quantities(spec);
         Constraints = new ConstraintSet(spec, Quantities);
         Ranking = new Ranking(spec, Quantities);
@@ -95,6 +97,62 @@ public sealed class ScreeningPlan
 
     /// <summary>Excluded elements by Z.</summary>
     public bool[] Excluded { get; } = new bool[PeriodicTable.MaxZ + 1];
+
+    /// <summary>Source of the phases a self-consistent screening adds to the reference: its own candidates.</summary>
+    public const string CandidateSource = "candidate";
+
+    /// <summary>The hulls stability is computed on: the reference's, or (second pass of a self-consistent screening) the reference plus the candidates below it.</summary>
+    public PhaseDiagramCache? Hulls { get; private set; }
+
+    /// <summary>True on the second pass of a self-consistent screening: hulls include candidates, each judged without itself.</summary>
+    public bool WithCandidates { get; private set; }
+
+    /// <summary>First pass of a self-consistent screening: receives every candidate predicted below the reference hull.</summary>
+    internal System.Collections.Concurrent.ConcurrentBag<(long Sequence, byte[] Z, double[] Amounts, double EForm)>? BelowHull { get; private set; }
+
+    /// <summary>A copy that records the candidates below the reference hull.</summary>
+    internal ScreeningPlan Recording()
+    {
+        var copy = (ScreeningPlan)MemberwiseClone();
+        copy.BelowHull = [];
+        return copy;
+    }
+
+    /// <summary>A copy that computes stability on <paramref name="hulls"/> (the reference plus candidates).</summary>
+    internal ScreeningPlan OnCandidateHulls(PhaseDiagramCache hulls)
+    {
+        var copy = (ScreeningPlan)MemberwiseClone();
+        copy.Hulls = hulls;
+        copy.WithCandidates = true;
+        copy.BelowHull = null;
+        return copy;
+    }
+
+    /// <summary>
+    /// The hull a candidate of <paramref name="system"/> is judged on. With candidates on the hulls, a candidate that
+    /// is a vertex is judged against the known phases and the other candidates that are vertices: it never competes
+    /// with itself, a known phase it covered counts again, and a candidate above the combined hull stays out.
+    /// </summary>
+    public PhaseDiagram HullFor(int[] system, Composition composition)
+    {
+        ArgumentNullException.ThrowIfNull(composition);
+        var diagram = Hulls!.For(system);
+        if (!WithCandidates)
+        {
+            return diagram;
+        }
+
+        var formula = composition.ReducedFormula;
+        bool Self(PhaseEntry e) => e.Source == CandidateSource && e.Composition.ReducedFormula == formula;
+        if (!diagram.StableEntries.Any(Self))
+        {
+            return diagram;
+        }
+
+        var known = Resources.Hulls!.For(system).StableEntries;
+        var candidates = diagram.StableEntries.Where(e => e.Source == CandidateSource && !Self(e));
+        return PhaseDiagram.Build(system, known.Concat(candidates).Where(e => e.Source != PhaseDiagram.ElementalReferenceSource));
+    }
 
     /// <summary>e_above_hull_std ÷ the formation energy's σ: the stability model's <see cref="ModelManifest.StabilityUncertaintyScale"/> over its <see cref="ModelManifest.UncertaintyScale"/>, else 1.</summary>
     public float StabilityStdFactor { get; } = 1;

@@ -21,6 +21,7 @@ internal sealed class TileWorker : IDisposable
     private readonly int[] _tileRow = new int[BlockRows];
     private readonly bool[] _alive = new bool[BlockRows];
     private readonly double[] _values;
+    private long _firstSequence;
     private readonly Dictionary<string, (float[] Buffer, int Width)> _features = [];
     private readonly OnnxPredictor[] _predictors;
     private readonly float[] _mean = new float[BlockRows];
@@ -70,6 +71,7 @@ internal sealed class TileWorker : IDisposable
         for (var s = start; s < end; s += BlockRows)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            _firstSequence = firstSequence;
             ProcessBlock(tile, s, Math.Min(end, s + BlockRows), firstSequence, sourceFormulas, survivors);
         }
     }
@@ -192,7 +194,7 @@ internal sealed class TileWorker : IDisposable
     // applies the e_above_hull constraint and returns how many pass it.
     private int Hull(int n)
     {
-        var hulls = _plan.Resources.Hulls!;
+        var hulls = _plan.Hulls!;
         var passed = 0;
         var i = 0;
         while (i < n)
@@ -247,6 +249,18 @@ internal sealed class TileWorker : IDisposable
             for (var c = 0; c < count; c++)
             {
                 var row = _picked[c];
+                if (_plan.BelowHull is { } below && _eAbove[c] < -PhaseDiagram.StabilityTolerance)
+                {
+                    below.Add((_firstSequence + _tileRow[row], _work.RowAtomicNumbers(row).ToArray(), _work.RowAmounts(row).ToArray(), _eForm[c]));
+                }
+                else if (_plan.WithCandidates && _eAbove[c] <= PhaseDiagram.StabilityTolerance)
+                {
+                    // On the combined hull, possibly as its own vertex: judge it against its competitors (rare rows only).
+                    var composition = _work[row];
+                    _hull[c] = _plan.HullFor(system, composition).GetHullEnergy(composition);
+                    _eAbove[c] = _eForm[c] - _hull[c];
+                }
+
                 _values[(row * _q) + _eAboveIndex] = _eAbove[c];
                 _values[(row * _q) + _eAboveStd] = _values[(row * _q) + _formationStd] * _plan.StabilityStdFactor; // measured on held-out systems
                 _values[(row * _q) + _hullIndex] = _hull[c];

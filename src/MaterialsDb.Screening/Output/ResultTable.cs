@@ -40,7 +40,7 @@ public static class ResultTable
         "rank", "formula", "chemsys", "n_elements", "fractions",
         Quantities.EAboveHull, Quantities.EAboveHull + "_std", "decomposition", "known", "known_e_form",
         Quantities.HhiProduction, Quantities.HhiReserve, Quantities.Probability, Quantities.Score,
-        "source_formula", Quantities.HullEnergy, "known_phases_in_system", Quantities.PStable,
+        "source_formula", Quantities.HullEnergy, "known_phases_in_system", Quantities.PStable, "decomposition_candidates",
     ];
 
     /// <summary>Builds the table and its metadata.</summary>
@@ -88,13 +88,15 @@ public static class ResultTable
         var known = new bool[n];
         var knownEnergy = Nan(n);
         var phases = new long[n];
+        var fromCandidates = new string?[n];
         if (stability)
         {
-            var hulls = plan.Resources.Hulls!;
+            // Novelty against the known phases only, even when the hulls include the screening's own candidates.
+            var reference = plan.Resources.Hulls!.Reference;
             for (var i = 0; i < n; i++)
             {
                 var system = compositions[i].AtomicNumbers.ToArray().Select(z => (int)z).ToArray();
-                var entries = hulls.Reference.InExactSystem(system).ToArray();
+                var entries = reference.InExactSystem(system).ToArray();
                 var same = entries.Where(e => e.Composition.Equals(compositions[i])).ToArray();
                 known[i] = same.Length > 0;
                 knownEnergy[i] = same.Length > 0 ? same.Min(e => e.EFormPerAtomEv) : double.NaN;
@@ -102,8 +104,12 @@ public static class ResultTable
                 var eForm = rows[i].Values[q[q.StabilityModel!]];
                 if (double.IsFinite(eForm))
                 {
-                    var parts = hulls.For(system).GetDecompositionAndEAboveHull(compositions[i], eForm).Decomposition;
+                    var parts = plan.HullFor(system, compositions[i]).GetDecompositionAndEAboveHull(compositions[i], eForm).Decomposition;
                     decomposition[i] = [.. parts.Select(p => new KeyValuePair<string, double>(p.Phase.ReducedFormula, p.Fraction))];
+                    if (plan.WithCandidates)
+                    {
+                        fromCandidates[i] = string.Join(' ', parts.Where(p => p.Phase.Source == ScreeningPlan.CandidateSource).Select(p => p.Phase.ReducedFormula));
+                    }
                 }
             }
         }
@@ -124,6 +130,7 @@ public static class ResultTable
         units[Quantities.HullEnergy] = "eV/atom";
         columns.Add(new LongColumn("known_phases_in_system", phases));
         columns.Add(stability ? Values(Quantities.PStable, rows, q[Quantities.PStable]) : new DoubleColumn(Quantities.PStable, Nan(n)));
+        columns.Add(new StringColumn("decomposition_candidates", fromCandidates));
         units[Quantities.PStable] = "probability";
 
         var provenance = new
@@ -131,7 +138,7 @@ public static class ResultTable
             software = "MaterialsDb " + typeof(ResultTable).Assembly.GetName().Version,
             name = plan.Spec.Name,
             models = plan.Models.Select(m => new { id = m.Id, column = ScreeningSpec.ColumnOf(m.Id), version = m.Model.Manifest.Version, target = m.Model.Manifest.Target, units = m.Model.Manifest.Units, preset = m.Preset, sha256 = m.Model.Manifest.Files.Select(f => f.Sha256), trained_on = m.Model.Manifest.Dataset, engine = m.Model.Engine.ToString() }),
-            reference = plan.Spec.Stability is { } s ? new { id = s.Reference, sha256 = plan.Resources.ReferenceSha256, scheme = s.Scheme, database_version = s.DatabaseVersion, p_stable_threshold = s.PStableThreshold, e_above_hull_std_factor = plan.StabilityStdFactor } : null,
+            reference = plan.Spec.Stability is { } s ? new { id = s.Reference, sha256 = plan.Resources.ReferenceSha256, scheme = s.Scheme, database_version = s.DatabaseVersion, p_stable_threshold = s.PStableThreshold, e_above_hull_std_factor = plan.StabilityStdFactor, self_consistent = s.SelfConsistent, candidates_on_hull = plan.WithCandidates ? plan.Hulls!.Reference.Entries.Count - plan.Resources.Hulls!.Reference.Entries.Count : 0 } : null,
             oxidation_states = plan.Resources.OxidationStates?.Name,
             processed = result.Processed,
             survivors = result.Survivors,

@@ -32,6 +32,9 @@ public sealed record StabilitySpec(string Reference, string Model)
     /// <summary>With <see cref="DatabaseReference"/>: the database version read (pinned, or fixed by the service at submission).</summary>
     public long? DatabaseVersion { get; init; }
 
+    /// <summary>The candidates' own predicted energies join the reference hull (each judged without itself).</summary>
+    public bool SelfConsistent { get; init; }
+
     /// <summary>p_stable is P(e_above_hull ≤ this), eV/atom.</summary>
     public double PStableThreshold { get; init; }
 

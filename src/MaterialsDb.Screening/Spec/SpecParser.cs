@@ -104,6 +104,16 @@ public static class SpecParser
                 stability = stability with { PStableThreshold = threshold };
             }
 
+            if (Bool(s, "self_consistent", "stability.self_consistent", false, p))
+            {
+                stability = stability with { SelfConsistent = true };
+                if (origin == SpecOrigin.Service)
+                {
+                    // Chunks would each see only their own candidates; the service needs a second pass per system first.
+                    p.Add("stability.self_consistent", "is not offered by the service yet (chunks would each see only their own candidates); run the spec with 'materialsdb screen'");
+                }
+            }
+
             var scheme = Scalar(s, "scheme", p, path: "stability.scheme");
             var pinned = Scalar(s, "database_version", p, path: "stability.database_version");
             if (stability.UsesDatabase)

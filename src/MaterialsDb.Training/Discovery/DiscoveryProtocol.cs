@@ -66,7 +66,14 @@ public static class DiscoveryProtocol
         var description = split == "random"
             ? $"a seeded random {fraction:P0} of the rows held out (seed {seed})"
             : $"every row of a seeded random {fraction:P0} of the chemical systems with {HoldOutSplits.MinSystemElements} or more elements held out (seed {seed}); their subsystems stay in training";
-        return Score(split, description, trainRows.Length, "E_hull", trueEnergy, trainingHull, truth, mean, std, data.Targets, trainRows, direct: null, clip: true, hullCheck: null);
+        // Self-consistent: the held-out rows' predicted energies join the training hull, each row judged without itself.
+        var combined = PhaseEntrySet.Create(Entries(data.Name, compositions, data.Targets, trainRows).Entries
+            .Concat(heldRows.Select((row, i) => new PhaseEntry($"held-out row {row + 1}", compositions[row], mean[i], "prediction"))));
+        var combinedHulls = new PhaseDiagramCache(combined);
+        var selfConsistent = new double[heldRows.Length];
+        Parallel.For(0, heldRows.Length, i => selfConsistent[i] = mean[i] - HullWithout(combinedHulls, combined.Entries[trainRows.Length + i]));
+
+        return Score(split, description, trainRows.Length, "E_hull", trueEnergy, trainingHull, truth, mean, std, data.Targets, trainRows, direct: null, clip: true, hullCheck: null, selfConsistent);
     }
 
     /// <summary>
@@ -117,7 +124,7 @@ public static class DiscoveryProtocol
             truth[i] = decompositionTargets[row];
             trainingHull[i] = trainHulls.For(compositions[row]).GetHullEnergy(compositions[row]);
             // The file's ΔHd recomputed from all formation energies: checks that our hulls are Bartel's.
-            check[i] = Math.Abs(trueEnergy[i] - HullWithout(all, allHulls, all.Entries[row]) - truth[i]);
+            check[i] = Math.Abs(trueEnergy[i] - HullWithout(allHulls, all.Entries[row]) - truth[i]);
         });
 
         var description = $"CritExam (Bartel et al. 2020): trained on train ∪ val ({pool.Length} rows), scored on test; truth is the file's ΔHd (formation energy minus the hull of every other compound)";
@@ -128,23 +135,11 @@ public static class DiscoveryProtocol
     /// The hull energy at an entry's composition without that entry: for a stable entry, the hull of its competitors
     /// (ΔHd = E − this is negative); for an unstable one the hull itself.
     /// </summary>
-    public static double HullWithout(PhaseEntrySet set, PhaseDiagramCache hulls, PhaseEntry self)
+    public static double HullWithout(PhaseDiagramCache hulls, PhaseEntry self)
     {
-        ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(hulls);
         ArgumentNullException.ThrowIfNull(self);
-        var system = self.Composition.AtomicNumbers.ToArray().Select(z => (int)z).ToArray();
-        var diagram = hulls.For(system);
-        if (!diagram.StableEntries.Contains(self))
-        {
-            return diagram.GetHullEnergy(self.Composition);
-        }
-
-        // Removing a vertex of the system's interior changes the hull only inside that system: its competitors are
-        // the other entries of the exact system and the stable phases of its subsystems.
-        var competitors = set.InExactSystem(system).Where(e => e != self)
-            .Concat(diagram.StableEntries.Where(e => e.Source != PhaseDiagram.ElementalReferenceSource && e.Composition.ElementCount < system.Length));
-        return PhaseDiagram.Build(system, competitors).GetHullEnergy(self.Composition);
+        return hulls.Without(self.Composition.AtomicNumbers.ToArray().Select(z => (int)z), e => e == self).GetHullEnergy(self.Composition);
     }
 
     private static (float[] Mean, float[] Std) Train(float[] features, int width, float[] targets, int[] train, int[] predict, TrainerOptions options, string label, Action<string>? progress)
@@ -176,7 +171,7 @@ public static class DiscoveryProtocol
         }
     }
 
-    private static ProtocolResult Score(string name, string description, int trainingRows, string quantity, double[] trueEnergy, double[] trainingHull, double[] truth, float[] mean, float[] std, float[] targets, int[] trainRows, (float[] Mean, float[] Std)? direct, bool clip, double? hullCheck)
+    private static ProtocolResult Score(string name, string description, int trainingRows, string quantity, double[] trueEnergy, double[] trainingHull, double[] truth, float[] mean, float[] std, float[] targets, int[] trainRows, (float[] Mean, float[] Std)? direct, bool clip, double? hullCheck, double[]? selfConsistent = null)
     {
         var n = truth.Length;
         double[] Against(Func<int, double> energy) => [.. Enumerable.Range(0, n).Select(i => energy(i) - trainingHull[i])];
@@ -185,9 +180,17 @@ public static class DiscoveryProtocol
         var methods = new List<MethodResult>
         {
             Method("model", [.. mean.Select(v => (double)v)], trueEnergy, model, truth, clip),
+        };
+        if (selfConsistent is not null)
+        {
+            methods.Add(Method("model, self-consistent hull", [.. mean.Select(v => (double)v)], trueEnergy, selfConsistent, truth, clip));
+        }
+
+        methods.AddRange(
+        [
             Method("trivial: training mean", [.. Enumerable.Repeat(trainingMean, n)], trueEnergy, Against(_ => trainingMean), truth, clip),
             Method("ceiling: true energy, training-only hull", trueEnergy, trueEnergy, Against(i => trueEnergy[i]), truth, clip),
-        };
+        ]);
         if (direct is { } d)
         {
             methods.Add(Method("direct: a model trained on ΔHd", null, trueEnergy, [.. d.Mean.Select(v => (double)v)], truth, clip));
