@@ -91,11 +91,21 @@ public sealed class SelfConsistentHullTests(ScreeningFixture fixture) : IClassFi
     }
 
     [Fact]
-    public void TheServiceRefusesItForNow()
+    public async Task TheFirstPassWrittenToAFileGivesTheSameHulls()
     {
-        var e = Assert.Throws<SpecException>(() => SpecParser.Parse(List(["Li2O"], selfConsistent: true), SpecOrigin.Service));
-        Assert.Contains("stability.self_consistent: is not offered by the service yet", e.Message, StringComparison.Ordinal);
-        Assert.True(SpecParser.Parse(List(["Li2O"], selfConsistent: true)).Stability!.SelfConsistent);
+        // What a chunked service does: the first pass once, to a file every chunk reads back bit for bit.
+        var plan = fixture.Plan(Space.Replace("%EXTRA%", ", self_consistent: true", StringComparison.Ordinal));
+        var candidates = ScreeningEngine.CandidatesBelowHull(plan, new ScreeningOptions { Threads = 2 }, TestContext.Current.CancellationToken);
+        Assert.NotEmpty(candidates);
+        using var dir = new TestSupport.TempDirectory();
+        await CandidateHullFile.WriteAsync(candidates, dir.File("hull.parquet"), TestContext.Current.CancellationToken);
+        var read = await CandidateHullFile.ReadAsync(dir.File("hull.parquet"), TestContext.Current.CancellationToken);
+        Assert.Equal(candidates.Select(c => (c.Id, c.Composition.ReducedFormula, c.EFormPerAtomEv)), read.Select(c => (c.Id, c.Composition.ReducedFormula, c.EFormPerAtomEv)));
+        Assert.Equal(candidates.SelectMany(c => c.Composition.Amounts.ToArray()), read.SelectMany(c => c.Composition.Amounts.ToArray()));
+
+        var whole = ScreeningEngine.Run(plan, new ScreeningOptions { Threads = 2 }, TestContext.Current.CancellationToken);
+        var fromFile = ScreeningEngine.Run(ScreeningEngine.WithCandidates(plan, read), new ScreeningOptions { Threads = 1, TileSize = 50 }, TestContext.Current.CancellationToken);
+        Assert.Equal(whole.Rows.SelectMany(r => r.Values), fromFile.Rows.SelectMany(r => r.Values));
     }
 
     private Engine.ScreeningResult Run(string spec) =>

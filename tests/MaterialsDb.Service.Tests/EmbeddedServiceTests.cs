@@ -45,6 +45,23 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ASelfConsistentScreeningInChunksEqualsOneProcess()
+    {
+        var id = await Node.SubmitAsync(LocalScreening.SelfConsistentSpec, fixture.Acme);
+        var status = await Node.WaitAsync(id, fixture.Acme);
+        Assert.Equal(States.Succeeded, status.GetProperty("state").GetString());
+        Assert.Equal(4, status.GetProperty("chunks").GetInt32());
+        using var response = await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results", fixture.Acme);
+        var served = await LocalScreening.ReadParquetAsync(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        var local = await LocalScreening.RunAsync(LocalScreening.SelfConsistentSpec);
+        LocalScreening.AssertSameRows(local, served);
+        // Candidates did compete: some decomposition names another candidate.
+        Assert.Contains(served.GetStrings("decomposition_candidates"), c => !string.IsNullOrEmpty(c));
+        // The first pass's file went with the parts.
+        Assert.Empty(Directory.GetFiles(Node.Results, "candidate-hull*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task AJsonSpecWorksLikeYaml()
     {
         var json = """{"name": "json-spec", "candidates": {"enumerate": {"elements": ["Na", "Cl", "O"], "n_elements": [2, 2], "max_coefficient": 3}}, "predict": ["band-gap-pbe"], "top": 5}""";

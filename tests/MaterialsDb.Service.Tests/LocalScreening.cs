@@ -25,6 +25,12 @@ internal static class LocalScreening
         top: 25
         """;
 
+    /// <summary>The spec with the candidates competing on one hull (two passes; the service's first pass runs once, before the chunks).</summary>
+    public static string SelfConsistentSpec { get; } = Spec.Replace("name: service-test", "name: self-consistent", StringComparison.Ordinal)
+        .Replace("model: formation-energy}", "model: formation-energy, self_consistent: true}", StringComparison.Ordinal)
+        .Replace("max: 0.5", "max: 0.05", StringComparison.Ordinal)
+        .Replace("top: 25", "top: 100", StringComparison.Ordinal);
+
     public static async Task<ColumnTable> RunAsync(string specText)
     {
         var spec = SpecParser.Parse(specText);

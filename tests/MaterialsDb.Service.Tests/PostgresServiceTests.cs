@@ -50,6 +50,22 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
     }
 
     [Fact]
+    public async Task ASelfConsistentScreeningOnPostgresEqualsOneProcess()
+    {
+        postgres.Require();
+        using var results = new TempDirectory();
+        var store = await ServiceHost.OpenStoreAsync(postgres.ConnectionString, TestContext.Current.CancellationToken);
+        var (_, key) = await ApiKeys.CreateAsync(store, "consistent", Role.Member, TestContext.Current.CancellationToken);
+        await using var node = await ServiceNode.StartAsync(new ServiceOptions { Postgres = postgres.ConnectionString, ResultsFolder = results.Path, Workers = 2, ChunkSize = 50 });
+        var id = await node.SubmitAsync(LocalScreening.SelfConsistentSpec, key);
+        var status = await node.WaitAsync(id, key);
+        Assert.Equal(States.Succeeded, status.GetProperty("state").GetString());
+        Assert.Equal(5, status.GetProperty("chunks").GetInt32());
+        using var response = await node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results", key);
+        LocalScreening.AssertSameRows(await LocalScreening.RunAsync(LocalScreening.SelfConsistentSpec), await LocalScreening.ReadParquetAsync(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
     public async Task AKilledWorkersChunkIsFinishedByAnotherWithNothingLostOrDuplicated()
     {
         postgres.Require();

@@ -244,7 +244,7 @@ internal static class ModelsCommand
 
         if (folder is not null && parse.GetValue(discovery.UpdateCard))
         {
-            var command = $"materialsdb models evaluate --protocol discovery --model {parse.GetValue(discovery.Model)} --splits {string.Join(",", splits)} --holdout {parse.GetValue(discovery.Holdout).ToString(CultureInfo.InvariantCulture)} --seed {parse.GetValue(discovery.Seed)}";
+            var command = $"materialsdb models evaluate --protocol discovery --model {parse.GetValue(discovery.Model)}{(parse.GetValue(inputs.Dataset) is { } other ? $" --dataset {other}" : string.Empty)} --splits {string.Join(",", splits)} --holdout {parse.GetValue(discovery.Holdout).ToString(CultureInfo.InvariantCulture)} --seed {parse.GetValue(discovery.Seed)}";
             ModelCard.WriteSection(Path.Combine(folder, ModelCard.FileName), "Stability discovery", $"Measured by `{command}` (see docs/models.md).\n\n{markdown.Replace("### ", "#### ", StringComparison.Ordinal)}");
             // Held-out systems are what a screening of new chemistries meets, so their σ scale is the one screening uses.
             if ((results.FirstOrDefault(r => r.Name == "systems") ?? results.FirstOrDefault(r => r.Name == "random")) is { } fit)

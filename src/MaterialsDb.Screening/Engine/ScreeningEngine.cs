@@ -34,17 +34,36 @@ public static class ScreeningEngine
     private static ScreeningResult RunSelfConsistent(ScreeningPlan plan, ScreeningOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var candidates = CandidatesBelowHull(plan, options, cancellationToken);
+        var result = RunOnce(WithCandidates(plan, candidates), options, cancellationToken);
+        return result with { Elapsed = clock.Elapsed };
+    }
+
+    /// <summary>
+    /// The first pass of a self-consistent screening: every candidate of the run that reaches the stability stage
+    /// predicted below the reference hull, as phases (<see cref="ScreeningPlan.CandidateSource"/>) in stream order.
+    /// A chunked service runs it over the whole space once; <see cref="WithCandidates"/> then gives every chunk the
+    /// same hulls.
+    /// </summary>
+    public static IReadOnlyList<Stability.PhaseEntry> CandidatesBelowHull(ScreeningPlan plan, ScreeningOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
         var recording = plan.Recording();
-        RunOnce(recording, options, cancellationToken);
-        var candidates = recording.BelowHull!.OrderBy(c => c.Sequence).Select(c =>
+        RunOnce(recording, options ?? new ScreeningOptions(), cancellationToken);
+        return [.. recording.BelowHull!.OrderBy(c => c.Sequence).Select(c =>
         {
             var one = new CompositionBatch(1);
             one.Add(c.Z, c.Amounts);
             return new Stability.PhaseEntry($"candidate:{c.Sequence}", one[0], c.EForm, ScreeningPlan.CandidateSource);
-        });
-        var combined = Stability.PhaseEntrySet.Create(plan.Hulls!.Reference.Entries.Concat(candidates));
-        var result = RunOnce(plan.OnCandidateHulls(new Stability.PhaseDiagramCache(combined)), options, cancellationToken);
-        return result with { Elapsed = clock.Elapsed };
+        })];
+    }
+
+    /// <summary>The plan of the second pass: stability on the reference's phases plus <paramref name="candidates"/>.</summary>
+    public static ScreeningPlan WithCandidates(ScreeningPlan plan, IEnumerable<Stability.PhaseEntry> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var combined = Stability.PhaseEntrySet.Create(plan.Resources.Hulls!.Reference.Entries.Concat(candidates));
+        return plan.OnCandidateHulls(new Stability.PhaseDiagramCache(combined));
     }
 
     private static ScreeningResult RunOnce(ScreeningPlan plan, ScreeningOptions options, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed record StabilityDocument(
     [property: Description("Formation-energy model id, eV/atom (default formation-energy).")] string? Model = null,
     [property: Description("With reference: database, the energy scheme whose DFT entries form the hulls (default mp2020; GET /api/v1/schemes lists them).")] string? Scheme = null,
     [property: Description("With reference: database, read the database as of this version to reproduce an earlier result (default: the latest version visible to the caller at submission).")] long? DatabaseVersion = null,
-    [property: Description("Candidates compete on one hull: the predicted formation energies of the candidates that reach the stability stage join the reference hull, and each is judged against that hull without itself (CLI only for now).")] bool? SelfConsistent = null,
+    [property: Description("Candidates compete on one hull: the predicted formation energies of the candidates that reach the stability stage join the reference hull, and each is judged against that hull without itself (two passes over the space).")] bool? SelfConsistent = null,
     [property: Description("p_stable is the probability that e_above_hull ≤ this (eV/atom, default 0), from the formation-energy model's calibrated σ.")] double? PStableThreshold = null);
 
 /// <summary>A constraint's bounds (at least one).</summary>

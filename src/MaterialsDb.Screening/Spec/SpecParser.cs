@@ -107,11 +107,6 @@ public static class SpecParser
             if (Bool(s, "self_consistent", "stability.self_consistent", false, p))
             {
                 stability = stability with { SelfConsistent = true };
-                if (origin == SpecOrigin.Service)
-                {
-                    // Chunks would each see only their own candidates; the service needs a second pass per system first.
-                    p.Add("stability.self_consistent", "is not offered by the service yet (chunks would each see only their own candidates); run the spec with 'materialsdb screen'");
-                }
             }
 
             var scheme = Scalar(s, "scheme", p, path: "stability.scheme");

@@ -15,6 +15,9 @@ public sealed class ResultPaths(ServiceOptions options)
     /// <summary>A chunk's part.</summary>
     public string Part(Guid id, int chunk) => Path.Combine(Folder(id), $"part-{chunk:D5}.parquet");
 
+    /// <summary>A self-consistent screening's candidates below the reference hull (its first pass, shared by every chunk).</summary>
+    public string CandidateHull(Guid id) => Path.Combine(Folder(id), "candidate-hull.parquet");
+
     /// <summary>The final ranked result.</summary>
     public string Result(Guid id) => Path.Combine(Folder(id), "result.parquet");
 

@@ -49,6 +49,8 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
                 screening = (await store.GetScreeningAsync(id, cancellationToken).ConfigureAwait(false))!;
             }
 
+            await FindCandidatesBelowHullAsync(screening, cancellationToken).ConfigureAwait(false);
+
             // A rerun (retry, sweeper) enqueues only what no earlier run enqueued.
             var enqueued = (await store.GetJobsAsync(id, cancellationToken).ConfigureAwait(false)).Where(j => j.Kind == JobKind.Chunk).Select(j => j.Chunk).ToHashSet();
             for (var chunk = 0; chunk < screening.Chunks; chunk++)
@@ -86,7 +88,7 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
         {
             var clock = Stopwatch.StartNew();
             using var lease = await resources.PlanAsync(Specs.Parse(screening), screening.Tenant, cancellationToken).ConfigureAwait(false);
-            var plan = lease.Plan;
+            var plan = await OnCandidateHullsAsync(lease.Plan, id, cancellationToken).ConfigureAwait(false);
             var start = await store.GetChunkStartAsync(id, chunk, cancellationToken).ConfigureAwait(false);
             var first = chunk * screening.ChunkSize;
             var run = new ScreeningOptions
@@ -148,7 +150,7 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
         try
         {
             using var lease = await resources.PlanAsync(Specs.Parse(screening), screening.Tenant, cancellationToken).ConfigureAwait(false);
-            var plan = lease.Plan;
+            var plan = await OnCandidateHullsAsync(lease.Plan, id, cancellationToken).ConfigureAwait(false);
             var chunks = await store.GetChunksAsync(id, cancellationToken).ConfigureAwait(false);
             var parts = new List<IReadOnlyList<CandidateRow>>();
             foreach (var c in chunks)
@@ -165,6 +167,8 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
                 {
                     Data.Tables.AtomicFile.TryDelete(paths.Part(id, c.Chunk));
                 }
+
+                Data.Tables.AtomicFile.TryDelete(paths.CandidateHull(id));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -173,6 +177,31 @@ public sealed class ScreeningJobs(IServiceStore store, ResourceCache resources, 
             throw;
         }
     }
+
+    // A self-consistent screening's first pass, over the whole space once, before any chunk: every chunk and the merge
+    // then judge stability on the same hulls, so the result equals one process's. A rerun reuses a finished file.
+    private async Task FindCandidatesBelowHullAsync(ScreeningRecord screening, CancellationToken cancellationToken)
+    {
+        var spec = Specs.Parse(screening);
+        var path = paths.CandidateHull(screening.Id);
+        if (spec.Stability is not { SelfConsistent: true } || File.Exists(path))
+        {
+            return;
+        }
+
+        using var lease = await resources.PlanAsync(spec, screening.Tenant, cancellationToken).ConfigureAwait(false);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var watch = ScreeningWatch.Start(store, screening.Id, cancel);
+        var run = new ScreeningOptions { Threads = 1, ListFile = screening.Upload is null ? null : paths.Upload(screening.Id, screening.Upload) };
+        var candidates = ScreeningEngine.CandidatesBelowHull(lease.Plan, run, cancel.Token);
+        Directory.CreateDirectory(paths.Folder(screening.Id));
+        await CandidateHullFile.WriteAsync(candidates, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ScreeningPlan> OnCandidateHullsAsync(ScreeningPlan plan, Guid id, CancellationToken cancellationToken) =>
+        plan.Spec.Stability is { SelfConsistent: true }
+            ? ScreeningEngine.WithCandidates(plan, await CandidateHullFile.ReadAsync(paths.CandidateHull(id), cancellationToken).ConfigureAwait(false))
+            : plan;
 
     private async Task<(long Candidates, string?[] Starts, bool OverLimit)> CountAsync(ScreeningRecord screening, CancellationToken cancellationToken)
     {

@@ -50,7 +50,8 @@ public static class DiscoveryProtocol
         var (mean, std) = Train(data.Features, width, data.Targets, trainRows, heldRows, options, $"{split} split", progress);
 
         var allHulls = new PhaseDiagramCache(Entries(data.Name, compositions, data.Targets, Enumerable.Range(0, compositions.Length)));
-        var trainHulls = new PhaseDiagramCache(Entries(data.Name, compositions, data.Targets, trainRows));
+        var training = Entries(data.Name, compositions, data.Targets, trainRows);
+        var trainHulls = new PhaseDiagramCache(training);
         var trueEnergy = new double[heldRows.Length];
         var truth = new double[heldRows.Length];
         var trainingHull = new double[heldRows.Length];
@@ -67,7 +68,7 @@ public static class DiscoveryProtocol
             ? $"a seeded random {fraction:P0} of the rows held out (seed {seed})"
             : $"every row of a seeded random {fraction:P0} of the chemical systems with {HoldOutSplits.MinSystemElements} or more elements held out (seed {seed}); their subsystems stay in training";
         // Self-consistent: the held-out rows' predicted energies join the training hull, each row judged without itself.
-        var combined = PhaseEntrySet.Create(Entries(data.Name, compositions, data.Targets, trainRows).Entries
+        var combined = PhaseEntrySet.Create(training.Entries
             .Concat(heldRows.Select((row, i) => new PhaseEntry($"held-out row {row + 1}", compositions[row], mean[i], "prediction"))));
         var combinedHulls = new PhaseDiagramCache(combined);
         var selfConsistent = new double[heldRows.Length];
