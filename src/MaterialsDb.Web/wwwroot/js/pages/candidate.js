@@ -24,6 +24,7 @@ export async function render({ params: [id, rank] }) {
       h('dt', {}, 'HHI of reserves'), h('dd', {}, num(row.hhi_reserve)),
       h('dt', {}, 'Probability of meeting the constraints'), h('dd', { id: 'p-constraints' }, num(row.p_constraints)),
       h('dt', {}, 'Probability of stability'), h('dd', { id: 'p-stable' }, row.p_stable === null || row.p_stable === undefined ? '—' : num(row.p_stable)),
+      ...(row.decomposition_candidates ? [h('dt', {}, 'Competes on the hull with'), h('dd', { id: 'competitors' }, `${row.decomposition_candidates} (candidates of this screening)`)] : []),
       h('dt', {}, 'Score'), h('dd', {}, num(row.score)),
       h('dt', {}, 'Chemical system'), h('dd', {}, h('a', { href: `/phase-diagram/${row.chemsys}` }, row.chemsys)),
       h('dt', {}, 'As listed'), h('dd', {}, row.source_formula ?? '—')));
