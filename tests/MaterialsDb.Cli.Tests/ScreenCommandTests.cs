@@ -53,7 +53,8 @@ public sealed class ScreenCommandTests : IDisposable
         // e_above_hull_std is the formation energy's σ rescaled by what the discovery protocol measured on held-out systems.
         var manifest = ModelManifest.Read(Path.Combine(SharedFiles.RepositoryRoot, "models", "formation-energy", "manifest.json"));
         var factor = (float)((manifest.StabilityUncertaintyScale ?? manifest.UncertaintyScale ?? 1) / (manifest.UncertaintyScale ?? 1));
-        Assert.Equal(table.GetDoubles("formation_energy_std").Select(v => (double)((float)v * factor)), table.GetDoubles("e_above_hull_std"));
+        Assert.NotEqual(1f, factor);
+        Assert.Equal(table.GetDoubles("formation_energy_std").Select(v => v * factor), table.GetDoubles("e_above_hull_std"));
         Assert.Equal(Spec, metadata[ResultTable.SpecKey]);
         Assert.Contains("\"formation-energy\"", metadata[ResultTable.ProvenanceKey], StringComparison.Ordinal);
 

@@ -91,6 +91,33 @@ public sealed class SelfConsistentHullTests(ScreeningFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void AVertexIsJudgedAsAgainstEveryOtherVertexAndTheKnownPhases()
+    {
+        // The fast way (neighbours of the vertex and the known phases) against the plain one (all of them).
+        var plan = fixture.Plan(Space.Replace("%EXTRA%", ", self_consistent: true", StringComparison.Ordinal));
+        var combined = ScreeningEngine.WithCandidates(plan, ScreeningEngine.CandidatesBelowHull(plan, new ScreeningOptions { Threads = 2 }, TestContext.Current.CancellationToken));
+        var checkedVertices = 0;
+        foreach (var c in combined.Hulls!.Reference.Entries.Where(e => e.Source == ScreeningPlan.CandidateSource))
+        {
+            var system = c.Composition.AtomicNumbers.ToArray().Select(z => (int)z).Order().ToArray();
+            var diagram = combined.Hulls.For(system);
+            if (!diagram.StableEntries.Contains(c))
+            {
+                continue;
+            }
+
+            var everyOther = fixture.Resources.Hulls!.For(system).StableEntries
+                .Concat(diagram.StableEntries.Where(e => e.Source == ScreeningPlan.CandidateSource && e != c))
+                .Where(e => e.Source != PhaseDiagram.ElementalReferenceSource);
+            var expected = PhaseDiagram.Build(system, everyOther).GetHullEnergy(c.Composition);
+            Assert.Equal(expected, combined.HullFor(system, c.Composition).GetHullEnergy(c.Composition), 9);
+            checkedVertices++;
+        }
+
+        Assert.True(checkedVertices > 20, $"only {checkedVertices} candidate vertices");
+    }
+
+    [Fact]
     public async Task TheFirstPassWrittenToAFileGivesTheSameHulls()
     {
         // What a chunked service does: the first pass once, to a file every chunk reads back bit for bit.

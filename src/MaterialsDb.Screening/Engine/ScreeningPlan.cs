@@ -149,9 +149,11 @@ public sealed class ScreeningPlan
             return diagram;
         }
 
+        // Without a vertex, the hull over its star is spanned by its neighbours (the other vertices of its facets) and
+        // the known phases under that star: a few dozen points instead of every vertex of the system.
         var known = Resources.Hulls!.For(system).StableEntries;
-        var candidates = diagram.StableEntries.Where(e => e.Source == CandidateSource && !Self(e));
-        return PhaseDiagram.Build(system, known.Concat(candidates).Where(e => e.Source != PhaseDiagram.ElementalReferenceSource));
+        var neighbours = diagram.Facets.Where(f => f.Any(Self)).SelectMany(f => f).Where(e => !Self(e));
+        return PhaseDiagram.Build(system, known.Concat(neighbours).Where(e => e.Source != PhaseDiagram.ElementalReferenceSource).Distinct());
     }
 
     /// <summary>e_above_hull_std ÷ the formation energy's σ: the stability model's <see cref="ModelManifest.StabilityUncertaintyScale"/> over its <see cref="ModelManifest.UncertaintyScale"/>, else 1.</summary>
