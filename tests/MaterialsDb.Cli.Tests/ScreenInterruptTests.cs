@@ -14,7 +14,9 @@ public sealed class ScreenInterruptTests : IDisposable
     public async Task InterruptedScreeningStopsAndWritesNothing()
     {
         var output = _dir.File("out.parquet");
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "materialsdb.dll"), "screen", Path.Combine(SharedFiles.RepositoryRoot, "examples", "large-space-quaternaries.yaml"), "-o", output])
+        // Through env --default-signal=INT: a runner started in the background (nohup, '&') passes SIGINT on as ignored,
+        // and a process that starts with it ignored never sees Ctrl-C; a terminal's child would have it at its default.
+        var info = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "materialsdb.dll"), "screen", Path.Combine(SharedFiles.RepositoryRoot, "examples", "large-space-quaternaries.yaml"), "-o", output])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
