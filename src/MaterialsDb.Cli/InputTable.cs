@@ -12,24 +12,8 @@ internal static class InputTable
     public static ColumnTable Read(FileInfo input, params string[] required) => Read(input, required, required.Take(1).ToArray());
 
     /// <summary>Reads <paramref name="input"/> with the named columns read as text.</summary>
-    public static ColumnTable Read(FileInfo input, IReadOnlyList<string> required, IReadOnlyCollection<string> textColumns)
-    {
-        if (!input.Exists)
-        {
-            throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
-        }
-
-        var table = CsvTableReader.Read(input.FullName, textColumns);
-        foreach (var column in required)
-        {
-            if (!table.Contains(column))
-            {
-                throw new InputDataException($"{input.FullName}: no '{column}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
-            }
-        }
-
-        return table;
-    }
+    public static ColumnTable Read(FileInfo input, IReadOnlyList<string> required, IReadOnlyCollection<string> textColumns) =>
+        Checked(input, required, () => CsvTableReader.Read(input.FullName, textColumns));
 
     /// <summary>
     /// Reads <paramref name="input"/> with every column as text, for commands that keep the columns they do not
@@ -37,14 +21,18 @@ internal static class InputTable
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InputDataException">A required column is missing; the message lists the columns there are.</exception>
-    public static ColumnTable ReadAsText(FileInfo input, params string[] required)
+    public static ColumnTable ReadAsText(FileInfo input, params string[] required) =>
+        Checked(input, required, () => CsvTableReader.ReadAsText(input.FullName));
+
+    // The file exists, and after reading, has every required column.
+    private static ColumnTable Checked(FileInfo input, IReadOnlyList<string> required, Func<ColumnTable> read)
     {
         if (!input.Exists)
         {
             throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
         }
 
-        var table = CsvTableReader.ReadAsText(input.FullName);
+        var table = read();
         foreach (var column in required.Where(c => !table.Contains(c)))
         {
             throw new InputDataException($"{input.FullName}: no '{column}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");

@@ -28,21 +28,13 @@ public static class CsvTableReader
 
     /// <summary>Reads a CSV file.</summary>
     /// <exception cref="InputDataException">The file is empty, has no header or a row of the wrong width; the message names the file and line.</exception>
-    public static ColumnTable Read(string path, IReadOnlyCollection<string>? textColumns = null)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (new FileInfo(path).Length == 0)
-        {
-            throw new InputDataException($"{path}: the file is empty; a header row is needed.");
-        }
-
-        using var reader = Open(() => Options.FromFile(path), path);
-        return Read(reader, path, textColumns);
-    }
+    public static ColumnTable Read(string path, IReadOnlyCollection<string>? textColumns = null) => ReadFile(path, textColumns, allText: false);
 
     /// <summary>Reads a CSV file with every column as text: what commands that copy columns they do not interpret need (an id "007" stays "007").</summary>
     /// <exception cref="InputDataException">As <see cref="Read(string, IReadOnlyCollection{string}?)"/>.</exception>
-    public static ColumnTable ReadAsText(string path)
+    public static ColumnTable ReadAsText(string path) => ReadFile(path, null, allText: true);
+
+    private static ColumnTable ReadFile(string path, IReadOnlyCollection<string>? textColumns, bool allText)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (new FileInfo(path).Length == 0)
@@ -51,7 +43,7 @@ public static class CsvTableReader
         }
 
         using var reader = Open(() => Options.FromFile(path), path);
-        return Read(reader, path, null, allText: true);
+        return Read(reader, path, textColumns, allText);
     }
 
     /// <summary>Reads CSV text (used by tests and for small inputs).</summary>

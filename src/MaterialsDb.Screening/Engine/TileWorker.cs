@@ -337,13 +337,12 @@ internal sealed class TileWorker : IDisposable
     /// </summary>
     public static double StabilityProbability(double eAboveHull, double sigma, double threshold)
     {
-        const double Tolerance = 1e-8;
         if (double.IsNaN(eAboveHull) || double.IsNaN(sigma))
         {
             return double.NaN;
         }
 
-        var margin = threshold + Tolerance - eAboveHull;
+        var margin = threshold + PhaseDiagram.StabilityTolerance - eAboveHull;
         return sigma > 0 ? MathNet.Numerics.Distributions.Normal.CDF(0, 1, margin / sigma) : margin >= 0 ? 1 : 0;
     }
 }

@@ -214,7 +214,7 @@ public static class DiscoveryProtocol
     // order by Ê/σ does not depend on the scale).
     private static ProbabilityReport Probability(double[] predicted, float[] std, double scale, double[] truth)
     {
-        const double Tolerance = 1e-8;
+        const double Tolerance = PhaseDiagram.StabilityTolerance;
         var p = new double[predicted.Length];
         for (var i = 0; i < p.Length; i++)
         {

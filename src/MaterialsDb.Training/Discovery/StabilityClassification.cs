@@ -8,8 +8,8 @@ namespace MaterialsDb.Training.Discovery;
 /// </summary>
 public sealed record StabilityClassification(double Threshold, int TruePositives, int FalsePositives, int TrueNegatives, int FalseNegatives)
 {
-    // Energies equal within this are equal: a hull vertex's own distance is 0 up to rounding.
-    private const double Tolerance = 1e-8;
+    // Energies equal within the hull's tolerance are equal: a hull vertex's own distance is 0 up to rounding.
+    private const double Tolerance = Stability.PhaseDiagram.StabilityTolerance;
 
     /// <summary>Rows classified.</summary>
     public int Rows => TruePositives + FalsePositives + TrueNegatives + FalseNegatives;
