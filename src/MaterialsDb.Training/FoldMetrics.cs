@@ -1,5 +1,15 @@
 namespace MaterialsDb.Training;
 
+/// <summary>How metrics are printed: four decimals, or four significant digits for values below 0.01 (thermal expansion is ~1e-5 1/K).</summary>
+public static class MetricText
+{
+    /// <summary>The value as tables print it.</summary>
+    public static string Of(double value) =>
+        value != 0 && Math.Abs(value) < 0.01 && double.IsFinite(value)
+            ? value.ToString("0.###e+0", System.Globalization.CultureInfo.InvariantCulture)
+            : value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+}
+
 /// <summary>Errors of one cross-validation fold's held-out predictions.</summary>
 public sealed record FoldMetrics(int Fold, int TestRows, double Mae, double Rmse, double MaxError)
 {
@@ -48,10 +58,10 @@ public sealed record CrossValidation(IReadOnlyList<FoldMetrics> Folds)
         sb.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var f in Folds)
         {
-            sb.AppendLine(System.FormattableString.Invariant($"| {f.Fold} | {f.TestRows} | {f.Mae:0.####} | {f.Rmse:0.####} | {f.MaxError:0.####} |"));
+            sb.AppendLine(System.FormattableString.Invariant($"| {f.Fold} | {f.TestRows} | {MetricText.Of(f.Mae)} | {MetricText.Of(f.Rmse)} | {MetricText.Of(f.MaxError)} |"));
         }
 
-        sb.AppendLine(System.FormattableString.Invariant($"| mean ± std | {Folds.Sum(f => f.TestRows)} | {MaeMean:0.####} ± {MaeStd:0.####} | {RmseMean:0.####} ± {RmseStd:0.####} | {MaxErrorMean:0.####} ± {MaxErrorStd:0.####} |"));
+        sb.AppendLine(System.FormattableString.Invariant($"| mean ± std | {Folds.Sum(f => f.TestRows)} | {MetricText.Of(MaeMean)} ± {MetricText.Of(MaeStd)} | {MetricText.Of(RmseMean)} ± {MetricText.Of(RmseStd)} | {MetricText.Of(MaxErrorMean)} ± {MetricText.Of(MaxErrorStd)} |"));
         return sb.ToString();
     }
 

@@ -10,18 +10,17 @@ public static class HeldOutEnsemble
 {
     /// <summary>Trains one member per Matbench fold of <paramref name="pool"/> and predicts <paramref name="predict"/>.</summary>
     /// <returns>Per predicted row: the members' mean and their (population) standard deviation, unscaled.</returns>
-    public static (float[] Mean, float[] Std) Predict(float[] features, int width, float[] targets, int[] pool, int[] predict, TrainerOptions options, Action<int>? memberDone = null)
+    public static (float[] Mean, float[] Std) Predict(float[] features, int width, float[] targets, int[] pool, int[] predict, TrainerOptions options, Action<int>? memberDone = null, string task = TrainingTasks.Regression)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(predict);
         var innerFolds = MatbenchFolds.TestIndices(pool.Length);
-        var trainer = MemberTrainers.For(options);
         var sum = new double[predict.Length];
         var squares = new double[predict.Length];
         for (var k = 0; k < innerFolds.Length; k++)
         {
             var train = MatbenchFolds.TrainIndices(pool.Length, innerFolds, k).Select(i => pool[i]).ToArray();
-            var p = trainer.Fit(features, width, targets, train, predict, options).Predictions;
+            var p = EnsembleTrainer.FitMember(features, width, targets, train, predict, options, task).Predictions;
             for (var i = 0; i < p.Length; i++)
             {
                 sum[i] += p[i];

@@ -37,6 +37,9 @@ public sealed record LightGbmOptions : TrainerOptions
     /// <summary>Residual (target units) below which rows are weighted alike in robust passes.</summary>
     public double RobustDelta { get; init; } = 0.1;
 
+    /// <summary>Fit ln(target) and predict exp of it (see <see cref="LogTarget"/>): for positive, heavy-tailed targets.</summary>
+    public bool LogTarget { get; init; }
+
     /// <inheritdoc/>
     public override string Trainer => "lightgbm";
 
@@ -48,6 +51,11 @@ public sealed record LightGbmOptions : TrainerOptions
             throw new InvalidOptionException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Need --iterations ≥ 1, --leaves ≥ 2, 0 < --learning-rate ≤ 1, --min-leaf ≥ 1 and 0 < --feature-fraction ≤ 1; got {Iterations}, {Leaves}, {LearningRate}, {MinimumRowsPerLeaf}, {FeatureFraction}."));
         }
 
+        if (LogTarget && ZeroGate)
+        {
+            throw new InvalidOptionException("--log-target and --zero-gate exclude each other: a logarithm has no zero.");
+        }
+
         if (RobustPasses is < 0 or > 10 || !(RobustDelta > 0) || !double.IsFinite(RobustDelta))
         {
             throw new InvalidOptionException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Need 0 ≤ --robust-passes ≤ 10 and a finite --robust-delta > 0; got {RobustPasses}, {RobustDelta}."));
@@ -56,7 +64,7 @@ public sealed record LightGbmOptions : TrainerOptions
 
     /// <inheritdoc/>
     public override string CommandLine() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"--iterations {Iterations} --leaves {Leaves} --learning-rate {LearningRate} --min-leaf {MinimumRowsPerLeaf} --feature-fraction {FeatureFraction}{(ZeroGate ? " --zero-gate" : string.Empty)}{(RobustPasses > 0 ? $" --robust-passes {RobustPasses} --robust-delta {RobustDelta}" : string.Empty)}");
+        $"--iterations {Iterations} --leaves {Leaves} --learning-rate {LearningRate} --min-leaf {MinimumRowsPerLeaf} --feature-fraction {FeatureFraction}{(ZeroGate ? " --zero-gate" : string.Empty)}{(RobustPasses > 0 ? $" --robust-passes {RobustPasses} --robust-delta {RobustDelta}" : string.Empty)}{(LogTarget ? " --log-target" : string.Empty)}");
 
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> ToDictionary()
@@ -75,6 +83,11 @@ public sealed record LightGbmOptions : TrainerOptions
         if (ZeroGate)
         {
             values["zeroGate"] = "true";
+        }
+
+        if (LogTarget)
+        {
+            values["logTarget"] = "true";
         }
 
         if (RobustPasses > 0)

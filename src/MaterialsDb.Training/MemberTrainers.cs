@@ -53,6 +53,11 @@ public static class MemberTrainers
                 return GatedRegressor.Train(features, width, targets, train, predict, trees);
             }
 
+            if (trees.LogTarget)
+            {
+                return LogTarget.Fit(targets, train, logs => RobustRegressor.Train(features, width, logs, train, predict, trees));
+            }
+
             var (onnx, predictions) = RobustRegressor.Train(features, width, targets, train, predict, trees);
             return new MemberFit(onnx, predictions);
         }

@@ -29,6 +29,7 @@ public static class TrainerRecipes
                 FeatureFraction = Double(values, "featureFraction"),
                 L2Regularization = Double(values, "l2Regularization"),
                 ZeroGate = values.GetValueOrDefault("zeroGate") == "true",
+                LogTarget = values.GetValueOrDefault("logTarget") == "true",
                 RobustPasses = values.ContainsKey("robustPasses") ? Int(values, "robustPasses") : 0,
                 RobustDelta = values.ContainsKey("robustDelta") ? Double(values, "robustDelta") : new LightGbmOptions().RobustDelta,
                 Seed = Int(values, "seed"),

@@ -46,6 +46,46 @@ public sealed class ModelsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ACsvOfLabelsTrainsAClassifierThatPredictsProbabilities()
+    {
+        var store = SharedFiles.MirrorStore();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Metals (1) and salts and oxides (0): a task the Magpie features separate easily.
+        var csv = Path.Combine(_dir.Path, "metals.csv");
+        string[] metals = ["Cu", "Fe", "Ni", "Al", "Ag", "Au", "Zn", "Ti", "Co", "Cr", "Mg", "Na", "K", "W", "Mo", "Pt", "Pd", "Sn", "Pb", "V"];
+        string[] salts = ["NaCl", "KCl", "MgO", "CaO", "Al2O3", "SiO2", "LiF", "NaF", "KBr", "CaF2", "ZnO", "TiO2", "BaO", "SrO", "MgF2", "LiCl", "CsCl", "RbBr", "NaI", "ZrO2"];
+        await File.WriteAllLinesAsync(csv, ["formula,target", .. metals.Select(m => m + ",1"), .. salts.Select(m => m + ",0")], ct);
+        var package = Path.Combine(_dir.Path, "metal");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", csv, "--task", "classification", "-p", "magpie", "-o", package, "--iterations", "30", "--leaves", "4", "--min-leaf", "2", "--no-calibration");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("| fold | test rows | ROC-AUC |", stdout, StringComparison.Ordinal);
+        Assert.Contains("ROC-AUC", stderr, StringComparison.Ordinal);
+        using (var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(package, "manifest.json"), ct)))
+        {
+            Assert.Equal("classification", manifest.RootElement.GetProperty("task").GetString());
+            Assert.Contains("--task classification", manifest.RootElement.GetProperty("command").GetString(), StringComparison.Ordinal);
+        }
+
+        (exit, stdout, stderr) = await CliRunner.RunAsync(store, "predict", "-m", package, "Cu", "NaCl");
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var pCu = double.Parse(lines[1].Split('\t')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var pNaCl = double.Parse(lines[2].Split('\t')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(pCu, 0, 1);
+        Assert.True(pCu > pNaCl, $"P(metal) Cu {pCu}, NaCl {pNaCl}");
+
+        // A label other than 0/1 is refused naming its row; a regression-only option is refused by name.
+        await File.AppendAllTextAsync(csv, "Si,0.5\n", ct);
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", csv, "--task", "classification", "-p", "magpie", "-o", Path.Combine(_dir.Path, "bad"));
+        Assert.Equal(1, exit);
+        Assert.Contains("row 41: a class label must be 0 or 1", stderr, StringComparison.Ordinal);
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", "glass", "-p", "magpie", "-o", Path.Combine(_dir.Path, "gated"), "--zero-gate", "--iterations", "5");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--zero-gate", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoCalibrationSkipsTheCalibrationEnsembleAndSaysSo()
     {
         var package = Path.Combine(_dir.Path, "no-calibration");
@@ -165,9 +205,9 @@ public sealed class ModelsCommandTests : IDisposable
     public async Task BadInputsAreOneLineErrors()
     {
         var store = SharedFiles.MirrorStore();
-        var (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "glass");
+        var (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "-d", "smact_elements");
         Assert.Equal(2, exit);
-        Assert.Contains("not a regression table", stderr, StringComparison.Ordinal);
+        Assert.Contains("not a labelled table", stderr, StringComparison.Ordinal);
 
         (exit, _, stderr) = await CliRunner.RunAsync(store, "predict", "-m", _dir.File("nope"), "NaCl");
         Assert.Equal(1, exit);

@@ -171,7 +171,8 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
         Assert.NotEqual(HttpStatusCode.OK, (await bigNode.SendAsync(HttpMethod.Post, "/api/v1/predict", fixture.Acme, tooMany, "application/json")).StatusCode);
 
         var models = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/models", fixture.Acme)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Contains(models.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == "formation-energy" && m.GetProperty("column").GetString() == "formation_energy");
+        Assert.Contains(models.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == "formation-energy" && m.GetProperty("column").GetString() == "formation_energy" && m.GetProperty("task").GetString() == "regression");
+        Assert.Contains(models.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == "is-metal" && m.GetProperty("task").GetString() == "classification" && m.GetProperty("metrics").TryGetProperty("roc_auc_mean", out _));
         Assert.Equal(HttpStatusCode.OK, (await Node.SendAsync(HttpMethod.Get, "/api/v1/datasets", fixture.Acme)).StatusCode);
         var openApi = await (await Node.SendAsync(HttpMethod.Get, "/api/v1/openapi.json", null)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("/api/v1/screenings", openApi, StringComparison.Ordinal);

@@ -18,6 +18,30 @@ public sealed class ShippedModelTests
         { "band-gap-pbe", "mp_gap", 0.30 },
         { "band-gap-expt", "expt_gap", 0.33 },
         { "yield-strength", "steels_yield", 100 },
+
+        // The property models: limits about 15 % above each card's cross-validated MAE (their sets have no issue target).
+        { "bulk-modulus-aflow", "aflow_bulk_modulus", 12.6 },
+        { "shear-modulus-aflow", "aflow_shear_modulus", 12 },
+        { "debye-temperature", "aflow_debye_temperature", 41 },
+        { "thermal-conductivity", "aflow_thermal_conductivity", 2.7 },
+        { "thermal-expansion", "aflow_thermal_expansion", 5.5e-6 },
+        { "band-gap-aflow", "aflow_gap", 0.40 },
+        { "bulk-modulus-mp", "mp_bulk_modulus", 17.4 },
+        { "shear-modulus-mp", "mp_shear_modulus", 14 },
+        { "elastic-anisotropy", "mp_elastic_anisotropy", 7.5 },
+        { "magnetic-moment", "mp_magnetic_moment", 2.85 },
+        { "e-above-hull", "mp_e_hull", 0.115 },
+        { "volume-per-atom", "oqmd_volume", 0.75 },
+        { "band-gap-oqmd", "oqmd_gap", 0.066 },
+    };
+
+    /// <summary>Packages trained on a dataset published with its own test file.</summary>
+    public static TheoryData<string> WithTestSplit => new(Shipped.Select(row => row.Data.Item1).Where(id => ModelManifest.Read(Path.Combine(SharedFiles.RepositoryRoot, "models", id, "manifest.json")).Dataset?.TestFile is not null));
+
+    public static TheoryData<string, string, double> Classifiers => new()
+    {
+        { "is-metal", "expt_is_metal", 0.95 },
+        { "glass-forming", "glass", 0.93 },
     };
 
     [Theory]
@@ -105,6 +129,83 @@ public sealed class ShippedModelTests
         used.Predict(features, rows, mean, std);
         Assert.Equal(expected, mean);
         Assert.Equal(expectedStd, std);
+    }
+
+    [Theory]
+    [MemberData(nameof(WithTestSplit))]
+    public async Task TheTestSplitErrorIsWhatTheCardSaysAndBeatsTheMedian(string id)
+    {
+        // The shipped ensemble on the dataset's own test file, which no member saw.
+        using var model = await LoadAsync(id);
+        var data = await TrainingData.LoadAsync(model.Manifest.Dataset!.Id, model.Manifest.Preset, SharedFiles.MirrorStore(), cancellationToken: TestContext.Current.CancellationToken);
+        var test = data.Test!;
+        Assert.Equal(model.Manifest.Dataset.TestFile!.Sha256, test.Dataset!.TestFile!.Sha256);
+        var rows = test.Targets.Length;
+        var (mean, std) = (new float[rows], new float[rows]);
+        model.Predict(test.Features, rows, mean, std);
+        var mae = mean.Zip(test.Targets).Average(x => Math.Abs((double)x.First - x.Second));
+        var metrics = model.Manifest.Metrics!;
+        Assert.Equal(metrics["test_mae"], mae, metrics["test_mae"] * 1e-3);
+        Assert.True(mae < metrics["test_median_baseline_mae"], $"{id}: test MAE {mae} vs median baseline {metrics["test_median_baseline_mae"]}");
+        Assert.InRange(metrics["test_coverage_1sigma"], 0.5, 0.9);
+    }
+
+    [Theory]
+    [MemberData(nameof(Classifiers))]
+    public async Task ClassifiersSeparateTheirHeldOutFoldsAsTheCardSays(string id, string dataset, double rocAucAtLeast)
+    {
+        using var model = await LoadAsync(id);
+        Assert.True(model.Manifest.IsClassifier);
+        Assert.NotNull(model.Manifest.ProbabilityCalibration);
+        Assert.Equal(DatasetCatalog.Default.Get(dataset).Files[0].Sha256, model.Manifest.Dataset!.Sha256);
+        Assert.True(Directory.GetFiles(model.Folder).Sum(f => new FileInfo(f).Length) < 8_000_000);
+        var data = await TrainingData.LoadAsync(dataset, model.Manifest.Preset, SharedFiles.MirrorStore(), cancellationToken: TestContext.Current.CancellationToken);
+        var width = model.Manifest.FeatureCount;
+        var folds = MatbenchFolds.TestIndices(data.Targets.Length);
+        var aucs = new double[folds.Length];
+        for (var k = 0; k < folds.Length; k++)
+        {
+            var features = folds[k].SelectMany(row => data.Features.AsSpan(row * width, width).ToArray()).ToArray();
+            var p = new float[folds[k].Length];
+            model.PredictMember(k, features, folds[k].Length, p);
+            aucs[k] = Classification.ClassificationMetrics.AreaUnderRoc(p, [.. folds[k].Select(row => data.Targets[row])]);
+        }
+
+        Assert.Equal(model.Manifest.Metrics!["roc_auc_mean"], aucs.Average(), 1e-6);
+        Assert.True(aucs.Average() >= rocAucAtLeast, $"{id}: ROC-AUC {aucs.Average()}");
+    }
+
+    [Fact]
+    public async Task PropertyModelsKnowTextbookMaterials()
+    {
+        // Diamond is the stiffest solid, sodium and lead are soft (AFLOW AEL: C ≈ 430 GPa bulk, Na ≈ 7, Pb ≈ 40).
+        var bulk = await PredictAsync("bulk-modulus-aflow", "C", "Na", "W");
+        Assert.True(bulk[0] > 250 && bulk[1] < 40 && bulk[2] > 200, $"bulk C {bulk[0]}, Na {bulk[1]}, W {bulk[2]}");
+        var shear = await PredictAsync("shear-modulus-aflow", "C", "Pb");
+        Assert.True(shear[0] > 150 && shear[1] < 30, $"shear C {shear[0]}, Pb {shear[1]}");
+        var debye = await PredictAsync("debye-temperature", "C", "Pb");
+        Assert.True(debye[0] > 800 && debye[1] < 250, $"Debye C {debye[0]}, Pb {debye[1]}");
+
+        // Lattice thermal conductivity: diamond conducts, lead telluride (a thermoelectric) does not; never negative.
+        var kappa = await PredictAsync("thermal-conductivity", "C", "PbTe", "Bi2Te3", "AgSbTe2");
+        Assert.True(kappa[0] > 20 && kappa[1] < 5 && kappa[2] < 5, $"κ C {kappa[0]}, PbTe {kappa[1]}, Bi2Te3 {kappa[2]}");
+        Assert.All(kappa, k => Assert.True(k > 0));
+
+        // Copper is a metal and rock salt is not; iron is magnetic and rock salt is not; caesium atoms are big.
+        var metal = await PredictAsync("is-metal", "Cu", "Fe3Al", "NaCl", "Al2O3");
+        Assert.True(metal[0] > 0.7 && metal[1] > 0.7 && metal[2] < 0.3 && metal[3] < 0.3, $"P(metal) {string.Join(", ", metal)}");
+        var moment = await PredictAsync("magnetic-moment", "Fe", "NaCl");
+        Assert.True(moment[0] > 1 && Math.Abs(moment[1]) < 0.5, $"μ Fe {moment[0]}, NaCl {moment[1]}");
+        var volume = await PredictAsync("volume-per-atom", "Cs", "C", "NaCl");
+        Assert.True(volume[0] > 60 && volume[1] < 12 && volume[2] is > 15 and < 35, $"V Cs {volume[0]}, C {volume[1]}, NaCl {volume[2]}");
+        foreach (var gap in new[] { "band-gap-aflow", "band-gap-oqmd" })
+        {
+            var g = await PredictAsync(gap, "NaCl", "Cu");
+            Assert.True(g[0] > 3 && g[1] < 0.5, $"{gap}: NaCl {g[0]}, Cu {g[1]}");
+        }
+
+        var hull = await PredictAsync("e-above-hull", "NaCl", "MgO");
+        Assert.All(hull, e => Assert.InRange(e, -0.05, 0.1));
     }
 
     [Fact]

@@ -31,12 +31,27 @@ internal static class ModelsCommand
         {
             var (data, options) = await trainInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
             var folder = parse.GetValue(output)!.FullName;
-            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id}{(parse.GetValue(trainInputs.Units) is { } u ? $" --units \"{u}\"" : string.Empty)} {options.CommandLine()}{(parse.GetValue(noCalibration) ? " --no-calibration" : string.Empty)} --out models/{Path.GetFileName(folder)}";
-            var report = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command), options, line => context.Error.WriteLine(line), calibrate: !parse.GetValue(noCalibration));
-            await context.Output.WriteAsync(report.CrossValidation.ToMarkdown(data.Units)).ConfigureAwait(false);
+            var command = $"materialsdb models train --dataset {parse.GetValue(trainInputs.Dataset)} --preset {data.Featurizer.Id}{(parse.GetValue(trainInputs.Units) is { } u ? $" --units \"{u}\"" : string.Empty)}{(parse.GetValue(trainInputs.Task) is { } task ? $" --task {task}" : string.Empty)} {options.CommandLine()}{(parse.GetValue(noCalibration) ? " --no-calibration" : string.Empty)} --out models/{Path.GetFileName(folder)}";
+            var report = EnsembleTrainer.Train(folder, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description(parse.GetValue(id) ?? Path.GetFileName(folder), data.Name, data.Units, data.Dataset, command, data.Task), options, line => context.Error.WriteLine(line), calibrate: !parse.GetValue(noCalibration), test: data.Test);
+            await context.Output.WriteAsync(report.Classification?.ToMarkdown() ?? report.CrossValidation.ToMarkdown(data.Units)).ConfigureAwait(false);
             if (report.Calibration is { } c)
             {
                 await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Uncertainty: σ = ensemble spread × {c.Scale:0.###}; held-out errors within 1σ {c.Within1Sigma:P1}, within 2σ {c.Within2Sigma:P1}.")).ConfigureAwait(false);
+            }
+
+            if (report.ProbabilityCalibration is { } pc)
+            {
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Probabilities: Platt scaling a = {pc.Calibration.A:0.###}, b = {pc.Calibration.B:0.###}; held-out calibration error {pc.RawCalibrationError:0.####} → {pc.CalibrationError:0.####}, Brier {pc.RawBrier:0.####} → {pc.Brier:0.####}.")).ConfigureAwait(false);
+            }
+
+            if (report.Test is { } t)
+            {
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Test split ({t.TestRows} rows): MAE {MetricText.Of(t.Mae)} {data.Units}, RMSE {MetricText.Of(t.Rmse)} (training median as every prediction: MAE {MetricText.Of(report.TestMedianBaselineMae)}); within 1σ {report.TestWithin1Sigma:P1}, 2σ {report.TestWithin2Sigma:P1}.")).ConfigureAwait(false);
+            }
+
+            if (report.ClassificationTest is { } ct2)
+            {
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Test split ({ct2.TestRows} rows): ROC-AUC {ct2.RocAuc:0.####}, accuracy {ct2.Accuracy:0.####}.")).ConfigureAwait(false);
             }
 
             await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Trained in {report.TrainingTime.TotalSeconds:0} s; package with {ModelCard.FileName} written to {folder}.")).ConfigureAwait(false);
@@ -67,7 +82,20 @@ internal static class ModelsCommand
             var scratch = Path.Combine(Path.GetTempPath(), "materialsdb-evaluate-" + Guid.NewGuid().ToString("N"));
             try
             {
-                var cv = EnsembleTrainer.Train(scratch, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description("evaluation", data.Name, data.Units, data.Dataset, "models evaluate"), options, line => context.Error.WriteLine(line), calibrate: false).CrossValidation;
+                var trained = EnsembleTrainer.Train(scratch, data.Featurizer, data.Features, data.Targets, new EnsembleTrainer.Description("evaluation", data.Name, data.Units, data.Dataset, "models evaluate", data.Task), options, line => context.Error.WriteLine(line), calibrate: false);
+                var cv = trained.CrossValidation;
+                if (trained.Classification is { } classes)
+                {
+                    await context.Output.WriteAsync(classes.ToMarkdown()).ConfigureAwait(false);
+                    if (parse.GetValue(json) is { } classFile)
+                    {
+                        var classReport = new { dataset = data.Name, protocol = "matbench-v0.1", task = data.Task, preset = data.Featurizer.Id, hyperparameters = options.ToDictionary(), folds = classes.Folds, roc_auc_mean = classes.RocAucMean, roc_auc_std = classes.RocAucStd, accuracy_mean = classes.AccuracyMean, f1_mean = classes.F1Mean };
+                        await File.WriteAllTextAsync(classFile.FullName, JsonSerializer.Serialize(classReport, new JsonSerializerOptions { WriteIndented = true }), ct).ConfigureAwait(false);
+                    }
+
+                    return 0;
+                }
+
                 await context.Output.WriteAsync(cv.ToMarkdown(data.Units)).ConfigureAwait(false);
                 if (parse.GetValue(json) is { } file)
                 {
@@ -88,16 +116,16 @@ internal static class ModelsCommand
 
         var listFormat = TableOutput.FormatOption();
         var listJson = TableOutput.JsonOption();
-        var list = new Command("list", $"List the model packages (${ModelRegistry.Variable}, else ./models, else the install's models/): id, target, units, preset, members, cross-validated MAE, folder.") { listFormat, listJson };
+        var list = new Command("list", $"List the model packages (${ModelRegistry.Variable}, else ./models, else the install's models/): id, target, units, preset, members, cross-validated MAE (regressors) or ROC-AUC (classifiers), folder.") { listFormat, listJson };
         list.SetAction(async (parse, _) =>
         {
             var registry = ModelRegistry.FromEnvironment();
             var rows = registry.Packages().Select(folder =>
             {
                 var m = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile));
-                return new object?[] { m.Id, m.Target, m.Units, m.Preset, m.Files.Count, m.Metrics?.GetValueOrDefault("mae_mean") is { } mae ? mae : null, folder };
+                return new object?[] { m.Id, m.Target, m.Units, m.Preset, m.Files.Count, m.Metrics?.TryGetValue("mae_mean", out var mae) == true ? mae : null, m.Metrics?.TryGetValue("roc_auc_mean", out var auc) == true ? auc : null, folder };
             });
-            await TableOutput.WriteAsync(context.Output, TableOutput.Resolve(parse.GetValue(listFormat), parse.GetValue(listJson), context.Output), ["id", "target", "units", "preset", "members", "mae_mean", "folder"], rows).ConfigureAwait(false);
+            await TableOutput.WriteAsync(context.Output, TableOutput.Resolve(parse.GetValue(listFormat), parse.GetValue(listJson), context.Output), ["id", "target", "units", "preset", "members", "mae_mean", "roc_auc_mean", "folder"], rows).ConfigureAwait(false);
             return 0;
         });
 
@@ -304,6 +332,7 @@ internal static class ModelsCommand
         public TrainingOptions(Command command)
         {
             Preset.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
+            Task.AcceptOnlyFromAmong([.. TrainingTasks.All]);
             Trainer.AcceptOnlyFromAmong([.. MemberTrainers.Names]);
             foreach (var option in All)
             {
@@ -311,14 +340,16 @@ internal static class ModelsCommand
             }
         }
 
-        private Option[] All => [Dataset, Units, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay];
+        private Option[] All => [Dataset, Units, Task, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, LogTarget, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay];
 
         /// <summary>The first of these options given on the command line, or null.</summary>
         public string? Given(ParseResult parse, Option[]? except = null) => All.Except(except ?? []).FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
 
-        public Option<string?> Dataset { get; } = new("--dataset", "-d") { Description = "Catalog regression dataset id, or a CSV with formula,target columns (required unless evaluate --model names a package)." };
+        public Option<string?> Dataset { get; } = new("--dataset", "-d") { Description = "Catalog dataset id (regression or classification), or a CSV with formula,target columns (required unless evaluate --model names a package)." };
 
         public Option<string?> Units { get; } = new("--units") { Description = "Units of a CSV's target, e.g. eV/atom (catalog datasets state theirs; default: unknown)." };
+
+        public Option<string?> Task { get; } = new("--task") { Description = "A CSV's task: regression (default) or classification (targets 0 or 1; the package predicts P(1)). Catalog datasets state theirs." };
 
         public Option<string> Preset { get; } = new("--preset", "-p") { Description = "Featurizer preset.", DefaultValueFactory = _ => "ward2016" };
 
@@ -336,6 +367,8 @@ internal static class ModelsCommand
 
         public Option<bool> ZeroGate { get; } = new("--zero-gate") { Description = "LightGBM: also train a classifier for target ≠ 0 and predict 0 where it says so (for targets with many exact zeros, like band gaps of metals); its threshold is tuned inside each training fold." };
 
+        public Option<bool> LogTarget { get; } = new("--log-target") { Description = "LightGBM: fit ln(target) and predict exp of it, so predictions stay positive (for positive, heavy-tailed targets such as thermal conductivity; every training target must be > 0)." };
+
         public Option<int> RobustPasses { get; } = new("--robust-passes") { Description = "LightGBM: reweighted passes towards an absolute-error fit (0 = plain least squares); each costs one more training.", DefaultValueFactory = _ => 0 };
 
         public Option<double> RobustDelta { get; } = new("--robust-delta") { Description = "LightGBM: residual floor of the robust weights 1/max(|residual|, δ), in the target's units.", DefaultValueFactory = _ => new LightGbmOptions().RobustDelta };
@@ -351,15 +384,15 @@ internal static class ModelsCommand
         public async Task<(TrainingData Data, TrainerOptions Options)> LoadAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
         {
             var mlp = parse.GetValue(Trainer) == "mlp";
-            Option[] foreign = mlp ? [Iterations, Leaves, MinLeaf, FeatureFraction, ZeroGate, RobustPasses, RobustDelta] : [Hidden, Epochs, BatchSize, WeightDecay];
+            Option[] foreign = mlp ? [Iterations, Leaves, MinLeaf, FeatureFraction, ZeroGate, LogTarget, RobustPasses, RobustDelta] : [Hidden, Epochs, BatchSize, WeightDecay];
             if (foreign.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } misplaced)
             {
                 throw new InvalidOptionException($"{misplaced.Name} does not apply to --trainer {parse.GetValue(Trainer)}.");
             }
 
             TrainerOptions options = mlp ? MlpFrom(parse) : LightGbmFrom(parse);
-            var dataset = parse.GetValue(Dataset) ?? throw new InvalidOptionException("--dataset is required: a catalog regression dataset id or a CSV with formula,target columns.");
-            var data = await TrainingData.LoadAsync(dataset, parse.GetValue(Preset)!, context.Store, parse.GetValue(Units), cancellationToken).ConfigureAwait(false);
+            var dataset = parse.GetValue(Dataset) ?? throw new InvalidOptionException("--dataset is required: a catalog dataset id or a CSV with formula,target columns.");
+            var data = await TrainingData.LoadAsync(dataset, parse.GetValue(Preset)!, context.Store, parse.GetValue(Units), cancellationToken, parse.GetValue(Task)).ConfigureAwait(false);
             return (data, options);
         }
 
@@ -394,6 +427,7 @@ internal static class ModelsCommand
                 MinimumRowsPerLeaf = parse.GetValue(MinLeaf),
                 FeatureFraction = parse.GetValue(FeatureFraction),
                 ZeroGate = parse.GetValue(ZeroGate),
+                LogTarget = parse.GetValue(LogTarget),
                 RobustPasses = parse.GetValue(RobustPasses),
                 RobustDelta = parse.GetValue(RobustDelta),
             };

@@ -9,7 +9,40 @@ namespace MaterialsDb.Models.Packages;
 public sealed record ModelFile(string File, string Sha256);
 
 /// <summary>The dataset a model was trained on.</summary>
-public sealed record TrainingDataset(string Id, string Sha256);
+/// <param name="Id">Catalog id (or the CSV's name).</param>
+/// <param name="Sha256">Checksum of the (first) training file.</param>
+public sealed record TrainingDataset(string Id, string Sha256)
+{
+    /// <summary>For a dataset published as a split: the files trained on (train, val), in row order.</summary>
+    public IReadOnlyList<ModelFile>? TrainFiles { get; init; }
+
+    /// <summary>For a dataset published as a split: the test file the finished package was scored on.</summary>
+    public ModelFile? TestFile { get; init; }
+}
+
+/// <summary>
+/// Platt scaling of a classifier ensemble's mean probability, fitted on rows none of its members saw:
+/// P = σ(A · logit(p) + B), see <see cref="Apply"/>.
+/// </summary>
+/// <param name="A">Slope on the logit of the raw probability (1 = no change).</param>
+/// <param name="B">Offset added to the scaled logit (0 = no change).</param>
+public sealed record ProbabilityCalibration(double A, double B)
+{
+    /// <summary>Probabilities are clamped to [ε, 1 − ε] before their logit is taken.</summary>
+    public const double Epsilon = 1e-6;
+
+    /// <summary>The calibrated probability of a raw one: σ(A · logit(p) + B). NaN stays NaN.</summary>
+    public double Apply(double p)
+    {
+        if (double.IsNaN(p))
+        {
+            return p;
+        }
+
+        var q = Math.Clamp(p, Epsilon, 1 - Epsilon);
+        return 1 / (1 + Math.Exp(-((A * Math.Log(q / (1 - q))) + B)));
+    }
+}
 
 /// <summary>
 /// <c>manifest.json</c> of a model package: what the model predicts, from which features, how it was made and how good
@@ -67,6 +100,16 @@ public sealed record ModelManifest
     /// <c>e_above_hull_std</c>; without it, the formation energy's σ.
     /// </summary>
     public double? StabilityUncertaintyScale { get; init; }
+
+    /// <summary><c>regression</c> (when absent) or <c>classification</c>: the output is then P(class 1) per member.</summary>
+    public string? Task { get; init; }
+
+    /// <summary>A classifier's calibration of the members' mean probability (absent: used as it is).</summary>
+    public ProbabilityCalibration? ProbabilityCalibration { get; init; }
+
+    /// <summary>True for a classifier package.</summary>
+    [JsonIgnore]
+    public bool IsClassifier => Task == "classification";
 
     /// <summary>The ONNX files; more than one form an ensemble.</summary>
     public required IReadOnlyList<ModelFile> Files { get; init; }

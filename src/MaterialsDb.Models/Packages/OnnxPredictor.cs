@@ -26,6 +26,7 @@ public sealed class OnnxPredictor : IDisposable
     private readonly OrtIoBinding[] _bindings;
     private readonly bool _useOwnUncertainty;
     private readonly float _scale;
+    private readonly ProbabilityCalibration? _probability;
     private int _rows = -1;
 
     internal OnnxPredictor(OnnxModel model, int capacity)
@@ -44,6 +45,7 @@ public sealed class OnnxPredictor : IDisposable
         _outputValues = [.. Enumerable.Range(0, model.MemberCount).Select(_ => new OrtValue[_outputNames.Length])];
         _bindings = [.. Enumerable.Range(0, model.MemberCount).Select(m => model.Session(m).CreateIoBinding())];
         _scale = (float)(model.Manifest.UncertaintyScale ?? 1.0);
+        _probability = model.Manifest.IsClassifier ? model.Manifest.ProbabilityCalibration : null;
     }
 
     /// <summary>Largest batch.</summary>
@@ -101,7 +103,8 @@ public sealed class OnnxPredictor : IDisposable
             }
 
             var average = sum / members;
-            mean[r] = (float)average;
+            // A classifier's mean is a probability, calibrated as a whole; its spread stays the members' raw spread.
+            mean[r] = (float)(_probability is { } calibration ? calibration.Apply(average) : average);
             var spread = _useOwnUncertainty ? _ownUncertainty[r] : members > 1 ? (float)Math.Sqrt(Math.Max(0, (sumSquares / members) - (average * average))) : 0f;
             std[r] = spread * _scale;
             if (HasNaN(_input.AsSpan(r * _width, _width)))

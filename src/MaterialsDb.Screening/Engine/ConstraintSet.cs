@@ -6,14 +6,17 @@ namespace MaterialsDb.Screening.Engine;
 /// <summary>The spec's constraints bound to quantity indices: hard checks on the value, and the probability that all hold.</summary>
 public sealed class ConstraintSet
 {
-    private readonly (string Name, int Value, int Std, Bound Bound)[] _all;
+    private readonly (string Name, int Value, int Std, Bound Bound, bool Classifier)[] _all;
 
     /// <summary>Binds <paramref name="spec"/>'s constraints to <paramref name="quantities"/>.</summary>
-    public ConstraintSet(ScreeningSpec spec, Quantities quantities)
+    /// <param name="spec">The spec.</param>
+    /// <param name="quantities">Where each quantity is.</param>
+    /// <param name="classifiers">Ids of classifier models: their value is a probability, which the constraint bounds.</param>
+    public ConstraintSet(ScreeningSpec spec, Quantities quantities, IReadOnlySet<string>? classifiers = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(quantities);
-        _all = [.. spec.Constraints.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, quantities[c.Key], quantities.StdOf(c.Key), c.Value))];
+        _all = [.. spec.Constraints.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, quantities[c.Key], quantities.StdOf(c.Key), c.Value, classifiers?.Contains(c.Key) == true))];
     }
 
     /// <summary>Constraint names.</summary>
@@ -38,7 +41,8 @@ public sealed class ConstraintSet
 
     /// <summary>
     /// Probability that every constraint holds when each predicted quantity is normal with its mean and σ (deterministic
-    /// quantities count 1 or 0); constraints are taken as independent.
+    /// quantities count 1 or 0); constraints are taken as independent. A classifier's value is already the probability
+    /// of its class: a lower bound on it asks for class 1 and counts P, an upper bound asks for class 0 and counts 1 − P.
     /// </summary>
     public double Probability(ReadOnlySpan<double> values)
     {
@@ -46,6 +50,17 @@ public sealed class ConstraintSet
         foreach (var c in _all)
         {
             var mean = values[c.Value];
+            if (c.Classifier)
+            {
+                p *= !Within(c.Bound, mean) ? 0 : (c.Bound.Min, c.Bound.Max) switch
+                {
+                    (not null, null) => mean,
+                    (null, not null) => 1 - mean,
+                    _ => 1,
+                };
+                continue;
+            }
+
             var sigma = c.Std >= 0 ? values[c.Std] : 0;
             if (!(sigma > 0))
             {

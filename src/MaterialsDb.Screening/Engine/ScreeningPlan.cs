@@ -25,7 +25,12 @@ public sealed class ScreeningPlan
         Resources = resources;
         Hulls = resources.Hulls;
         Quantities = new Quantities(spec);
-        Constraints = new ConstraintSet(spec, Quantities);
+        if (spec.Stability is { } stability && resources.Models.TryGetValue(stability.Model, out var formation) && formation.Manifest.IsClassifier)
+        {
+            throw new SpecException([$"stability.model: '{stability.Model}' is a classifier; the hull needs a formation-energy regressor"]);
+        }
+
+        Constraints = new ConstraintSet(spec, Quantities, resources.Models.Where(m => m.Value.Manifest.IsClassifier).Select(m => m.Key).ToHashSet());
         Ranking = new Ranking(spec, Quantities);
         foreach (var z in spec.ExcludeElements)
         {

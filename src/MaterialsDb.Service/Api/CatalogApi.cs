@@ -38,7 +38,7 @@ internal static class CatalogApi
         var items = resources.Registry.Packages().Select(folder =>
         {
             var m = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile));
-            return new ModelInfo(m.Id, ScreeningSpec.ColumnOf(m.Id), m.Version, m.Target, m.Units, m.Preset, m.Files.Count, m.Metrics, m.Dataset);
+            return new ModelInfo(m.Id, ScreeningSpec.ColumnOf(m.Id), m.Version, m.Target, m.Units, m.Preset, m.Files.Count, m.Metrics, m.Dataset, m.Task ?? "regression");
         }).ToList();
         return Envelopes.List(http, items, items.Count, null, fields, ModelFields);
     }

@@ -100,7 +100,8 @@ public sealed record PredictResponse(string Model, string Target, string Units, 
 /// <param name="Members">Ensemble members.</param>
 /// <param name="Metrics">Cross-validated metrics from the manifest.</param>
 /// <param name="Dataset">Training dataset from the manifest.</param>
-public sealed record ModelInfo(string Id, string Column, string Version, string Target, string Units, string Preset, int Members, IReadOnlyDictionary<string, double>? Metrics, Models.Packages.TrainingDataset? Dataset);
+/// <param name="Task"><c>regression</c>, or <c>classification</c>: the prediction is then the probability of class 1 and constraints bound it.</param>
+public sealed record ModelInfo(string Id, string Column, string Version, string Target, string Units, string Preset, int Members, IReadOnlyDictionary<string, double>? Metrics, Models.Packages.TrainingDataset? Dataset, string Task);
 
 /// <summary>A file of a catalog dataset.</summary>
 public sealed record DatasetFileInfo(string Name, string Sha256, long Size);
