@@ -132,10 +132,6 @@ public sealed record ClassificationValidation(IReadOnlyList<ClassificationMetric
         return sb.ToString();
     }
 
-    private static double Std(IEnumerable<double> values)
-    {
-        var v = values.ToArray();
-        var mean = v.Average();
-        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
-    }
+    // ddof = 0, as numpy's default and Matbench's tables.
+    private static double Std(IEnumerable<double> values) => MathNet.Numerics.Statistics.Statistics.PopulationStandardDeviation(values);
 }
