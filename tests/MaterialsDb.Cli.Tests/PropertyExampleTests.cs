@@ -21,6 +21,20 @@ public sealed class PropertyExampleTests : IDisposable
     private static double[] Row(string sql) => [.. DuckDb.Rows(sql)[0].Select(v => Convert.ToDouble(v, CultureInfo.InvariantCulture))];
 
     [Fact]
+    public async Task TinyPredictionsPrintWithTheirSignificantDigits()
+    {
+        // A thermal expansion of ~5e-5 1/K would print as 0.00005 with six decimals; below 1e-3 a value keeps six significant digits.
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "predict", "-m", "thermal-expansion", "Al", "NaCl");
+        Assert.True(exit == 0, stderr);
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+        {
+            var text = line.Split('\t')[1];
+            Assert.Contains("e-", text, StringComparison.Ordinal);
+            Assert.InRange(double.Parse(text, CultureInfo.InvariantCulture), 1e-6, 1e-3);
+        }
+    }
+
+    [Fact]
     public async Task HardCoatingsAreStiffAndNearTheHull()
     {
         var file = await ScreenAsync("hard-coatings");

@@ -91,7 +91,10 @@ internal static class TableOutput
     private static string Text(object? cell) => cell switch
     {
         null => string.Empty,
-        double d => double.IsFinite(d) ? d.ToString("0.######", CultureInfo.InvariantCulture) : string.Empty,
+        // Six decimals, or six significant digits below 1e-3 (a thermal expansion of 4.7e-6 1/K is not 0.000005).
+        double d => !double.IsFinite(d) ? string.Empty
+            : d != 0 && Math.Abs(d) < 1e-3 ? d.ToString("0.#####e+0", CultureInfo.InvariantCulture)
+            : d.ToString("0.######", CultureInfo.InvariantCulture),
         bool b => b ? "yes" : "no",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => (cell.ToString() ?? string.Empty).Replace('\t', ' ').ReplaceLineEndings(" "),
