@@ -70,6 +70,8 @@ public sealed class ClassificationTests : IDisposable
         float[] targets = [0, 1, 0, 1];
         Assert.Throws<InvalidOptionException>(() => ClassifierMember.Fit(features, 1, targets, [0, 1], [2, 3], new MlpOptions()));
         Assert.Throws<InvalidOptionException>(() => ClassifierMember.Fit(features, 1, targets, [0, 1], [2, 3], new LightGbmOptions { ZeroGate = true }));
+        Assert.Throws<InvalidOptionException>(() => ClassifierMember.Fit(features, 1, targets, [0, 1], [2, 3], new LightGbmOptions { LogTarget = true }));
+        Assert.Throws<InvalidOptionException>(() => ClassifierMember.Fit(features, 1, targets, [0, 1], [2, 3], new LightGbmOptions { RobustPasses = 1 }));
     }
 
     [Fact]

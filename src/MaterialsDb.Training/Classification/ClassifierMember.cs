@@ -23,9 +23,9 @@ public static class ClassifierMember
             throw new InvalidOptionException($"Classification datasets are trained with --trainer lightgbm; '{options?.Trainer}' trains regressors only.");
         }
 
-        if (trees.ZeroGate || trees.RobustPasses > 0)
+        if (trees.ZeroGate || trees.RobustPasses > 0 || trees.LogTarget)
         {
-            throw new InvalidOptionException("--zero-gate and --robust-passes are for regression; a classifier is trained for log loss.");
+            throw new InvalidOptionException("--zero-gate, --robust-passes and --log-target are for regression; a classifier is trained for log loss.");
         }
 
         var (onnx, probabilities) = LightGbmClassifier.Train(features, width, r => targets[r] >= 0.5f, train, predict, trees);
