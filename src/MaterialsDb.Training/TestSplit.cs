@@ -12,18 +12,10 @@ internal static class TestSplit
     /// <summary>Scores the finished package on the test rows; returns <paramref name="report"/> with the test figures.</summary>
     public static TrainingReport Score(TrainingReport report, OnnxModel model, TrainingData test, float[] fitTargets, bool classifies, string units, Action<string>? progress)
     {
-        var width = test.Featurizer.FeatureLabels.Count;
         var rows = test.Targets.Length;
         var mean = new float[rows];
         var std = new float[rows];
-        const int Batch = 4096;
-        using var predictor = model.CreatePredictor(Batch);
-        for (var start = 0; start < rows; start += Batch)
-        {
-            var n = Math.Min(Batch, rows - start);
-            test.Features.AsSpan(start * width, n * width).CopyTo(predictor.Input(n));
-            predictor.Run(n, mean.AsSpan(start, n), std.AsSpan(start, n));
-        }
+        model.Predict(test.Features, rows, mean, std);
 
         if (classifies)
         {
@@ -35,8 +27,7 @@ internal static class TestSplit
         var errors = FoldMetrics.Of(-1, mean, test.Targets);
         progress?.Invoke(System.FormattableString.Invariant($"test split: {rows} rows, MAE {MetricText.Of(errors.Mae)} {units}"));
         // The trivial baseline: the training rows' median (the best constant for absolute error) as every prediction.
-        var sorted = fitTargets.Order().ToArray();
-        var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        var median = MathNet.Numerics.Statistics.Statistics.Median(fitTargets.Select(t => (double)t));
         return report with
         {
             Test = errors,

@@ -1,10 +1,11 @@
 using MaterialsDb.Models.Packages;
+using Microsoft.ML;
 
 namespace MaterialsDb.Training.Classification;
 
 /// <summary>
-/// Fits Platt scaling on the logit of held-out probabilities (logistic regression of the label on logit(p), by Newton's
-/// method) and measures it: fitted on the even held-out positions, judged on the odd ones, as the regressors' σ scale is.
+/// Fits Platt scaling on the logit of held-out probabilities (ML.NET's Platt calibrator: a logistic regression of the
+/// label on logit(p)) and measures it: fitted on the even held-out positions, judged on the odd ones, as the regressors' σ scale is.
 /// </summary>
 public sealed record ProbabilityCalibrationFit(ProbabilityCalibration Calibration, int Rows, double RawBrier, double RawCalibrationError, double Brier, double CalibrationError)
 {
@@ -42,41 +43,20 @@ public sealed record ProbabilityCalibrationFit(ProbabilityCalibration Calibratio
         return Math.Log(q / (1 - q));
     }
 
-    // Maximum likelihood of y ~ Bernoulli(σ(a x + b)), Newton's method on (a, b) with a small ridge for separable data.
+    // ML.NET's Platt calibrator (P = 1 / (1 + exp(slope · x + offset))) on the logits: our A and B are −slope and −offset.
     internal static ProbabilityCalibration Logistic(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
-        double a = 1, b = 0;
-        const double Ridge = 1e-6;
-        for (var iteration = 0; iteration < 100; iteration++)
-        {
-            double ga = -Ridge * (a - 1), gb = -Ridge * b, haa = Ridge, hab = 0, hbb = Ridge;
-            for (var i = 0; i < x.Count; i++)
-            {
-                var p = 1 / (1 + Math.Exp(-((a * x[i]) + b)));
-                var w = p * (1 - p);
-                ga += (y[i] - p) * x[i];
-                gb += y[i] - p;
-                haa += w * x[i] * x[i];
-                hab += w * x[i];
-                hbb += w;
-            }
+        var ml = new MLContext(seed: 0);
+        var rows = ml.Data.LoadFromEnumerable(x.Select((v, i) => new ScoredRow { Score = (float)v, Label = y[i] >= 0.5 }));
+        ISingleFeaturePredictionTransformer<Microsoft.ML.Calibrators.PlattCalibrator> fitted = ml.BinaryClassification.Calibrators.Platt(labelColumnName: nameof(ScoredRow.Label), scoreColumnName: nameof(ScoredRow.Score)).Fit(rows);
+        var platt = fitted.Model;
+        return double.IsFinite(platt.Slope) && double.IsFinite(platt.Offset) ? new ProbabilityCalibration(-platt.Slope, -platt.Offset) : new ProbabilityCalibration(1, 0);
+    }
 
-            var det = (haa * hbb) - (hab * hab);
-            if (!(det > 0))
-            {
-                break;
-            }
+    private sealed class ScoredRow
+    {
+        public float Score { get; set; }
 
-            var da = ((hbb * ga) - (hab * gb)) / det;
-            var db = ((haa * gb) - (hab * ga)) / det;
-            a += da;
-            b += db;
-            if (Math.Abs(da) + Math.Abs(db) < 1e-10)
-            {
-                break;
-            }
-        }
-
-        return double.IsFinite(a) && double.IsFinite(b) ? new ProbabilityCalibration(a, b) : new ProbabilityCalibration(1, 0);
+        public bool Label { get; set; }
     }
 }
