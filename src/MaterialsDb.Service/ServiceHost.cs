@@ -172,6 +172,11 @@ public static class ServiceHost
                 .UsePostgreSqlStorage(p => p.UseNpgsqlConnection(connection), new PostgreSqlStorageOptions
                 {
                     InvisibilityTimeout = options.InvisibilityTimeout,
+                    // A running job's fetch time is renewed, so a chunk longer than the timeout is not handed to a second worker.
+                    UseSlidingInvisibilityTimeout = true,
+                    // A lock row a killed worker left (a job's state lock) would otherwise block that job for 10 minutes;
+                    // no lock here is held for long, so it is freed after the same time as the dead worker's job.
+                    DistributedLockTimeout = options.InvisibilityTimeout,
                     QueuePollInterval = TimeSpan.FromMilliseconds(500),
                     SchemaName = PostgresSchema.HangfireSchema,
                     // The StoreInitializer installs it under an advisory lock: Hangfire's own installer races when nodes start together.

@@ -76,27 +76,28 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
         var id = await node.SubmitAsync(BigSpec, key);
 
         // Worker A takes chunks; once it has finished one (so it is surely inside the next), kill it.
-        using (var a = StartWorker(results.Path))
+        using var a = StartWorker(results.Path);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await store.GetScreeningAsync(id, TestContext.Current.CancellationToken))!.ChunksDone < 1 && DateTime.UtcNow < deadline)
         {
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while ((await store.GetScreeningAsync(id, TestContext.Current.CancellationToken))!.ChunksDone < 1 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
-
-            a.Kill(entireProcessTree: true);
-            await a.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
         }
+
+        a.Kill(entireProcessTree: true);
+        await a.WaitForExitAsync(TestContext.Current.CancellationToken);
 
         var afterKill = (await store.GetScreeningAsync(id, TestContext.Current.CancellationToken))!;
         Assert.True(afterKill.ChunksDone < afterKill.Chunks, "worker A finished everything before it was killed; the test needs more chunks");
+
 
         // Worker B picks up what is left, including the chunk A held (after the invisibility timeout).
         using var b = StartWorker(results.Path);
         try
         {
-            var status = await node.WaitAsync(id, key, TimeSpan.FromMinutes(4));
-            Assert.Equal(States.Succeeded, status.GetProperty("state").GetString());
+            // Stops early when B is gone: its output then says why.
+            var status = await node.WaitAsync(id, key, TimeSpan.FromMinutes(4), giveUp: () => b.HasExited);
+            var state = status.GetProperty("state").GetString();
+            Assert.True(state == States.Succeeded, $"the screening is {state} ({status}); worker A printed:\n{a.Log}\nworker B printed:\n{b.Log}");
             Assert.Equal(status.GetProperty("candidates").GetInt64(), status.GetProperty("processed").GetInt64());
         }
         finally
@@ -144,7 +145,7 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
         LocalScreening.AssertSameRows(await LocalScreening.RunAsync(LocalScreening.Spec), await LocalScreening.ReadParquetAsync(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)));
     }
 
-    private Process StartWorker(string results)
+    private WorkerProcess StartWorker(string results)
     {
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "materialsdb.dll"), "worker", "--postgres", postgres.ConnectionString, "--workers", "1", "--results", results, "--invisibility-timeout", "5"])
         {
@@ -152,12 +153,7 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
             RedirectStandardError = true,
         };
         info.Environment["MATERIALSDB_MIRROR"] = SharedFiles.Mirror();
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return new WorkerProcess(Process.Start(info)!);
     }
 
     private static async Task<(int Exit, string Output)> RunCliAsync(params string[] args)
@@ -166,5 +162,53 @@ public sealed class PostgresServiceTests(PostgresFixture postgres) : IClassFixtu
         using var error = new StringWriter();
         var exit = await Cli.CliApp.RunAsync(args, output, error, SharedFiles.MirrorStore(), TestContext.Current.CancellationToken);
         return (exit, output + error.ToString());
+    }
+}
+
+/// <summary>A worker node in its own process, its output kept for the message of a failed test.</summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public WorkerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The last lines it printed.</summary>
+    public string Log => string.Join('\n', _lines);
+
+    public bool HasExited => _process.HasExited;
+
+    public void Kill(bool entireProcessTree) => _process.Kill(entireProcessTree);
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _lines.Enqueue(line);
+        while (_lines.Count > 200 && _lines.TryDequeue(out _))
+        {
+        }
     }
 }

@@ -96,15 +96,15 @@ public sealed class ServiceNode : IAsyncDisposable
         return body;
     }
 
-    /// <summary>Polls until the screening is in a final state; returns its status document.</summary>
-    public async Task<JsonElement> WaitAsync(Guid id, string key, TimeSpan? timeout = null)
+    /// <summary>Polls until the screening is in a final state (or the timeout passes, or <paramref name="giveUp"/> says so); returns its status document.</summary>
+    public async Task<JsonElement> WaitAsync(Guid id, string key, TimeSpan? timeout = null, Func<bool>? giveUp = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
         while (true)
         {
             var status = await Http.SendAsync(Request(HttpMethod.Get, $"/api/v1/screenings/{id}", key), TestContext.Current.CancellationToken);
             var doc = (await status.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("summary");
-            if (States.IsFinal(doc.GetProperty("state").GetString()!) || DateTime.UtcNow > deadline)
+            if (States.IsFinal(doc.GetProperty("state").GetString()!) || DateTime.UtcNow > deadline || giveUp?.Invoke() == true)
             {
                 return doc;
             }
