@@ -23,18 +23,17 @@ public sealed partial class Composition
     /// form (<c>O2</c>, <c>H2</c>, <c>N2</c>, <c>F2</c>, <c>Cl2</c>, <c>H2O2</c>, alkali peroxides such as <c>Li2O2</c>).
     /// Compositions with non-integer amounts are written as they are.
     /// </summary>
-    public string ReducedFormula
-    {
-        get
-        {
-            if (!AmountsAreIntegers())
-            {
-                return Formula;
-            }
+    public string ReducedFormula => _reducedFormula ??= WriteReducedFormula();
 
-            var formula = WriteReduced(_z, _amounts, ReductionFactor);
-            return FormulaOrder.SpecialFormulas.TryGetValue(formula, out var special) ? special : formula;
+    private string WriteReducedFormula()
+    {
+        if (!AmountsAreIntegers())
+        {
+            return Formula;
         }
+
+        var formula = WriteReduced(_z, _amounts, ReductionFactor);
+        return FormulaOrder.SpecialFormulas.TryGetValue(formula, out var special) ? special : formula;
     }
 
     /// <summary>The chemical system: element symbols in alphabetical order joined by <c>-</c> (<c>Fe-Li-O-P</c>).</summary>

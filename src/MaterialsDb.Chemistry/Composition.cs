@@ -12,6 +12,9 @@ public sealed partial class Composition : IEquatable<Composition>
 {
     private readonly byte[] _z;
     private readonly double[] _amounts;
+
+    // Kept once written (not part of equality): hulls sort their stable phases by it, for every system a phase is in.
+    private string? _reducedFormula;
     private Composition? _reduced;
     private double _reductionFactor;
 

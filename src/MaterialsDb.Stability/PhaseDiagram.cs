@@ -1,7 +1,7 @@
 using System.Numerics;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Stability.Internal;
-using MathVector = MathNet.Numerics.LinearAlgebra.Vector<double>;
+using MathNet.Numerics.Providers.LinearAlgebra;
 using Matrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 namespace MaterialsDb.Stability;
@@ -27,19 +27,26 @@ public sealed class PhaseDiagram
     /// <summary>Barycentric weights below this are dropped from decompositions.</summary>
     public const double DecompositionTolerance = 1e-10;
 
+    // Each element's reference state, made once (immutable, so every hull shares them).
+    private static readonly PhaseEntry[] ElementalReferences = [.. Enumerable.Range(0, PeriodicTable.MaxZ + 1)
+        .Select(z => z == 0 ? null! : new PhaseEntry(PeriodicTable.FromZ(z).Symbol, FormulaParser.Parse(PeriodicTable.FromZ(z).Symbol), 0.0, ElementalReferenceSource))];
+
     private readonly byte[] _system;
     private readonly int[] _indexByZ;
     private readonly double[] _potentials;
-    private readonly double[] _inverseVertexMatrices;
-    private readonly PhaseEntry[][] _facetPhases;
+    private readonly double[]?[] _inverseVertexMatrices;
+    // The phases at each facet's vertices, n per facet in one array (a whole database has millions of facets).
+    private readonly PhaseEntry[] _facetPhases;
+    private readonly int _facetCount;
 
-    private PhaseDiagram(byte[] system, IReadOnlyList<PhaseEntry> entries, PhaseEntry[][] facetPhases, double[] potentials, double[] inverses)
+    private PhaseDiagram(byte[] system, IReadOnlyList<PhaseEntry> entries, IEnumerable<PhaseEntry> stable, PhaseEntry[] facetPhases, double[] potentials)
     {
         _system = system;
         Entries = entries;
         _facetPhases = facetPhases;
+        _facetCount = facetPhases.Length / system.Length;
         _potentials = potentials;
-        _inverseVertexMatrices = inverses;
+        _inverseVertexMatrices = new double[]?[_facetCount];
         _indexByZ = new int[PeriodicTable.MaxZ + 1];
         Array.Fill(_indexByZ, -1);
         for (var i = 0; i < system.Length; i++)
@@ -47,7 +54,7 @@ public sealed class PhaseDiagram
             _indexByZ[system[i]] = i;
         }
 
-        StableEntries = [.. facetPhases.SelectMany(f => f).Distinct().OrderBy(e => e.Composition.AtomicNumbers.Length).ThenBy(e => e.ReducedFormula, StringComparer.Ordinal)];
+        StableEntries = [.. stable.OrderBy(e => e.Composition.AtomicNumbers.Length).ThenBy(e => e.ReducedFormula, StringComparer.Ordinal)];
         ChemicalSystem = string.Join('-', system.Select(z => PeriodicTable.FromZ(z).Symbol).Order(StringComparer.Ordinal));
     }
 
@@ -64,10 +71,11 @@ public sealed class PhaseDiagram
     public IReadOnlyList<PhaseEntry> StableEntries { get; }
 
     /// <summary>Number of lower-hull facets.</summary>
-    public int FacetCount => _facetPhases.Length;
+    public int FacetCount => _facetCount;
 
     /// <summary>The lower hull's facets, each as its stable phases (their edges are a phase diagram's tie lines).</summary>
-    public IReadOnlyList<IReadOnlyList<PhaseEntry>> Facets => _facetPhases;
+    public IReadOnlyList<IReadOnlyList<PhaseEntry>> Facets =>
+        [.. Enumerable.Range(0, _facetCount).Select(f => (IReadOnlyList<PhaseEntry>)new ArraySegment<PhaseEntry>(_facetPhases, f * _system.Length, _system.Length))];
 
     /// <summary>Builds the hull of <paramref name="system"/> (atomic numbers) from the entries that lie in it.</summary>
     /// <exception cref="ArgumentException">The system is empty or an entry has an element outside it.</exception>
@@ -82,7 +90,7 @@ public sealed class PhaseDiagram
         }
 
         var n = elements.Length;
-        var references = elements.Select(z => new PhaseEntry(PeriodicTable.FromZ(z).Symbol, FormulaParser.Parse(PeriodicTable.FromZ(z).Symbol), 0.0, ElementalReferenceSource)).ToArray();
+        var references = elements.Select(z => ElementalReferences[z]).ToArray();
 
         // A canonical order (composition, energy, id) makes the hull independent of the input's row order.
         var data = entries.Select(e => (Entry: e, X: Fractions(e.Composition, elements)))
@@ -118,21 +126,46 @@ public sealed class PhaseDiagram
             : LowerHull.LowerFacets([.. points], n);
 
         var potentials = new double[facets.Count * n];
-        var inverses = new double[facets.Count * n * n];
-        var phases = new PhaseEntry[facets.Count][];
+        var phases = new PhaseEntry[facets.Count * n];
+
+        // MathNet's LU on raw arrays, reused for every facet: a high-dimensional system has thousands of facets, and
+        // building a Matrix per facet made these small solves the largest allocation of a whole-database build. The
+        // inverses decompositions need are made on first use (most facets never decompose anything).
+        var lu = new double[n * n];
+        var pivots = new int[n];
+        var energies = new double[n];
+        var linearAlgebra = LinearAlgebraControl.Provider;
+        var isVertex = new bool[points.Count];
         for (var f = 0; f < facets.Count; f++)
         {
             var vertices = facets[f];
-            phases[f] = [.. vertices.Select(v => owners[v])];
+            var phase = phases.AsSpan(f * n, n);
+            for (var i = 0; i < n; i++)
+            {
+                phase[i] = owners[vertices[i]];
+                isVertex[vertices[i]] = true;
+            }
 
-            // Rows: the vertices' atomic fractions over the full system; w solves C w = E.
-            var c = Matrix.Build.Dense(n, n, (i, k) => FractionOf(points[vertices[i]], k, n));
-            var energies = MathVector.Build.Dense(n, i => points[vertices[i]][n - 1]);
-            c.Solve(energies).ToArray().CopyTo(potentials, f * n);
-            c.Transpose().Inverse().ToRowMajorArray().CopyTo(inverses, f * n * n);
+            // C (column-major) holds the vertices' atomic fractions over the full system as rows; w solves C w = E.
+            for (var i = 0; i < n; i++)
+            {
+                var point = points[vertices[i]];
+                for (var k = 0; k < n; k++)
+                {
+                    lu[(k * n) + i] = FractionOf(point, k, n);
+                }
+
+                energies[i] = point[n - 1];
+            }
+
+            linearAlgebra.LUFactor(lu, n, pivots);
+            linearAlgebra.LUSolveFactored(1, lu, n, pivots, energies);
+            energies.CopyTo(potentials, f * n);
         }
 
-        return new PhaseDiagram(elements, all, phases, potentials, inverses);
+        // Every point has its own entry (the helper is never a lower vertex), so the marked points are the stable phases.
+        var stable = Enumerable.Range(0, points.Count).Where(p => isVertex[p]).Select(p => owners[p]);
+        return new PhaseDiagram(elements, all, stable, phases, potentials);
     }
 
     /// <summary>Hull energy (eV/atom) at a composition of this system.</summary>
@@ -155,7 +188,7 @@ public sealed class PhaseDiagram
         FractionsInto(composition, x);
         var hull = BestFacet(x, out var facet);
         var parts = new List<DecompositionPart>(n);
-        var inverse = _inverseVertexMatrices.AsSpan(facet * n * n, n * n);
+        var inverse = InverseOf(facet);
         for (var i = 0; i < n; i++)
         {
             var weight = 0.0;
@@ -166,7 +199,7 @@ public sealed class PhaseDiagram
 
             if (weight > DecompositionTolerance)
             {
-                parts.Add(new DecompositionPart(_facetPhases[facet][i], weight));
+                parts.Add(new DecompositionPart(_facetPhases[(facet * n) + i], weight));
             }
         }
 
@@ -240,7 +273,7 @@ public sealed class PhaseDiagram
         var n = x.Length;
         var best = double.NegativeInfinity;
         facet = 0;
-        for (var f = 0; f < _facetPhases.Length; f++)
+        for (var f = 0; f < _facetCount; f++)
         {
             var w = _potentials.AsSpan(f * n, n);
             var e = 0.0;
@@ -274,7 +307,7 @@ public sealed class PhaseDiagram
             }
 
             var best = new Vector<double>(double.NegativeInfinity);
-            for (var f = 0; f < _facetPhases.Length; f++)
+            for (var f = 0; f < _facetCount; f++)
             {
                 var w = _potentials.AsSpan(f * n, n);
                 var e = Vector<double>.Zero;
@@ -290,6 +323,32 @@ public sealed class PhaseDiagram
         }
 
         return q;
+    }
+
+    // (Cᵀ)⁻¹ for a facet's vertex matrix C (rows: the vertices' atomic fractions), row-major: it maps a composition to
+    // its weights on the facet's phases. Made once per facet, on the first decomposition that lands there; a race
+    // makes it twice and keeps one.
+    private double[] InverseOf(int facet)
+    {
+        if (Volatile.Read(ref _inverseVertexMatrices[facet]) is { } known)
+        {
+            return known;
+        }
+
+        var n = _system.Length;
+        var c = Matrix.Build.Dense(n, n);
+        Span<double> x = stackalloc double[n];
+        for (var i = 0; i < n; i++)
+        {
+            FractionsInto(_facetPhases[(facet * n) + i].Composition, x);
+            for (var k = 0; k < n; k++)
+            {
+                c[i, k] = x[k];
+            }
+        }
+
+        var inverse = c.Transpose().Inverse().ToRowMajorArray();
+        return Interlocked.CompareExchange(ref _inverseVertexMatrices[facet], inverse, null) ?? inverse;
     }
 
     private static int ArgMinEnergy(List<double[]> points, int n)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MaterialsDb.Chemistry;
+using MaterialsDb.Stability.Internal;
 
 namespace MaterialsDb.Stability;
 
@@ -15,7 +16,7 @@ namespace MaterialsDb.Stability;
 /// </remarks>
 public sealed class PhaseDiagramCache(PhaseEntrySet reference)
 {
-    private readonly ConcurrentDictionary<string, Lazy<PhaseDiagram>> _diagrams = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SystemMask, Lazy<PhaseDiagram>> _diagrams = new();
 
     /// <summary>The reference set the hulls come from.</summary>
     public PhaseEntrySet Reference { get; } = reference ?? throw new ArgumentNullException(nameof(reference));
@@ -47,11 +48,65 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
     }
 
     /// <summary>The hull of a system given by atomic numbers.</summary>
-    public PhaseDiagram For(IEnumerable<int> system)
+    public PhaseDiagram For(IEnumerable<int> system) => For(SystemMask.Of(system));
+
+    /// <summary>
+    /// Builds the hulls of <paramref name="systems"/> and of every subsystem with entries they rest on, level by level
+    /// (all unaries, then all binaries, …) on <paramref name="threads"/> threads (−1: all cores). Within a level no
+    /// build waits for another, so the work spreads evenly over the threads; asking for the systems one by one in
+    /// parallel instead leaves threads waiting on the shared subsystems another thread is building.
+    /// </summary>
+    /// <returns>The number of hulls the cache holds afterwards.</returns>
+    public int BuildAll(IEnumerable<IEnumerable<int>> systems, int threads = -1, CancellationToken cancellationToken = default)
     {
-        var zs = system.Distinct().Order().ToArray();
-        var key = string.Join('-', zs);
-        return _diagrams.GetOrAdd(key, _ => new Lazy<PhaseDiagram>(() => PhaseDiagram.Build(zs, Candidates(zs)))).Value;
+        ArgumentNullException.ThrowIfNull(systems);
+        var needed = new HashSet<SystemMask>();
+        foreach (var system in systems)
+        {
+            var mask = SystemMask.Of(system);
+            if (needed.Add(mask))
+            {
+                foreach (var sub in mask.ProperSubsystems())
+                {
+                    if (Reference.HasExactSystem(sub.Low, sub.High))
+                    {
+                        needed.Add(sub);
+                    }
+                }
+            }
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        foreach (var level in needed.GroupBy(m => m.Count).OrderBy(g => g.Key))
+        {
+            Parallel.ForEach(level, options, m => For(m));
+        }
+
+        return Count;
+    }
+
+    /// <summary>
+    /// A cache over this reference plus <paramref name="added"/> that keeps every hull the additions cannot change —
+    /// a system's hull changes only when an added entry lies in it (the entry's elements are among the system's) — and
+    /// builds the others again on first use. Adding entries to one system thus rebuilds only the systems that contain
+    /// it; the hulls kept are shared, built or not.
+    /// </summary>
+    /// <exception cref="ReferenceDataException">An added entry repeats an id of the reference.</exception>
+    public PhaseDiagramCache WithEntries(IEnumerable<PhaseEntry> added)
+    {
+        ArgumentNullException.ThrowIfNull(added);
+        var additions = added.ToList();
+        var cache = new PhaseDiagramCache(PhaseEntrySet.Create(Reference.Entries.Concat(additions)));
+        var touched = additions.Select(e => SystemMask.Of(e.Composition)).ToHashSet();
+        foreach (var (system, diagram) in _diagrams)
+        {
+            if (!touched.Contains(system) && !system.ProperSubsystems().Any(touched.Contains))
+            {
+                cache._diagrams[system] = diagram;
+            }
+        }
+
+        return cache;
     }
 
     /// <summary>
@@ -75,23 +130,28 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
         return PhaseDiagram.Build(zs, competitors);
     }
 
-    private List<PhaseEntry> Candidates(int[] system)
+    // A lookup first: GetOrAdd's factory is a new closure on every call, and subsystems are looked up far more often
+    // than built.
+    private PhaseDiagram For(SystemMask system) =>
+        (_diagrams.TryGetValue(system, out var known) ? known : _diagrams.GetOrAdd(system, m => new Lazy<PhaseDiagram>(() => PhaseDiagram.Build(m.AtomicNumbers(), Candidates(m))))).Value;
+
+    private List<PhaseEntry> Candidates(SystemMask system)
     {
-        var candidates = new List<PhaseEntry>(Reference.InExactSystem(system));
-        if (system.Length == 1)
-        {
-            return candidates;
-        }
+        var candidates = new List<PhaseEntry>(Reference.InExactSystem(system.Low, system.High));
 
         // Each proper subsystem that has entries of its own contributes those of them that are stable in it
         // (elemental reference states are added by Build anyway).
-        var full = (1 << system.Length) - 1;
-        for (var subset = 1; subset < full; subset++)
+        foreach (var sub in system.ProperSubsystems())
         {
-            var sub = Enumerable.Range(0, system.Length).Where(k => (subset & (1 << k)) != 0).Select(k => system[k]).ToArray();
-            if (Reference.HasExactSystem(sub))
+            if (Reference.HasExactSystem(sub.Low, sub.High))
             {
-                candidates.AddRange(For(sub).StableEntries.Where(e => e.Source != PhaseDiagram.ElementalReferenceSource && e.Composition.ElementCount == sub.Length));
+                foreach (var e in For(sub).StableEntries)
+                {
+                    if (e.Source != PhaseDiagram.ElementalReferenceSource && e.Composition.ElementCount == sub.Count)
+                    {
+                        candidates.Add(e);
+                    }
+                }
             }
         }
 

@@ -119,6 +119,13 @@ public sealed class PhaseEntrySet
     /// <summary>True when some entry's chemical system is exactly <paramref name="system"/>.</summary>
     public bool HasExactSystem(IEnumerable<int> system) => _bySystem.ContainsKey(Key(system));
 
+    /// <summary>True when some entry's chemical system is exactly the one of element bits (Z &lt; 64 in low, the rest in high).</summary>
+    internal bool HasExactSystem(ulong low, ulong high) => _bySystem.ContainsKey((low, high));
+
+    /// <summary>Entries whose chemical system is exactly the one of element bits, in the set's order.</summary>
+    internal IEnumerable<PhaseEntry> InExactSystem(ulong low, ulong high) =>
+        _bySystem.TryGetValue((low, high), out var list) ? list.Select(i => _entries[i]) : [];
+
     private static (ulong, ulong) Key(IEnumerable<int> system)
     {
         ulong low = 0, high = 0;

@@ -62,8 +62,8 @@ public static class ScreeningEngine
     public static ScreeningPlan WithCandidates(ScreeningPlan plan, IEnumerable<Stability.PhaseEntry> candidates)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var combined = Stability.PhaseEntrySet.Create(plan.Resources.Hulls!.Reference.Entries.Concat(candidates));
-        return plan.OnCandidateHulls(new Stability.PhaseDiagramCache(combined));
+        // Hulls of systems no candidate lies in stay the reference's, already built.
+        return plan.OnCandidateHulls(plan.Resources.Hulls!.WithEntries(candidates));
     }
 
     private static ScreeningResult RunOnce(ScreeningPlan plan, ScreeningOptions options, CancellationToken cancellationToken)

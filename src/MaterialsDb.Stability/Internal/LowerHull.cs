@@ -1,4 +1,4 @@
-
+using System.Buffers;
 namespace MaterialsDb.Stability.Internal;
 
 /// <summary>
@@ -18,15 +18,55 @@ internal sealed class LowerHull
     /// <summary>Distance beyond which a point is outside a facet.</summary>
     public const double Tolerance = 1e-9;
 
-    private readonly double[][] _points;
+    private const int None = -1;
+    private const int Removed = -2;
+
     private readonly int _d;
+    private readonly double[] _coords;
     private readonly double[] _interior;
-    private readonly List<Facet> _facets = [];
+
+    // The facets, one row of d per facet in flat arrays (a high-dimensional hull creates tens of thousands, and an
+    // object with four arrays each made the garbage collector a fifth of a whole-database build). Neighbors[f, j]
+    // shares every vertex of f but Vertices[f, j].
+    private int _count;
+    private int _capacity;
+    private int[] _vertices;
+    private int[] _neighbors;
+    private double[] _normals;
+    private double[] _offsets;
+    private bool[] _alive;
+    private bool[] _visited;
+
+    // Each facet's outside points as a list threaded through _next (a point is outside one facet at a time), kept
+    // in insertion order so that ties between equally far points fall as they always did.
+    private int[] _head;
+    private int[] _tail;
+    private readonly int[] _next;
+
+    // Scratch of AddPoint, reused: a high-dimensional hull adds thousands of points.
+    private readonly List<int> _visible = [];
+    private readonly List<int> _created = [];
+
+    // Ridges through the apex waiting for their second facet, in an open-addressing table keyed by the sum of their
+    // vertices' random labels: the sum does not depend on the order, so a ridge's key is its facet's sum minus one
+    // label, without sorting (sorting and hashing vertex lists was a fifth of a whole-database build). Keys only
+    // place a ridge; a match is confirmed vertex by vertex, so two ridges whose keys collide are still told apart.
+    // Slots are cleared after each added point (the ridges of one cone all pair up within it).
+    private ulong[] _ridgeKeys = new ulong[64];
+    private int[] _ridgeFacets = CreateEmptySlots(64);
+    private int[] _ridgeSlots = new int[64];
+    private readonly List<int> _usedRidgeSlots = [];
+    private int _pendingRidges;
 
     private LowerHull(double[][] points, int d)
     {
-        _points = points;
         _d = d;
+        _coords = ArrayPool<double>.Shared.Rent(points.Length * d);
+        for (var p = 0; p < points.Length; p++)
+        {
+            points[p].AsSpan(0, d).CopyTo(_coords.AsSpan(p * d, d));
+        }
+
         _interior = new double[d];
         for (var i = 0; i <= d; i++)
         {
@@ -35,154 +75,217 @@ internal sealed class LowerHull
                 _interior[k] += points[i][k] / (d + 1);
             }
         }
+
+        _next = ArrayPool<int>.Shared.Rent(points.Length);
+        var capacity = _capacity = 4 * (d + 1);
+        _vertices = ArrayPool<int>.Shared.Rent(capacity * d);
+        _neighbors = ArrayPool<int>.Shared.Rent(capacity * d);
+        _normals = ArrayPool<double>.Shared.Rent(capacity * d);
+        _offsets = ArrayPool<double>.Shared.Rent(capacity);
+        _alive = ArrayPool<bool>.Shared.Rent(capacity);
+        _visited = ArrayPool<bool>.Shared.Rent(capacity);
+        _head = ArrayPool<int>.Shared.Rent(capacity);
+        _tail = ArrayPool<int>.Shared.Rent(capacity);
     }
 
     /// <summary>Builds the hull; returns the facets whose outward normal points down (E decreasing), as vertex index arrays.</summary>
     public static IReadOnlyList<int[]> LowerFacets(double[][] points, int d)
     {
         var hull = new LowerHull(points, d);
-        hull.Build();
-        var helper = d;
-        return [.. hull._facets.Where(f => f.Alive && Array.IndexOf(f.Vertices, helper) < 0 && f.Normal[d - 1] < -1e-12).Select(f => f.Vertices)];
+        try
+        {
+            hull.Build(points.Length);
+            var helper = d;
+            var lower = new List<int[]>();
+            for (var f = 0; f < hull._count; f++)
+            {
+                var vertices = hull._vertices.AsSpan(f * d, d);
+                if (hull._alive[f] && hull._normals[(f * d) + d - 1] < -1e-12 && !vertices.Contains(helper))
+                {
+                    lower.Add(vertices.ToArray());
+                }
+            }
+
+            return lower;
+        }
+        finally
+        {
+            hull.Return();
+        }
     }
 
-    private void Build()
+    private void Build(int points)
     {
         // Starting simplex: the d elements and the helper point; facet i leaves out vertex i.
+        Span<int> vertices = stackalloc int[_d];
         for (var i = 0; i <= _d; i++)
         {
-            NewFacet([.. Enumerable.Range(0, _d + 1).Where(v => v != i)]);
+            for (int v = 0, m = 0; v <= _d; v++)
+            {
+                if (v != i)
+                {
+                    vertices[m++] = v;
+                }
+            }
+
+            NewFacet(vertices);
         }
 
         for (var i = 0; i <= _d; i++)
         {
-            var facet = _facets[i];
             for (var j = 0; j < _d; j++)
             {
-                facet.Neighbors[j] = facet.Vertices[j];
+                _neighbors[(i * _d) + j] = _vertices[(i * _d) + j];
             }
         }
 
-        for (var p = _d + 1; p < _points.Length; p++)
+        for (var p = _d + 1; p < points; p++)
         {
-            foreach (var facet in _facets)
+            for (var f = 0; f < _count; f++)
             {
-                if (Distance(facet, p) > Tolerance)
+                if (Distance(f, p) > Tolerance)
                 {
-                    facet.Outside.Add(p);
+                    Append(f, p);
                     break;
                 }
             }
         }
 
-        for (var f = 0; f < _facets.Count; f++)
+        for (var f = 0; f < _count; f++)
         {
-            while (_facets[f].Alive && _facets[f].Outside.Count > 0)
+            while (_alive[f] && _head[f] != None)
             {
-                AddPoint(_facets[f]);
+                AddPoint(f);
             }
         }
     }
 
-    private void AddPoint(Facet start)
+    private void AddPoint(int start)
     {
+        var d = _d;
         var apex = Farthest(start);
 
         // Facets that see the apex, found by walking neighbours from the one it was assigned to.
-        var visible = new List<Facet> { start };
-        start.Visited = true;
+        var visible = _visible;
+        visible.Clear();
+        visible.Add(start);
+        _visited[start] = true;
         for (var i = 0; i < visible.Count; i++)
         {
-            foreach (var n in visible[i].Neighbors)
+            var f = visible[i];
+            for (var j = 0; j < d; j++)
             {
-                var neighbor = _facets[n];
-                if (!neighbor.Visited && Distance(neighbor, apex) > Tolerance)
+                var neighbor = _neighbors[(f * d) + j];
+                if (!_visited[neighbor] && Distance(neighbor, apex) > Tolerance)
                 {
-                    neighbor.Visited = true;
+                    _visited[neighbor] = true;
                     visible.Add(neighbor);
                 }
             }
         }
 
         // Each ridge between a visible and a hidden facet, joined to the apex, is a new facet.
-        var created = new List<Facet>();
-        var ridges = new Dictionary<string, (Facet Facet, int Slot)>();
+        var created = _created;
+        created.Clear();
+        Span<int> vertices = stackalloc int[d];
         foreach (var facet in visible)
         {
-            for (var j = 0; j < _d; j++)
+            for (var j = 0; j < d; j++)
             {
-                var hidden = _facets[facet.Neighbors[j]];
-                if (hidden.Visited)
+                var hidden = _neighbors[(facet * d) + j];
+                if (_visited[hidden])
                 {
                     continue;
                 }
 
-                var vertices = new int[_d];
-                for (int k = 0, m = 0; k < _d; k++)
+                for (int k = 0, m = 0; k < d; k++)
                 {
                     if (k != j)
                     {
-                        vertices[m++] = facet.Vertices[k];
+                        vertices[m++] = _vertices[(facet * d) + k];
                     }
                 }
 
-                vertices[_d - 1] = apex;
+                vertices[d - 1] = apex;
                 var added = NewFacet(vertices);
-                added.Neighbors[_d - 1] = hidden.Index;
-                hidden.Neighbors[Array.IndexOf(hidden.Neighbors, facet.Index)] = added.Index;
+                _neighbors[(added * d) + d - 1] = hidden;
+                var back = _neighbors.AsSpan(hidden * d, d);
+                back[back.IndexOf(facet)] = added;
                 created.Add(added);
 
                 // Ridges through the apex: shared with exactly one other new facet.
-                for (var k = 0; k < _d - 1; k++)
+                ulong sum = 0;
+                for (var k = 0; k < d - 1; k++)
                 {
-                    var key = RidgeKey(vertices, k);
-                    if (ridges.Remove(key, out var other))
-                    {
-                        added.Neighbors[k] = other.Facet.Index;
-                        other.Facet.Neighbors[other.Slot] = added.Index;
-                    }
-                    else
-                    {
-                        ridges[key] = (added, k);
-                    }
+                    sum += Label(vertices[k]);
+                }
+
+                for (var k = 0; k < d - 1; k++)
+                {
+                    PairRidge(sum - Label(vertices[k]), added, k);
                 }
             }
         }
 
-        if (ridges.Count > 0)
+        if (_pendingRidges > 0)
         {
-            throw new InvalidOperationException($"Hull construction lost track of {ridges.Count} ridge(s); the input is numerically degenerate beyond the tolerance {Tolerance}.");
+            throw new InvalidOperationException($"Hull construction lost track of {_pendingRidges} ridge(s); the input is numerically degenerate beyond the tolerance {Tolerance}.");
         }
+
+        foreach (var slot in _usedRidgeSlots)
+        {
+            _ridgeFacets[slot] = None;
+        }
+
+        _usedRidgeSlots.Clear();
 
         foreach (var facet in visible)
         {
-            facet.Alive = false;
-            foreach (var p in facet.Outside)
+            _alive[facet] = false;
+            for (var p = _head[facet]; p != None;)
             {
-                if (p == apex)
+                // Read before p moves to a new facet's list, which rewrites its link.
+                var following = _next[p];
+                if (p != apex)
                 {
-                    continue;
-                }
-
-                foreach (var added in created)
-                {
-                    if (Distance(added, p) > Tolerance)
+                    foreach (var added in created)
                     {
-                        added.Outside.Add(p);
-                        break;
+                        if (Distance(added, p) > Tolerance)
+                        {
+                            Append(added, p);
+                            break;
+                        }
                     }
                 }
+
+                p = following;
             }
 
-            facet.Outside.Clear();
+            _head[facet] = _tail[facet] = None;
         }
     }
 
-    private int Farthest(Facet facet)
+    // Appends point p to facet f's outside list.
+    private void Append(int f, int p)
     {
-        var best = facet.Outside[0];
+        _next[p] = None;
+        if (_tail[f] == None)
+        {
+            _head[f] = p;
+        }
+        else
+        {
+            _next[_tail[f]] = p;
+        }
+
+        _tail[f] = p;
+    }
+
+    private int Farthest(int facet)
+    {
+        var best = _head[facet];
         var bestDistance = Distance(facet, best);
-        foreach (var p in facet.Outside)
+        for (var p = _next[best]; p != None; p = _next[p])
         {
             var distance = Distance(facet, p);
             if (distance > bestDistance)
@@ -194,28 +297,125 @@ internal sealed class LowerHull
         return best;
     }
 
-    private string RidgeKey(int[] vertices, int skip)
+    // Links new facet `added` across its ridge without vertices[skip] to the new facet already waiting there, or
+    // leaves it waiting. Linear probing; a taken slot stays taken (Removed) until the table is cleared, which keeps
+    // probe chains intact without moving entries.
+    private void PairRidge(ulong key, int added, int skip)
     {
-        var ridge = new int[_d - 2];
-        for (int k = 0, m = 0; k < _d - 1; k++)
+        if (2 * (_usedRidgeSlots.Count + 1) > _ridgeFacets.Length)
         {
-            if (k != skip)
+            GrowRidges();
+        }
+
+        var mask = _ridgeFacets.Length - 1;
+        var i = (int)(key & (ulong)mask);
+        while (_ridgeFacets[i] != None)
+        {
+            var other = _ridgeFacets[i];
+            if (other != Removed && _ridgeKeys[i] == key && SameRidge(added, skip, other, _ridgeSlots[i]))
             {
-                ridge[m++] = vertices[k];
+                var d = _d;
+                _neighbors[(added * d) + skip] = other;
+                _neighbors[(other * d) + _ridgeSlots[i]] = added;
+                _ridgeFacets[i] = Removed;
+                _pendingRidges--;
+                return;
+            }
+
+            i = (i + 1) & mask;
+        }
+
+        _ridgeKeys[i] = key;
+        _ridgeFacets[i] = added;
+        _ridgeSlots[i] = skip;
+        _usedRidgeSlots.Add(i);
+        _pendingRidges++;
+    }
+
+    // Doubles the table, placing the entries of the current cone again (Removed ones are dropped).
+    private void GrowRidges()
+    {
+        var keys = _ridgeKeys;
+        var facets = _ridgeFacets;
+        var slots = _ridgeSlots;
+        var used = _usedRidgeSlots.ToArray();
+        _ridgeKeys = new ulong[2 * keys.Length];
+        _ridgeFacets = CreateEmptySlots(2 * keys.Length);
+        _ridgeSlots = new int[2 * keys.Length];
+        _usedRidgeSlots.Clear();
+        var mask = _ridgeFacets.Length - 1;
+        foreach (var old in used)
+        {
+            if (facets[old] == Removed)
+            {
+                continue;
+            }
+
+            var i = (int)(keys[old] & (ulong)mask);
+            while (_ridgeFacets[i] != None)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _ridgeKeys[i] = keys[old];
+            _ridgeFacets[i] = facets[old];
+            _ridgeSlots[i] = slots[old];
+            _usedRidgeSlots.Add(i);
+        }
+    }
+
+    private static int[] CreateEmptySlots(int length)
+    {
+        var slots = new int[length];
+        Array.Fill(slots, None);
+        return slots;
+    }
+
+    // A fixed pseudo-random 64-bit label per point (SplitMix64 of its index), so builds are reproducible.
+    private static ulong Label(int point)
+    {
+        var z = (ulong)(point + 1) * 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    // True when facet a without its vertex a[skipA] and facet b without b[skipB] have the same vertices (apart from
+    // the apex, which both hold last).
+    private bool SameRidge(int a, int skipA, int b, int skipB)
+    {
+        var d = _d;
+        for (var i = 0; i < d - 1; i++)
+        {
+            if (i == skipA)
+            {
+                continue;
+            }
+
+            var v = _vertices[(a * d) + i];
+            var found = false;
+            for (var j = 0; j < d - 1 && !found; j++)
+            {
+                found = j != skipB && _vertices[(b * d) + j] == v;
+            }
+
+            if (!found)
+            {
+                return false;
             }
         }
 
-        Array.Sort(ridge);
-        return string.Join(',', ridge);
+        return true;
     }
 
-    private double Distance(Facet facet, int p)
+    private double Distance(int facet, int p)
     {
-        var point = _points[p];
-        var sum = -facet.Offset;
-        for (var k = 0; k < _d; k++)
+        var normal = _normals.AsSpan(facet * _d, _d);
+        var point = _coords.AsSpan(p * _d, _d);
+        var sum = -_offsets[facet];
+        for (var k = 0; k < normal.Length; k++)
         {
-            sum += facet.Normal[k] * point[k];
+            sum += normal[k] * point[k];
         }
 
         return sum;
@@ -225,36 +425,51 @@ internal sealed class LowerHull
     // It is computed here by a small in-place elimination rather than through MathNet: this runs for every facet the
     // construction creates (tens of thousands for an 8-element system), and per-call matrix allocations made it the
     // dominant cost (1.3 s for a 9-element hull, against milliseconds now).
-    private Facet NewFacet(int[] vertices)
+    private int NewFacet(ReadOnlySpan<int> vertices)
     {
-        var origin = _points[vertices[0]];
-        var normal = new double[_d];
-        if (_d == 1)
+        var d = _d;
+        var f = _count;
+        if (f == _capacity)
+        {
+            Grow();
+        }
+
+        _count++;
+        vertices.CopyTo(_vertices.AsSpan(f * d, d));
+        var origin = _coords.AsSpan(vertices[0] * d, d);
+        var normal = _normals.AsSpan(f * d, d);
+        if (d == 1)
         {
             normal[0] = 1;
         }
         else
         {
-            Span<double> edges = stackalloc double[(_d - 1) * _d];
-            for (var i = 0; i < _d - 1; i++)
+            Span<double> edges = stackalloc double[(d - 1) * d];
+            for (var i = 0; i < d - 1; i++)
             {
-                var p = _points[vertices[i + 1]];
-                for (var k = 0; k < _d; k++)
+                var p = _coords.AsSpan(vertices[i + 1] * d, d);
+                for (var k = 0; k < d; k++)
                 {
-                    edges[(i * _d) + k] = p[k] - origin[k];
+                    edges[(i * d) + k] = p[k] - origin[k];
                 }
             }
 
-            if (!NullVector(edges, _d - 1, _d, normal))
+            if (!NullVector(edges, d - 1, d, normal))
             {
                 throw new InvalidOperationException("A hull facet is degenerate (its vertices are affinely dependent).");
             }
         }
 
-        var length = Math.Sqrt(normal.Sum(v => v * v));
+        var squares = 0.0;
+        foreach (var v in normal)
+        {
+            squares += v * v;
+        }
+
+        var length = Math.Sqrt(squares);
         var offset = 0.0;
         var side = 0.0;
-        for (var k = 0; k < _d; k++)
+        for (var k = 0; k < d; k++)
         {
             normal[k] /= length;
             offset += normal[k] * origin[k];
@@ -263,7 +478,7 @@ internal sealed class LowerHull
 
         if (side - offset > 0)
         {
-            for (var k = 0; k < _d; k++)
+            for (var k = 0; k < d; k++)
             {
                 normal[k] = -normal[k];
             }
@@ -271,9 +486,48 @@ internal sealed class LowerHull
             offset = -offset;
         }
 
-        var facet = new Facet(_facets.Count, vertices, normal, offset, new int[_d]);
-        _facets.Add(facet);
-        return facet;
+        _offsets[f] = offset;
+        _alive[f] = true;
+        _visited[f] = false;
+        _head[f] = _tail[f] = None;
+        return f;
+    }
+
+    // The facet arrays come from the shared pool and go back to it: a whole-database build makes millions of facets,
+    // and fresh arrays for each hull were most of what it allocated. Capacity is counted in facets (_offsets' rows).
+    private void Grow()
+    {
+        var capacity = _capacity = 2 * _count;
+        Grow(ref _vertices, capacity * _d, _count * _d);
+        Grow(ref _neighbors, capacity * _d, _count * _d);
+        Grow(ref _normals, capacity * _d, _count * _d);
+        Grow(ref _offsets, capacity, _count);
+        Grow(ref _alive, capacity, _count);
+        Grow(ref _visited, capacity, _count);
+        Grow(ref _head, capacity, _count);
+        Grow(ref _tail, capacity, _count);
+    }
+
+    private static void Grow<T>(ref T[] array, int length, int used)
+    {
+        var larger = ArrayPool<T>.Shared.Rent(length);
+        array.AsSpan(0, used).CopyTo(larger);
+        ArrayPool<T>.Shared.Return(array);
+        array = larger;
+    }
+
+    private void Return()
+    {
+        ArrayPool<double>.Shared.Return(_coords);
+        ArrayPool<int>.Shared.Return(_next);
+        ArrayPool<int>.Shared.Return(_vertices);
+        ArrayPool<int>.Shared.Return(_neighbors);
+        ArrayPool<double>.Shared.Return(_normals);
+        ArrayPool<double>.Shared.Return(_offsets);
+        ArrayPool<bool>.Shared.Return(_alive);
+        ArrayPool<bool>.Shared.Return(_visited);
+        ArrayPool<int>.Shared.Return(_head);
+        ArrayPool<int>.Shared.Return(_tail);
     }
 
     /// <summary>A non-zero n with A n = 0 for a rows × (rows + 1) matrix A of full rank (Gaussian elimination, partial pivoting).</summary>
@@ -348,25 +602,5 @@ internal sealed class LowerHull
         }
 
         return true;
-    }
-
-    private sealed class Facet(int index, int[] vertices, double[] normal, double offset, int[] neighbors)
-    {
-        public int Index { get; } = index;
-
-        public int[] Vertices { get; } = vertices;
-
-        public double[] Normal { get; } = normal;
-
-        public double Offset { get; } = offset;
-
-        /// <summary>Neighbors[j] shares every vertex but Vertices[j].</summary>
-        public int[] Neighbors { get; } = neighbors;
-
-        public List<int> Outside { get; } = [];
-
-        public bool Alive { get; set; } = true;
-
-        public bool Visited { get; set; }
     }
 }
