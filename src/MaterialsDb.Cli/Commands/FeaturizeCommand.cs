@@ -55,10 +55,7 @@ internal static class FeaturizeCommand
         var featurizer = FeaturizerPresets.Create(presetName, source);
         var formulas = table.GetStrings(column);
         var width = featurizer.FeatureLabels.Count;
-        var batch = new CompositionBatch(Math.Min(ChunkRows, Math.Max(formulas.Length, 1)));
-        var features = new float[Math.Min(ChunkRows, Math.Max(formulas.Length, 1)) * width];
-        var chunkFormulas = new string?[ChunkRows];
-        var chunkErrors = new string?[ChunkRows];
+        var capacity = Math.Min(ChunkRows, Math.Max(formulas.Length, 1));
         var failed = 0;
         // Readers can check that a file's columns are what a model expects (the same checksum as a model manifest's).
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -76,41 +73,48 @@ internal static class FeaturizeCommand
         };
         // Input columns other than the formula (an id, say) follow the error column, chunk by chunk.
         var kept = InputTable.PassThrough(table, [column, "formula", "error", .. featurizer.FeatureLabels]).Select(c => (c.Name, Values: table.GetStrings(c.Name))).ToArray();
-        var keptChunks = kept.Select(_ => new string?[ChunkRows]).ToArray();
         await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error", .. kept.Select(k => k.Name)], cancellationToken, metadata, missingWhen: "error").ConfigureAwait(false);
-        for (var start = 0; start < formulas.Length; start += ChunkRows)
+        // Two sets of chunk buffers: while one chunk is encoded and written (Parquet encoding is the slowest stage and
+        // runs on one core), the next is parsed and featurized into the other.
+        var slots = new[] { new ChunkBuffers(capacity, width, kept.Length), new ChunkBuffers(capacity, width, kept.Length) };
+        var writing = Task.CompletedTask;
+        for (int start = 0, k = 0; start < formulas.Length; start += ChunkRows, k++)
         {
             var rows = Math.Min(ChunkRows, formulas.Length - start);
-            batch.Clear();
+            var slot = slots[k % 2];
+            slot.Batch.Clear();
             for (var r = 0; r < rows; r++)
             {
                 var formula = formulas[start + r];
-                chunkFormulas[r] = formula;
-                if (batch.TryAdd(formula ?? string.Empty, out var error))
+                slot.Formulas[r] = formula;
+                if (slot.Batch.TryAdd(formula ?? string.Empty, out var error))
                 {
-                    chunkErrors[r] = null;
+                    slot.Errors[r] = null;
                 }
                 else
                 {
-                    batch.AddEmpty();
-                    chunkErrors[r] = error.Message;
+                    slot.Batch.AddEmpty();
+                    slot.Errors[r] = error.Message;
                     failed++;
                 }
             }
 
-            BatchFeaturizer.Featurize(featurizer, batch, features, threads == 0 ? -1 : threads, cancellationToken);
-            for (var k = 0; k < kept.Length; k++)
+            BatchFeaturizer.Featurize(featurizer, slot.Batch, slot.Features, threads == 0 ? -1 : threads, cancellationToken);
+            for (var c = 0; c < kept.Length; c++)
             {
-                Array.Copy(kept[k].Values, start, keptChunks[k], 0, rows);
+                Array.Copy(kept[c].Values, start, slot.Kept[c], 0, rows);
             }
 
-            await writer.WriteAsync([chunkFormulas], features.AsMemory(0, rows * width), [chunkErrors, .. keptChunks], rows, cancellationToken).ConfigureAwait(false);
-            if (formulas.Length > ChunkRows && !context.Quiet)
+            await writing.ConfigureAwait(false);
+            if (start > 0 && !context.Quiet)
             {
-                await context.Error.WriteLineAsync($"featurize: {start + rows:N0} / {formulas.Length:N0} rows").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"featurize: {start:N0} / {formulas.Length:N0} rows").ConfigureAwait(false);
             }
+
+            writing = Task.Run(() => writer.WriteAsync([slot.Formulas], slot.Features.AsMemory(0, rows * width), [slot.Errors, .. slot.Kept], rows, cancellationToken), cancellationToken);
         }
 
+        await writing.ConfigureAwait(false);
         await writer.CompleteAsync().ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
         if (!context.Quiet)
@@ -119,5 +123,19 @@ internal static class FeaturizeCommand
                 $"{formulas.Length} rows × {width} features ({presetName}) written to {output.FullName} in {seconds:0.00} s ({formulas.Length / Math.Max(seconds, 1e-9):N0} rows/s); {failed} failed to parse.").ConfigureAwait(false);
         }
         return 0;
+    }
+
+    // One chunk's input and output rows.
+    private sealed class ChunkBuffers(int rows, int width, int keptColumns)
+    {
+        public CompositionBatch Batch { get; } = new(rows);
+
+        public float[] Features { get; } = new float[rows * width];
+
+        public string?[] Formulas { get; } = new string?[rows];
+
+        public string?[] Errors { get; } = new string?[rows];
+
+        public string?[][] Kept { get; } = [.. Enumerable.Range(0, keptColumns).Select(_ => new string?[rows])];
     }
 }
