@@ -8,6 +8,10 @@
 //   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- database "<postgres connection string>" [entries] [repeats] [keep]
 //     the shared database at scale in a new PostgreSQL database (dropped afterwards): catalog imports and generated
 //     contributions up to [entries] (2,000,000), OPTIMADE filter and hull latencies, a worker's hull snapshot memory.
+//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- soak "<postgres connection string>" [minutes] [kill-every-seconds]
+//     the cluster soak in a new PostgreSQL database (dropped afterwards): an API node and two worker processes, a few
+//     screenings always in flight, one worker process killed and replaced every 120 s for 30 minutes; every screening
+//     must succeed with each candidate processed once and the ranked rows of an undisturbed reference run.
 //   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- explorer [repeats]
 //     the results explorer on a 10^6-row result over HTTP: pages, sorts, filters, plot points, heatmap, a filtered download.
 using System.Diagnostics;
@@ -117,6 +121,15 @@ else if (args is ["database", var connection, ..])
     Directory.CreateDirectory(results);
     await DatabaseScale.RunAsync(connection, entries, repeats, args.Contains("keep"), datasets, registry, results);
 }
+else if (args is ["soak", var soakPostgres, ..])
+{
+    var minutes = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30;
+    var killEvery = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 120;
+    Directory.CreateDirectory(results);
+    var soak = await MaterialsDb.LoadTest.SoakTest.RunAsync(soakPostgres, TimeSpan.FromMinutes(minutes), TimeSpan.FromSeconds(killEvery), datasets, registry, results);
+    Directory.Delete(results, recursive: true);
+    return soak;
+}
 else if (args is ["explorer", ..])
 {
     Directory.CreateDirectory(results);
@@ -124,7 +137,7 @@ else if (args is ["explorer", ..])
 }
 else
 {
-    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | explorer [repeats]");
+    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | soak \"<postgres connection string>\" [minutes] [kill-every-seconds] | explorer [repeats]");
     return 2;
 }
 
