@@ -1,4 +1,5 @@
 using System.Buffers;
+
 namespace MaterialsDb.Stability.Internal;
 
 /// <summary>
@@ -25,9 +26,9 @@ internal sealed class LowerHull
     private readonly double[] _coords;
     private readonly double[] _interior;
 
-    // The facets, one row of d per facet in flat arrays (a high-dimensional hull creates tens of thousands, and an
-    // object with four arrays each made the garbage collector a fifth of a whole-database build). Neighbors[f, j]
-    // shares every vertex of f but Vertices[f, j].
+    // The facets, one row of d per facet in flat arrays (a high-dimensional hull creates tens of thousands; an object
+    // with four arrays each was the largest share of a whole-database build's allocations). Neighbors[f, j] shares
+    // every vertex of f but Vertices[f, j].
     private int _count;
     private int _capacity;
     private int[] _vertices;
