@@ -187,8 +187,12 @@ public sealed class PhaseDiagram
         Span<double> x = stackalloc double[n];
         FractionsInto(composition, x);
         var hull = BestFacet(x, out var facet);
-        var parts = new List<DecompositionPart>(n);
         var inverse = InverseOf(facet);
+
+        // Plain loops and one array: the stability command asks this for every one of millions of rows.
+        Span<double> weights = stackalloc double[n];
+        var count = 0;
+        var total = 0.0;
         for (var i = 0; i < n; i++)
         {
             var weight = 0.0;
@@ -197,15 +201,24 @@ public sealed class PhaseDiagram
                 weight += inverse[(i * n) + k] * x[k];
             }
 
+            weights[i] = weight;
             if (weight > DecompositionTolerance)
             {
-                parts.Add(new DecompositionPart(_facetPhases[(facet * n) + i], weight));
+                count++;
+                total += weight;
             }
         }
 
-        var total = parts.Sum(p => p.Fraction);
-        var normalized = parts.Select(p => p with { Fraction = p.Fraction / total })
-            .OrderByDescending(p => p.Fraction).ThenBy(p => p.Phase.ReducedFormula, StringComparer.Ordinal).ToArray();
+        var normalized = new DecompositionPart[count];
+        for (int i = 0, j = 0; i < n; i++)
+        {
+            if (weights[i] > DecompositionTolerance)
+            {
+                normalized[j++] = new DecompositionPart(_facetPhases[(facet * n) + i], weights[i] / total);
+            }
+        }
+
+        Array.Sort(normalized, LargestFirst);
         return new StabilityResult(hull, eFormPerAtomEv - hull, normalized);
     }
 
@@ -324,6 +337,10 @@ public sealed class PhaseDiagram
 
         return q;
     }
+
+    // Largest share first, ties by reduced formula.
+    private static readonly Comparison<DecompositionPart> LargestFirst = static (a, b) =>
+        b.Fraction.CompareTo(a.Fraction) is var c && c != 0 ? c : string.CompareOrdinal(a.Phase.ReducedFormula, b.Phase.ReducedFormula);
 
     // (Cᵀ)⁻¹ for a facet's vertex matrix C (rows: the vertices' atomic fractions), row-major: it maps a composition to
     // its weights on the facet's phases. Made once per facet, on the first decomposition that lands there; a race

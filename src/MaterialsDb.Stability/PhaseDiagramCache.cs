@@ -28,7 +28,7 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
     public PhaseDiagram For(Composition composition)
     {
         ArgumentNullException.ThrowIfNull(composition);
-        return For(composition.AtomicNumbers.ToArray().Select(z => (int)z));
+        return For(SystemMask.Of(composition));
     }
 
     /// <summary>The hull of a system given as <c>Fe-Li-O-P</c> (any order).</summary>
