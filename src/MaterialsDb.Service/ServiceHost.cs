@@ -174,7 +174,7 @@ public static class ServiceHost
                     InvisibilityTimeout = options.InvisibilityTimeout,
                     // A running job's fetch time is renewed, so a chunk longer than the timeout is not handed to a second worker.
                     UseSlidingInvisibilityTimeout = true,
-                    // A lock row a killed worker left (a job's state lock) would otherwise block that job for 10 minutes;
+                    // A lock row a killed node left (a scheduler's or a job's state lock) would otherwise stay 10 minutes;
                     // no lock here is held for long, so it is freed after the same time as the dead worker's job.
                     DistributedLockTimeout = options.InvisibilityTimeout,
                     QueuePollInterval = TimeSpan.FromMilliseconds(500),

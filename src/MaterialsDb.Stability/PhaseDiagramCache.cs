@@ -68,7 +68,7 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
             {
                 foreach (var sub in mask.ProperSubsystems())
                 {
-                    if (Reference.HasExactSystem(sub.Low, sub.High))
+                    if (Reference.HasExactSystem(sub))
                     {
                         needed.Add(sub);
                     }
@@ -100,7 +100,7 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
         var touched = additions.Select(e => SystemMask.Of(e.Composition)).ToHashSet();
         foreach (var (system, diagram) in _diagrams)
         {
-            if (!touched.Contains(system) && !system.ProperSubsystems().Any(touched.Contains))
+            if (!touched.Any(system.Contains))
             {
                 cache._diagrams[system] = diagram;
             }
@@ -137,13 +137,13 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
 
     private List<PhaseEntry> Candidates(SystemMask system)
     {
-        var candidates = new List<PhaseEntry>(Reference.InExactSystem(system.Low, system.High));
+        var candidates = new List<PhaseEntry>(Reference.InExactSystem(system));
 
         // Each proper subsystem that has entries of its own contributes those of them that are stable in it
         // (elemental reference states are added by Build anyway).
         foreach (var sub in system.ProperSubsystems())
         {
-            if (Reference.HasExactSystem(sub.Low, sub.High))
+            if (Reference.HasExactSystem(sub))
             {
                 foreach (var e in For(sub).StableEntries)
                 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MaterialsDb.Chemistry;
+using MaterialsDb.Stability.Internal;
 
 namespace MaterialsDb.Stability;
 
@@ -21,24 +22,19 @@ public sealed class PhaseEntrySet
     public const double MaxAbsFormationEnergyEvPerAtom = 10.0;
 
     private readonly PhaseEntry[] _entries;
-    private readonly ulong[] _masks;
-    private readonly Dictionary<(ulong, ulong), List<int>> _bySystem = [];
+    private readonly SystemMask[] _systems;
+    private readonly Dictionary<SystemMask, List<int>> _bySystem = [];
 
     private PhaseEntrySet(PhaseEntry[] entries)
     {
         _entries = entries;
-        _masks = new ulong[entries.Length * 2];
+        _systems = new SystemMask[entries.Length];
         for (var i = 0; i < entries.Length; i++)
         {
-            foreach (var z in entries[i].Composition.AtomicNumbers)
+            var system = _systems[i] = SystemMask.Of(entries[i].Composition);
+            if (!_bySystem.TryGetValue(system, out var list))
             {
-                _masks[(2 * i) + (z >> 6)] |= 1UL << (z & 63);
-            }
-
-            var key = (_masks[2 * i], _masks[(2 * i) + 1]);
-            if (!_bySystem.TryGetValue(key, out var list))
-            {
-                _bySystem[key] = list = [];
+                _bySystem[system] = list = [];
             }
 
             list.Add(i);
@@ -113,64 +109,29 @@ public sealed class PhaseEntrySet
         : null;
 
     /// <summary>Entries whose chemical system is exactly <paramref name="system"/> (atomic numbers), in the set's order.</summary>
-    public IEnumerable<PhaseEntry> InExactSystem(IEnumerable<int> system) =>
-        _bySystem.TryGetValue(Key(system), out var list) ? list.Select(i => _entries[i]) : [];
+    public IEnumerable<PhaseEntry> InExactSystem(IEnumerable<int> system) => InExactSystem(SystemMask.Of(system));
 
     /// <summary>True when some entry's chemical system is exactly <paramref name="system"/>.</summary>
-    public bool HasExactSystem(IEnumerable<int> system) => _bySystem.ContainsKey(Key(system));
+    public bool HasExactSystem(IEnumerable<int> system) => HasExactSystem(SystemMask.Of(system));
 
-    /// <summary>True when some entry's chemical system is exactly the one of element bits (Z &lt; 64 in low, the rest in high).</summary>
-    internal bool HasExactSystem(ulong low, ulong high) => _bySystem.ContainsKey((low, high));
+    /// <summary>True when some entry's chemical system is exactly <paramref name="system"/>.</summary>
+    internal bool HasExactSystem(SystemMask system) => _bySystem.ContainsKey(system);
 
-    /// <summary>Entries whose chemical system is exactly the one of element bits, in the set's order.</summary>
-    internal IEnumerable<PhaseEntry> InExactSystem(ulong low, ulong high) =>
-        _bySystem.TryGetValue((low, high), out var list) ? list.Select(i => _entries[i]) : [];
-
-    private static (ulong, ulong) Key(IEnumerable<int> system)
-    {
-        ulong low = 0, high = 0;
-        foreach (var z in system)
-        {
-            if (z < 64)
-            {
-                low |= 1UL << z;
-            }
-            else
-            {
-                high |= 1UL << (z - 64);
-            }
-        }
-
-        return (low, high);
-    }
+    /// <summary>Entries whose chemical system is exactly <paramref name="system"/>, in the set's order.</summary>
+    internal IEnumerable<PhaseEntry> InExactSystem(SystemMask system) =>
+        _bySystem.TryGetValue(system, out var list) ? list.Select(i => _entries[i]) : [];
 
     /// <summary>Entries whose elements all belong to <paramref name="system"/> (atomic numbers), in the set's order.</summary>
     public IEnumerable<PhaseEntry> InSystem(IEnumerable<int> system)
     {
-        var zs = system.Distinct().ToArray();
-        if (zs.Length <= MaxSubsetLookup)
+        var mask = SystemMask.Of(system);
+        if (mask.Count <= MaxSubsetLookup)
         {
             // Every non-empty subsystem is a key of the index: 2^n − 1 lookups instead of a scan of all entries.
             var found = new List<int>();
-            for (var subset = 1; subset < 1 << zs.Length; subset++)
+            foreach (var sub in mask.ProperSubsystems().Append(mask))
             {
-                ulong low = 0, high = 0;
-                for (var k = 0; k < zs.Length; k++)
-                {
-                    if ((subset & (1 << k)) != 0)
-                    {
-                        if (zs[k] < 64)
-                        {
-                            low |= 1UL << zs[k];
-                        }
-                        else
-                        {
-                            high |= 1UL << (zs[k] - 64);
-                        }
-                    }
-                }
-
-                if (_bySystem.TryGetValue((low, high), out var list))
+                if (_bySystem.TryGetValue(sub, out var list))
                 {
                     found.AddRange(list);
                 }
@@ -180,16 +141,10 @@ public sealed class PhaseEntrySet
             return [.. found.Select(i => _entries[i])];
         }
 
-        Span<ulong> mask = stackalloc ulong[2];
-        foreach (var z in zs)
-        {
-            mask[z >> 6] |= 1UL << (z & 63);
-        }
-
         var result = new List<PhaseEntry>();
         for (var i = 0; i < _entries.Length; i++)
         {
-            if ((_masks[2 * i] & ~mask[0]) == 0 && (_masks[(2 * i) + 1] & ~mask[1]) == 0)
+            if (mask.Contains(_systems[i]))
             {
                 result.Add(_entries[i]);
             }

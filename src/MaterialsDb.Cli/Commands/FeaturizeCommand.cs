@@ -78,40 +78,48 @@ internal static class FeaturizeCommand
         // runs on one core), the next is parsed and featurized into the other.
         var slots = new[] { new ChunkBuffers(capacity, width, kept.Length), new ChunkBuffers(capacity, width, kept.Length) };
         var writing = Task.CompletedTask;
-        for (int start = 0, k = 0; start < formulas.Length; start += ChunkRows, k++)
+        try
         {
-            var rows = Math.Min(ChunkRows, formulas.Length - start);
-            var slot = slots[k % 2];
-            slot.Batch.Clear();
-            for (var r = 0; r < rows; r++)
+            for (int start = 0, k = 0; start < formulas.Length; start += ChunkRows, k++)
             {
-                var formula = formulas[start + r];
-                slot.Formulas[r] = formula;
-                if (slot.Batch.TryAdd(formula ?? string.Empty, out var error))
+                var rows = Math.Min(ChunkRows, formulas.Length - start);
+                var slot = slots[k % 2];
+                slot.Batch.Clear();
+                for (var r = 0; r < rows; r++)
                 {
-                    slot.Errors[r] = null;
+                    var formula = formulas[start + r];
+                    slot.Formulas[r] = formula;
+                    if (slot.Batch.TryAdd(formula ?? string.Empty, out var error))
+                    {
+                        slot.Errors[r] = null;
+                    }
+                    else
+                    {
+                        slot.Batch.AddEmpty();
+                        slot.Errors[r] = error.Message;
+                        failed++;
+                    }
                 }
-                else
+
+                BatchFeaturizer.Featurize(featurizer, slot.Batch, slot.Features, threads == 0 ? -1 : threads, cancellationToken);
+                for (var c = 0; c < kept.Length; c++)
                 {
-                    slot.Batch.AddEmpty();
-                    slot.Errors[r] = error.Message;
-                    failed++;
+                    Array.Copy(kept[c].Values, start, slot.Kept[c], 0, rows);
                 }
-            }
 
-            BatchFeaturizer.Featurize(featurizer, slot.Batch, slot.Features, threads == 0 ? -1 : threads, cancellationToken);
-            for (var c = 0; c < kept.Length; c++)
-            {
-                Array.Copy(kept[c].Values, start, slot.Kept[c], 0, rows);
-            }
+                await writing.ConfigureAwait(false);
+                if (start > 0 && !context.Quiet)
+                {
+                    await context.Error.WriteLineAsync($"featurize: {start:N0} / {formulas.Length:N0} rows").ConfigureAwait(false);
+                }
 
-            await writing.ConfigureAwait(false);
-            if (start > 0 && !context.Quiet)
-            {
-                await context.Error.WriteLineAsync($"featurize: {start:N0} / {formulas.Length:N0} rows").ConfigureAwait(false);
+                writing = Task.Run(() => writer.WriteAsync([slot.Formulas], slot.Features.AsMemory(0, rows * width), [slot.Errors, .. slot.Kept], rows, cancellationToken), cancellationToken);
             }
-
-            writing = Task.Run(() => writer.WriteAsync([slot.Formulas], slot.Features.AsMemory(0, rows * width), [slot.Errors, .. slot.Kept], rows, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            // A failure while a chunk was prepared must not dispose the writer under the previous chunk's write.
+            await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         await writing.ConfigureAwait(false);

@@ -5,12 +5,6 @@ namespace MaterialsDb.Stability.Internal;
 /// <summary>A chemical system as one bit per element (bit Z), so subsystems are bit subsets and keys cost no strings.</summary>
 internal readonly record struct SystemMask(UInt128 Bits)
 {
-    /// <summary>Elements with Z &lt; 64.</summary>
-    public ulong Low => (ulong)Bits;
-
-    /// <summary>Elements with Z ≥ 64.</summary>
-    public ulong High => (ulong)(Bits >> 64);
-
     /// <summary>Number of elements.</summary>
     public int Count => (int)UInt128.PopCount(Bits);
 
@@ -39,6 +33,9 @@ internal readonly record struct SystemMask(UInt128 Bits)
 
         return new SystemMask(bits);
     }
+
+    /// <summary>True when every element of <paramref name="other"/> is one of this system's.</summary>
+    public bool Contains(SystemMask other) => (other.Bits & ~Bits) == 0;
 
     /// <summary>The atomic numbers, ascending.</summary>
     public int[] AtomicNumbers()
