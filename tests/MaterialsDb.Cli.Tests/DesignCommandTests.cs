@@ -77,6 +77,13 @@ public sealed class DesignCommandTests : IDisposable
             Assert.InRange(r.GetProperty("discovery_yield").GetDouble(), 0, 1);
             Assert.True(r.GetProperty("acceleration_factor").GetDouble() > 0);
         }
+
+        // The linear surrogate through the same command: a quadratic optimum inside the grid is no place for a linear
+        // law, but the run completes and reports every function.
+        var linear = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "-q", "design", "benchmark", "--dataset", csv, "--target", "strength", "--goal", "max", "--top-percent", "5",
+            "--initial", "15", "--batch", "4", "--rounds", "3", "--seeds", "3", "--acquisition", "ucb", "--featurizer", "fractions", "--surrogate", "linear");
+        Assert.True(linear.Exit == 0, linear.Error);
+        Assert.Contains("\nucb\t", linear.Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -85,6 +92,7 @@ public sealed class DesignCommandTests : IDisposable
     [InlineData("--acquisition", "magic")]
     [InlineData("--top-percent", "0")]
     [InlineData("--initial", "1")]
+    [InlineData("--surrogate", "gp")]
     public async Task BenchmarkUsageErrors(string option, string value)
     {
         var run = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "design", "benchmark", "--dataset", "steels_yield", option, value);

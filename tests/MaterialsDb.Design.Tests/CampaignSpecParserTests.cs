@@ -47,6 +47,8 @@ public sealed class CampaignSpecParserTests
         Assert.Equal(["yield_strength"], spec.Properties);
         Assert.Equal(new AcquisitionSpec(AcquisitionKind.Ucb, 1.5, 8, 0.02), spec.Acquisition);
         Assert.Equal(40, spec.Observations!.Sample);
+        Assert.Equal(SurrogateModel.Trees, spec.Surrogate.Model);
+        Assert.Equal(SurrogateModel.Linear, CampaignSpecParser.Parse(Steel + "\nsurrogate: {model: linear, featurizer: fractions}").Surrogate.Model);
     }
 
     [Fact]
@@ -86,6 +88,7 @@ public sealed class CampaignSpecParserTests
     [InlineData("objectives: [{property: gap, goal: max}]\nconstraints: {gap: {min: 1, probability: 1.5}}", "constraints.gap.probability: must be between 0 and 1")]
     [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {csv: a.csv, dataset: expt_gap}", "observations: needs exactly one of 'csv' and 'dataset'")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {featurizer: nope}", "surrogate.featurizer: 'nope' is not a preset")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {model: gp}", "surrogate.model: 'gp' is not one of: trees, linear")]
     [InlineData("objectives: [{property: gap, goal: max}]\nbudget: 3", "budget: is not a field here")]
     public void EveryProblemNamesItsField(string tail, string expected)
     {

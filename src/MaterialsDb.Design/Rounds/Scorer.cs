@@ -15,7 +15,7 @@ namespace MaterialsDb.Design.Rounds;
 internal sealed class Scorer
 {
     private readonly CampaignSpec _spec;
-    private readonly EnsembleSurrogate[] _surrogates;
+    private readonly ISurrogate[] _surrogates;
     private readonly int[] _objectiveIndex;
     private readonly (int Property, PropertyConstraint Constraint)[] _constraints;
     private readonly double[] _best;
@@ -23,7 +23,7 @@ internal sealed class Scorer
     private readonly double[] _draws = [];
     private readonly Func<int, double, double> _utility;
 
-    private Scorer(CampaignSpec spec, EnsembleSurrogate[] surrogates, double[] best, Hypervolume? front, double[] draws, int width)
+    private Scorer(CampaignSpec spec, ISurrogate[] surrogates, double[] best, Hypervolume? front, double[] draws, int width)
     {
         _spec = spec;
         _surrogates = surrogates;
@@ -57,7 +57,7 @@ internal sealed class Scorer
         }
 
         var properties = spec.Properties;
-        var surrogates = new EnsembleSurrogate[properties.Count];
+        var surrogates = new ISurrogate[properties.Count];
         for (var p = 0; p < properties.Count; p++)
         {
             var values = observations.Values[p];
@@ -68,7 +68,7 @@ internal sealed class Scorer
                 features.AsSpan(rows[i] * width, width).CopyTo(x.AsSpan(i * width));
             }
 
-            surrogates[p] = EnsembleSurrogate.Fit(x, width, [.. rows.Select(r => values[r])], spec.Surrogate, Seeds.Derive(seed, p, 3), properties[p]);
+            surrogates[p] = Surrogates.Fit(x, width, [.. rows.Select(r => values[r])], spec.Surrogate, Seeds.Derive(seed, p, 3), properties[p]);
         }
 
         // The best observed utility per objective, and for two objectives the observed front in the utility frame
@@ -108,7 +108,7 @@ internal sealed class Scorer
     private const int HypervolumeDrawsCount = RoundEngine.HypervolumeDraws;
 
     /// <summary>Buffers for up to <paramref name="rows"/> rows.</summary>
-    public Workspace NewWorkspace(int rows) => new(rows, Width, _surrogates.Length, _surrogates.Max(s => s.Members));
+    public Workspace NewWorkspace(int rows) => new(rows, Width, _surrogates.Length, _surrogates.Max(s => s.ScratchPerRow));
 
     /// <summary>Means and σ of every property for the workspace's first <paramref name="rows"/> feature rows.</summary>
     public void Predict(Workspace work, int rows)

@@ -70,8 +70,18 @@ public sealed record ContinuousSpace(bool WeightBasis, int Balance, ElementRange
 /// <param name="Sample">Take only this many rows, drawn with the campaign's seed (for a start from little data).</param>
 public sealed record ObservationSource(string? Csv, string? Dataset, string? FormulaColumn, IReadOnlyDictionary<string, string> Columns, int? Sample);
 
-/// <summary>The surrogate: a bootstrap ensemble of small LightGBM models per property.</summary>
-public sealed record SurrogateSpec(int Members = 8, int Trees = 50, int Leaves = 8, double LearningRate = 0.15, int MinLeaf = 2, double FeatureFraction = 0.7, string Featurizer = "magpie");
+/// <summary>The surrogate's model family.</summary>
+public enum SurrogateModel
+{
+    /// <summary>A bootstrap ensemble of small LightGBM models: any number of observations, fast on large pools, no extrapolation.</summary>
+    Trees,
+
+    /// <summary>Bayesian linear regression with automatic relevance determination: extrapolates trends.</summary>
+    Linear,
+}
+
+/// <summary>The surrogate: per property, a bootstrap ensemble of small LightGBM models (the default) or a Bayesian linear model.</summary>
+public sealed record SurrogateSpec(int Members = 8, int Trees = 50, int Leaves = 8, double LearningRate = 0.15, int MinLeaf = 2, double FeatureFraction = 0.7, string Featurizer = "magpie", SurrogateModel Model = SurrogateModel.Trees);
 
 /// <summary>Acquisition functions.</summary>
 public enum AcquisitionKind

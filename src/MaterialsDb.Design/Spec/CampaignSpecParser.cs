@@ -29,7 +29,7 @@ public static partial class CampaignSpecParser
     private static readonly string[] ObjectiveFields = ["property", "goal", "window", "units"];
     private static readonly string[] ConstraintFields = ["min", "max", "probability"];
     private static readonly string[] ObservationFields = ["csv", "dataset", "formula_column", "columns", "sample"];
-    private static readonly string[] SurrogateFields = ["members", "trees", "leaves", "learning_rate", "min_leaf", "feature_fraction", "featurizer"];
+    private static readonly string[] SurrogateFields = ["model", "members", "trees", "leaves", "learning_rate", "min_leaf", "feature_fraction", "featurizer"];
     private static readonly string[] AcquisitionFields = ["function", "kappa", "batch", "min_distance"];
 
     /// <summary>Built-in quantities a top-level constraint may bound besides the modelled properties.</summary>
@@ -447,6 +447,19 @@ public static partial class CampaignSpecParser
             p.Add($"surrogate.featurizer: '{featurizer}' is not a preset; the presets are: {string.Join(", ", FeaturizerPresets.Names)}");
         }
 
+        var model = defaults.Model;
+        if (Scalar(map, "model", "surrogate.model", p) is { } modelText)
+        {
+            if (modelText == "trees" || modelText == "linear")
+            {
+                model = modelText == "linear" ? SurrogateModel.Linear : SurrogateModel.Trees;
+            }
+            else
+            {
+                p.Add($"surrogate.model: '{modelText}' is not one of: trees, linear");
+            }
+        }
+
         var fraction = Double(map, "feature_fraction", "surrogate.feature_fraction", p) ?? defaults.FeatureFraction;
         var rate = Double(map, "learning_rate", "surrogate.learning_rate", p) ?? defaults.LearningRate;
         if (fraction is not (> 0 and <= 1) || rate is not (> 0 and <= 1))
@@ -461,7 +474,8 @@ public static partial class CampaignSpecParser
             rate,
             (int)(Integer(map, "min_leaf", "surrogate.min_leaf", p, 1, 1000) ?? defaults.MinLeaf),
             fraction,
-            featurizer);
+            featurizer,
+            model);
     }
 
     private static AcquisitionSpec Acquisition(YamlNode? node, bool continuous, List<string> p)

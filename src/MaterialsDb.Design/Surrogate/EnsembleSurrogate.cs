@@ -16,7 +16,7 @@ namespace MaterialsDb.Design.Surrogate;
 /// members left out. A scale of 1 means the spread already matches the errors on unseen rows; above 1 the raw spread
 /// was too narrow. The scale is clamped to [0.25, 20] and is 1 with fewer than five such rows.
 /// </remarks>
-public sealed class EnsembleSurrogate
+public sealed class EnsembleSurrogate : ISurrogate
 {
     /// <summary>Fewest observations a surrogate is fitted on.</summary>
     public const int MinimumObservations = 3;
@@ -42,6 +42,9 @@ public sealed class EnsembleSurrogate
 
     /// <summary>Members.</summary>
     public int Members => _members.Length;
+
+    /// <inheritdoc/>
+    public int ScratchPerRow => _members.Length;
 
     /// <summary>Fits the ensemble; the same data, settings and seed give the same members on any number of threads.</summary>
     /// <param name="features">Row-major features of the observations.</param>
