@@ -41,14 +41,14 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         DROP INDEX IF EXISTS materialsdb.entries_latest_formula, materialsdb.entries_latest_scheme, materialsdb.entries_versions,
             materialsdb.entries_latest_chemsys, materialsdb.entries_latest_elements, materialsdb.entries_latest_optimade_reduced,
             materialsdb.entries_latest_nelements, materialsdb.entries_latest_e_form, materialsdb.entries_live_nelements,
-            materialsdb.entries_live_e_form;
+            materialsdb.entries_live_e_form, materialsdb.entries_live_e_form_audience;
         -- The live rows (latest, not retracted) that reads at a viewer's version find. The btree ones carry what the
         -- viewer's rule and the version bound read, so counting the matches of a filter on them needs no table access.
         CREATE INDEX IF NOT EXISTS entries_live_chemsys ON materialsdb.entries (chemsys) WHERE superseded_version IS NULL AND NOT retracted;
         CREATE INDEX IF NOT EXISTS entries_live_elements ON materialsdb.entries USING gin (elements) WHERE superseded_version IS NULL AND NOT retracted;
         CREATE INDEX IF NOT EXISTS entries_live_reduced ON materialsdb.entries (optimade_reduced) WHERE superseded_version IS NULL AND NOT retracted;
         CREATE INDEX IF NOT EXISTS entries_live_nelements_audience ON materialsdb.entries (nelements, number) INCLUDE (audience, owner, version) WHERE superseded_version IS NULL AND NOT retracted;
-        CREATE INDEX IF NOT EXISTS entries_live_e_form_audience ON materialsdb.entries (e_form_per_atom) INCLUDE (audience, owner, version) WHERE superseded_version IS NULL AND NOT retracted;
+        CREATE INDEX IF NOT EXISTS entries_live_e_form_numbers ON materialsdb.entries (e_form_per_atom) INCLUDE (audience, owner, version, number) WHERE superseded_version IS NULL AND NOT retracted;
         -- Superseded rows are few: reads as of an older version find them here.
         CREATE INDEX IF NOT EXISTS entries_superseded ON materialsdb.entries (superseded_version) WHERE superseded_version IS NOT NULL;
         -- How many live rows each version added (+) or superseded (-) per element count and audience: a filter on
@@ -237,26 +237,42 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         ArgumentNullException.ThrowIfNull(viewer);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, tx);
-
         var sql = new FilterSql(filter, viewer, version);
 
         // Short queries: on a few cores parallel workers and JIT cost more than they save (a 141,737-row count took
         // 1.1 s with two workers, 0.14 s without).
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"));
-        batch.BatchCommands.Add(!count ? new NpgsqlBatchCommand("SELECT -1::bigint")
-            : OnlyElementCount(filter) ? sql.Summed()
-            : sql.Command((0, 0, 0), where => $"SELECT (SELECT count(*) FROM materialsdb.entries WHERE {where(true)}) + (SELECT count(*) FROM materialsdb.entries WHERE {where(false)})"));
+        long matching;
+        await using (var counting = new NpgsqlBatch(connection, tx))
+        {
+            counting.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"));
+            counting.BatchCommands.Add(!count ? new NpgsqlBatchCommand("SELECT -1::bigint")
+                : OnlyElementCount(filter) ? sql.Summed()
+                : sql.Command((0, 0, 0), where => $"SELECT (SELECT count(*) FROM materialsdb.entries WHERE {where(true)}) + (SELECT count(*) FROM materialsdb.entries WHERE {where(false)})"));
+            await using var counted = await counting.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await counted.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await counted.ReadAsync(cancellationToken).ConfigureAwait(false);
+            matching = counted.GetInt64(0);
+        }
+
+        // The page of live rows follows an index in id order and stops after the page: quick when matches are spread
+        // over the ids, slow when they gather at the far end (formation energies below -3.9 eV/atom: 131,763 rows
+        // passed over). A formation-energy filter with a known, modest count takes its matches' ids from the covering
+        // index instead and sorts them (40,099 matches: 62 ms -> about 10 ms).
+        var sorted = matching is > 0 and <= SortedPageLimit && OnlyProperty(filter, "_mdb_formation_energy_per_atom") && filter is not Filters.ConstantNode;
+        await using var batch = new NpgsqlBatch(connection, tx);
 
         // Rows superseded after the version are rare (none when reading at the latest version): read them apart, so
         // the page of live rows can follow an index in id order and stop after the page.
         batch.BatchCommands.Add(sql.Command((aboveNumber, 0, 0), where => $"SELECT number FROM materialsdb.entries WHERE {where(false)} AND number > $3 LIMIT 1"));
-        batch.BatchCommands.Add(sql.Command((aboveNumber, limit + 1L, offset), where => $"SELECT record, version, superseded_version FROM materialsdb.entries WHERE {where(true)} AND number > $3 ORDER BY number LIMIT $4 OFFSET $5"));
+        batch.BatchCommands.Add(sorted
+            ? sql.Command((aboveNumber, limit + 1L, offset), where => $"""
+                SELECT record, version, superseded_version FROM materialsdb.entries WHERE superseded_version IS NULL AND number IN (
+                    SELECT number FROM materialsdb.entries WHERE {where(true)} AND number > $3 ORDER BY number + 0 LIMIT $4 OFFSET $5)
+                ORDER BY number
+                """)
+            : sql.Command((aboveNumber, limit + 1L, offset), where => $"SELECT record, version, superseded_version FROM materialsdb.entries WHERE {where(true)} AND number > $3 ORDER BY number LIMIT $4 OFFSET $5"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var matching = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+
         var superseded = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<MaterialEntry>();
@@ -391,15 +407,22 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         }
     }
 
+    // Most matches whose ids a page sorts rather than walking the ids in order.
+    private const long SortedPageLimit = 100_000;
+
     // True when the filter reads nelements only (or nothing): live_counts can count it.
-    private static bool OnlyElementCount(Filters.FilterNode? filter) => filter switch
+    private static bool OnlyElementCount(Filters.FilterNode? filter) => filter is null || OnlyProperty(filter, "nelements");
+
+    // True when every comparison in the filter is on this property (constants aside).
+    private static bool OnlyProperty(Filters.FilterNode? filter, string property) => filter switch
     {
-        null or Filters.ConstantNode => true,
-        Filters.AndNode and => OnlyElementCount(and.Left) && OnlyElementCount(and.Right),
-        Filters.OrNode or => OnlyElementCount(or.Left) && OnlyElementCount(or.Right),
-        Filters.NotNode not => OnlyElementCount(not.Inner),
-        Filters.CompareNode compare => compare.Property == "nelements",
-        Filters.KnownNode known => known.Property == "nelements",
+        null => false,
+        Filters.ConstantNode => true,
+        Filters.AndNode and => OnlyProperty(and.Left, property) && OnlyProperty(and.Right, property),
+        Filters.OrNode or => OnlyProperty(or.Left, property) && OnlyProperty(or.Right, property),
+        Filters.NotNode not => OnlyProperty(not.Inner, property),
+        Filters.CompareNode compare => compare.Property == property,
+        Filters.KnownNode known => known.Property == property,
         _ => false,
     };
 
