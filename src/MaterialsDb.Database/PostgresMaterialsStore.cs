@@ -257,7 +257,7 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         // The page of live rows follows an index in id order and stops after the page: quick when matches are spread
         // over the ids, slow when they gather at the far end (formation energies below -3.9 eV/atom: 131,763 rows
         // passed over). A formation-energy filter with a known, modest count takes its matches' ids from the covering
-        // index instead and sorts them (40,099 matches: 62 ms -> about 10 ms).
+        // index instead and sorts them (40,099 matches of 2,000,000: the request's median 68 -> 16 ms).
         var sorted = matching is > 0 and <= SortedPageLimit && OnlyProperty(filter, "_mdb_formation_energy_per_atom") && filter is not Filters.ConstantNode;
         await using var batch = new NpgsqlBatch(connection, tx);
 

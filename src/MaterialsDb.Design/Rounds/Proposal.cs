@@ -31,7 +31,7 @@ public sealed record Proposal(
 
 /// <summary>What one round produced.</summary>
 /// <param name="Proposals">The batch, best first.</param>
-/// <param name="Calibration">σ scale per modelled property (see <see cref="Surrogate.EnsembleSurrogate"/>).</param>
+/// <param name="Calibration">σ scale per modelled property (see <see cref="Surrogate.ISurrogate.Calibration"/>).</param>
 /// <param name="Scored">Candidates scored by the acquisition function.</param>
 /// <param name="Feasible">Of those, candidates that met every constraint and were not observed or pending.</param>
 /// <param name="FitSeconds">Time fitting the surrogates.</param>
