@@ -12,6 +12,10 @@
 //     the cluster soak in a new PostgreSQL database (dropped afterwards): an API node and two worker processes, a few
 //     screenings always in flight, one worker process killed and replaced every 120 s for 30 minutes; every screening
 //     must succeed with each candidate processed once and the ranked rows of an undisturbed reference run.
+//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- mixed "<postgres connection string>" [minutes]
+//     sustained mixed load for 10 minutes on an API node and two worker processes: submissions and polls, status
+//     reads, 10^6-row CSV downloads, /predict batches, OPTIMADE filters; latency per endpoint, errors, memory, and
+//     every screening checked against a reference run.
 //   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- explorer [repeats]
 //     the results explorer on a 10^6-row result over HTTP: pages, sorts, filters, plot points, heatmap, a filtered download.
 using System.Diagnostics;
@@ -130,6 +134,11 @@ else if (args is ["soak", var soakPostgres, ..])
     Directory.Delete(results, recursive: true);
     return soak;
 }
+else if (args is ["mixed", var mixedPostgres, ..])
+{
+    var minutes = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    return await MaterialsDb.LoadTest.MixedLoad.RunAsync(mixedPostgres, TimeSpan.FromMinutes(minutes), datasets, registry, results);
+}
 else if (args is ["explorer", ..])
 {
     Directory.CreateDirectory(results);
@@ -137,7 +146,7 @@ else if (args is ["explorer", ..])
 }
 else
 {
-    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | soak \"<postgres connection string>\" [minutes] [kill-every-seconds] | explorer [repeats]");
+    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | soak \"<postgres connection string>\" [minutes] [kill-every-seconds] | mixed \"<postgres connection string>\" [minutes] | explorer [repeats]");
     return 2;
 }
 

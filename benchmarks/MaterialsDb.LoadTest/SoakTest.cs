@@ -20,7 +20,7 @@ namespace MaterialsDb.LoadTest;
 internal static class SoakTest
 {
     // About 12,000 candidates in chunks of 1,500: eight chunks, so a kill usually lands inside one.
-    private const string Spec = "name: soak\ncandidates: {enumerate: {elements: [Li, Na, Mg, Ca, Al, O, S, Cl, N], n_elements: [2, 3], max_coefficient: 6}}\npredict: [band-gap-pbe]\nstability: {reference: mp_e_form, model: formation-energy}\nconstraints: {e_above_hull: {max: 0.3}}\nrank: {by: [e_above_hull, -band-gap-pbe]}\ntop: 200\n";
+    internal const string Spec = "name: soak\ncandidates: {enumerate: {elements: [Li, Na, Mg, Ca, Al, O, S, Cl, N], n_elements: [2, 3], max_coefficient: 6}}\npredict: [band-gap-pbe]\nstability: {reference: mp_e_form, model: formation-energy}\nconstraints: {e_above_hull: {max: 0.3}}\nrank: {by: [e_above_hull, -band-gap-pbe]}\ntop: 200\n";
     private const int InFlight = 3;
 
     public static async Task<int> RunAsync(string postgres, TimeSpan duration, TimeSpan killEvery, DatasetStore datasets, ModelRegistry registry, string results)
@@ -179,7 +179,7 @@ internal static class SoakTest
     }
 
     // The same spec on an embedded node with two workers and nothing killed: the rows every soak run must give.
-    private static async Task<string> ReferenceAsync(DatasetStore datasets, ModelRegistry registry, string results)
+    internal static async Task<string> ReferenceAsync(DatasetStore datasets, ModelRegistry registry, string results)
     {
         var store = new MemoryStore();
         var (_, key) = await ApiKeys.CreateAsync(store, "reference", Role.Member);
