@@ -37,31 +37,8 @@ internal static class MixedLoad
     public static async Task<int> RunAsync(string postgres, TimeSpan duration, DatasetStore datasets, ModelRegistry registry, string results)
     {
         var reference = await SoakTest.ReferenceAsync(datasets, registry, Path.Combine(results, "reference"));
-        var name = "materialsdb_mixed_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var admin = NpgsqlDataSource.Create(postgres))
-        await using (var create = admin.CreateCommand($"CREATE DATABASE {name}"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
-        var workers = new List<Process>();
-        try
-        {
-            return await LoadAsync(connection, duration, datasets, registry, Path.Combine(results, "cluster"), reference, workers);
-        }
-        finally
-        {
-            foreach (var w in workers.Where(w => !w.HasExited))
-            {
-                w.Kill(entireProcessTree: true);
-            }
-
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = NpgsqlDataSource.Create(postgres);
-            await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            await drop.ExecuteNonQueryAsync();
-        }
+        return await ScratchCluster.RunAsync(postgres, "materialsdb_mixed", (connection, workers) =>
+            LoadAsync(connection, duration, datasets, registry, Path.Combine(results, "cluster"), reference, workers));
     }
 
     private static async Task<int> LoadAsync(string postgres, TimeSpan duration, DatasetStore datasets, ModelRegistry registry, string results, string reference, List<Process> workers)
@@ -76,16 +53,8 @@ internal static class MixedLoad
         http.DefaultRequestHeaders.Add(ApiKeys.Header, key);
         await app.Services.GetRequiredService<SharedDatabase>().ReadyAsync();
 
-        var cli = Path.Combine(AppContext.BaseDirectory, "materialsdb.dll");
-        for (var i = 0; i < 2; i++)
-        {
-            var w = Process.Start(new ProcessStartInfo("dotnet", [cli, "worker", "--postgres", postgres, "--workers", "1", "--results", results]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            w.OutputDataReceived += (_, _) => { };
-            w.ErrorDataReceived += (_, _) => { };
-            w.BeginOutputReadLine();
-            w.BeginErrorReadLine();
-            workers.Add(w);
-        }
+        workers.Add(ScratchCluster.StartWorker(postgres, results));
+        workers.Add(ScratchCluster.StartWorker(postgres, results));
 
         // The 10^6-row result the downloads read, made by the cluster before the load starts.
         var setup = Stopwatch.StartNew();

@@ -26,31 +26,8 @@ internal static class SoakTest
     public static async Task<int> RunAsync(string postgres, TimeSpan duration, TimeSpan killEvery, DatasetStore datasets, ModelRegistry registry, string results)
     {
         var reference = await ReferenceAsync(datasets, registry, Path.Combine(results, "reference"));
-        var name = "materialsdb_soak_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var admin = NpgsqlDataSource.Create(postgres))
-        await using (var create = admin.CreateCommand($"CREATE DATABASE {name}"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
-        var workers = new List<Process>();
-        try
-        {
-            return await SoakAsync(connection, duration, killEvery, datasets, registry, Path.Combine(results, "cluster"), reference, workers);
-        }
-        finally
-        {
-            foreach (var w in workers.Where(w => !w.HasExited))
-            {
-                w.Kill(entireProcessTree: true);
-            }
-
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = NpgsqlDataSource.Create(postgres);
-            await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            await drop.ExecuteNonQueryAsync();
-        }
+        return await ScratchCluster.RunAsync(postgres, "materialsdb_soak", (connection, workers) =>
+            SoakAsync(connection, duration, killEvery, datasets, registry, Path.Combine(results, "cluster"), reference, workers));
     }
 
     private static async Task<int> SoakAsync(string postgres, TimeSpan duration, TimeSpan killEvery, DatasetStore datasets, ModelRegistry registry, string results, string reference, List<Process> workers)
@@ -63,21 +40,9 @@ internal static class SoakTest
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         http.DefaultRequestHeaders.Add(ApiKeys.Header, key);
 
-        var cli = Path.Combine(AppContext.BaseDirectory, "materialsdb.dll");
-        Process StartWorker() => Process.Start(new ProcessStartInfo("dotnet", [cli, "worker", "--postgres", postgres, "--workers", "1", "--results", results, "--invisibility-timeout", "15"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
+        Process StartWorker() => ScratchCluster.StartWorker(postgres, results, "--invisibility-timeout", "15");
         workers.Add(StartWorker());
         workers.Add(StartWorker());
-        foreach (var w in workers)
-        {
-            w.OutputDataReceived += (_, _) => { };
-            w.ErrorDataReceived += (_, _) => { };
-            w.BeginOutputReadLine();
-            w.BeginErrorReadLine();
-        }
 
         var clock = Stopwatch.StartNew();
         var submitted = new Dictionary<Guid, TimeSpan>();
@@ -124,10 +89,6 @@ internal static class SoakTest
                 workers[victim].Kill(entireProcessTree: true);
                 await workers[victim].WaitForExitAsync();
                 workers[victim] = StartWorker();
-                workers[victim].OutputDataReceived += (_, _) => { };
-                workers[victim].ErrorDataReceived += (_, _) => { };
-                workers[victim].BeginOutputReadLine();
-                workers[victim].BeginErrorReadLine();
                 kills++;
                 nextKill += killEvery;
                 Console.WriteLine($"{clock.Elapsed:mm\\:ss} killed worker {victim} (kill {kills}); {finished.Count}/{submitted.Count} screenings finished");
