@@ -123,7 +123,7 @@ else if (args is ["database", var connection, ..])
     var entries = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2_000_000;
     var repeats = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 200;
     Directory.CreateDirectory(results);
-    await DatabaseScale.RunAsync(connection, entries, repeats, args.Contains("keep"), datasets, registry, results);
+    await DatabaseScale.RunAsync(connection, entries, repeats, args.Contains("keep"), args.FirstOrDefault(a => a.StartsWith("kept=", StringComparison.Ordinal))?[5..], datasets, registry, results);
 }
 else if (args is ["soak", var soakPostgres, ..])
 {
