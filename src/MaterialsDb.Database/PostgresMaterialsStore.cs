@@ -135,6 +135,8 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         ArgumentNullException.ThrowIfNull(scopes);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // The new rows' counts are worked out before the version lock, which serializes every writer.
+        var counts = new LiveCounts().Added(revisions);
         var version = await BumpVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false);
         if (idempotency is not null)
         {
@@ -158,7 +160,6 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         }
 
         var revised = revisions.Where(r => r.Number != 0).ToArray();
-        var counts = new LiveCounts();
         if (revised.Length > 0)
         {
             await using var check = new NpgsqlCommand("SELECT number, max(revision) FROM materialsdb.entries WHERE number = ANY($1) GROUP BY number", connection, tx);
@@ -193,7 +194,7 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         var next = await TakeNumbersAsync(connection, tx, revisions.Count(r => r.Number == 0), cancellationToken).ConfigureAwait(false);
         var result = revisions.Select(r => r with { Number = r.Number == 0 ? next++ : r.Number, Version = version }).ToArray();
         await InsertAsync(connection, result, cancellationToken).ConfigureAwait(false);
-        await AddCountsAsync(connection, tx, counts.Added(result), version, cancellationToken).ConfigureAwait(false);
+        await AddCountsAsync(connection, tx, counts, version, cancellationToken).ConfigureAwait(false);
         await SetScopesAsync(connection, tx, scopes, version, cancellationToken).ConfigureAwait(false);
         if (idempotency is not null)
         {
