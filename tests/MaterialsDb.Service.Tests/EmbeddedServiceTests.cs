@@ -45,6 +45,50 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ALargeResultStreamsRowGroupByRowGroupWithTheSameRowsAsTheWholeTable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var id = await Node.SubmitAsync(LocalScreening.Spec, fixture.Acme);
+        Assert.Equal(States.Succeeded, (await Node.WaitAsync(id, fixture.Acme)).GetProperty("state").GetString());
+
+        // The result replaced by one of 150,000 rows (its own rows repeated, ranks renumbered): three row groups.
+        var path = Path.Combine(Node.Results, id.ToString("N"), "result.parquet");
+        var (small, metadata) = await Data.Tables.ParquetTableReader.ReadAsync(path, ct);
+        var rows = Enumerable.Range(0, 150_000).Select(i => i % small.RowCount).ToArray();
+        var big = new Data.Tables.ColumnTable(small.Columns.Select(c => c switch
+        {
+            Data.Tables.LongColumn { Name: "rank" } => new Data.Tables.LongColumn("rank", [.. Enumerable.Range(1, rows.Length).Select(r => (long)r)]),
+            Data.Tables.StringColumn s => new Data.Tables.StringColumn(c.Name, [.. rows.Select(r => s.Values[r])]),
+            Data.Tables.DoubleColumn d => new Data.Tables.DoubleColumn(c.Name, [.. rows.Select(r => d.Values[r])]) { NaNIsValue = d.NaNIsValue },
+            Data.Tables.LongColumn l => new Data.Tables.LongColumn(c.Name, [.. rows.Select(r => l.Values[r])]),
+            Data.Tables.BoolColumn b => new Data.Tables.BoolColumn(c.Name, [.. rows.Select(r => b.Values[r])]),
+            Data.Tables.PairsColumn p => (Data.Tables.Column)new Data.Tables.PairsColumn(c.Name, [.. rows.Select(r => p.Values[r])], p.Layout, p.KeyName, p.ValueName),
+            _ => throw new InvalidOperationException(c.GetType().Name),
+        }));
+        await Data.Tables.TableWriter.WriteAsync(big, path, metadata, ct);
+        var (_, total, groups) = await Data.Tables.ParquetTableReader.ReadGroupsAsync(path, ct);
+        Assert.Equal(150_000, total);
+        var sizes = await groups.Select(g => g.RowCount).ToArrayAsync(ct);
+        Assert.Equal(new[] { 65_536, 65_536, 18_928 }, sizes);
+
+        async Task<string> GetAsync(string query) => await (await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results?{query}", fixture.Acme)).Content.ReadAsStringAsync(ct);
+
+        // Streamed (the whole file, or its first rows) against the explorer's subset, which holds the whole table:
+        // a range every rank passes selects every row in file order.
+        var streamed = await GetAsync("format=csv");
+        Assert.Equal(150_001, streamed.TrimEnd('\n').Split('\n').Length);
+        Assert.Equal(await GetAsync("format=csv&range=rank:0:1000000"), streamed);
+        Assert.Equal(await GetAsync("format=csv&range=rank:0:1000000&top=70000"), await GetAsync("format=csv&top=70000"));
+        var text = await GetAsync("format=json&top=65537");
+        var json = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(65_537, json.GetProperty("data").GetArrayLength());
+        Assert.Equal(65_537, json.GetProperty("data")[65_536].GetProperty("rank").GetInt64());
+        Assert.Equal(small.GetStrings("formula")[65_536 % small.RowCount], json.GetProperty("data")[65_536].GetProperty("formula").GetString());
+        Assert.Equal((65_537, 150_000), (json.GetProperty("meta").GetProperty("returned").GetInt64(), json.GetProperty("meta").GetProperty("total_rows").GetInt64()));
+        Assert.Equal(await GetAsync("format=json&range=rank:0:1000000&top=65537"), text);
+    }
+
+    [Fact]
     public async Task ASelfConsistentScreeningInChunksEqualsOneProcess()
     {
         var id = await Node.SubmitAsync(LocalScreening.SelfConsistentSpec, fixture.Acme);

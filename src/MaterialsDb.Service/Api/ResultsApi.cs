@@ -66,12 +66,13 @@ internal static class ResultsApi
             return TypedResults.PhysicalFile(path, "application/vnd.apache.parquet", name, enableRangeProcessing: true);
         }
 
-        ColumnTable table;
+        // What is written: the explorer's subset (one table in memory, which its index holds anyway), or the file's
+        // rows up to top, one row group at a time, so a 10^6-row download holds 65,536 rows, not the file.
+        IAsyncEnumerable<(ColumnTable Table, int[] Rows)> parts;
         IReadOnlyDictionary<string, string> metadata;
-        int[] rows;
+        long total;
         if (subset)
         {
-            // The explorer's filtered, sorted view, from the same index its pages come from.
             var index = await cache.GetAsync(id, ct).ConfigureAwait(false);
             var (selection, problem) = ExplorerApi.Selection(index, range, include, exclude);
             if (problem is not null)
@@ -79,6 +80,7 @@ internal static class ResultsApi
                 return problem;
             }
 
+            int[] rows;
             try
             {
                 rows = index.Rows(selection!, sort, order == "desc", 0, Math.Min(top ?? int.MaxValue, selection!.Count));
@@ -88,18 +90,25 @@ internal static class ResultsApi
                 return Problems.Invalid(e.Field, e.Message);
             }
 
-            (table, metadata) = (index.Table, index.Metadata);
+            (parts, metadata, total) = (One(index.Table, rows), index.Metadata, index.Table.RowCount);
+        }
+        else if (format == "parquet")
+        {
+            // A Parquet cut (top) is written whole from the file's first rows.
+            var (table, fileMetadata) = await ParquetTableReader.ReadAsync(path, ct).ConfigureAwait(false);
+            (parts, metadata, total) = (One(table, [.. Enumerable.Range(0, Math.Min(top ?? int.MaxValue, table.RowCount))]), fileMetadata, table.RowCount);
         }
         else
         {
-            (table, metadata) = await ParquetTableReader.ReadAsync(path, ct).ConfigureAwait(false);
-            rows = [.. Enumerable.Range(0, Math.Min(top ?? int.MaxValue, table.RowCount))];
+            var (fileMetadata, rowCount, groups) = await ParquetTableReader.ReadGroupsAsync(path, ct).ConfigureAwait(false);
+            (parts, metadata, total) = (FirstRows(groups, top ?? long.MaxValue), fileMetadata, rowCount);
         }
 
         SetDownload(http, name);
         if (format == "parquet")
         {
             // A cut of the file is written whole (temporary name) and then sent.
+            var (table, rows) = await parts.SingleAsync(ct).ConfigureAwait(false);
             var temp = Path.Combine(Path.GetTempPath(), $"materialsdb-{Guid.NewGuid():N}.parquet");
             await TableWriter.WriteAsync(Cut(table, rows), temp, metadata, ct).ConfigureAwait(false);
             http.Response.ContentType = "application/vnd.apache.parquet";
@@ -118,13 +127,36 @@ internal static class ResultsApi
         if (format == "csv")
         {
             http.Response.ContentType = "text/csv; charset=utf-8";
-            await WriteCsvAsync(http.Response.Body, table, rows, ct).ConfigureAwait(false);
+            await WriteCsvAsync(http.Response.Body, parts, ct).ConfigureAwait(false);
             return Results.Empty;
         }
 
         http.Response.ContentType = "application/json; charset=utf-8";
-        await WriteJsonAsync(http.Response.Body, table, metadata, rows, ct).ConfigureAwait(false);
+        await WriteJsonAsync(http.Response.Body, parts, metadata, total, ct).ConfigureAwait(false);
         return Results.Empty;
+    }
+
+#pragma warning disable CS1998 // an async iterator of one item, to treat one table like a file's row groups
+    private static async IAsyncEnumerable<(ColumnTable Table, int[] Rows)> One(ColumnTable table, int[] rows)
+    {
+        yield return (table, rows);
+    }
+#pragma warning restore CS1998
+
+    // Each row group with the rows of it that fall within the first `top` of the file.
+    private static async IAsyncEnumerable<(ColumnTable Table, int[] Rows)> FirstRows(IAsyncEnumerable<ColumnTable> groups, long top)
+    {
+        var left = top;
+        await foreach (var group in groups.ConfigureAwait(false))
+        {
+            var take = (int)Math.Min(left, group.RowCount);
+            yield return (group, [.. Enumerable.Range(0, take)]);
+            left -= take;
+            if (left == 0)
+            {
+                yield break;
+            }
+        }
     }
 
     // Only what a file system and a browser accept; the header encodes the rest (filename* for non-ASCII).
@@ -153,22 +185,31 @@ internal static class ResultsApi
 
     private static T[] Pick<T>(T[] values, int[] rows) => Array.ConvertAll(rows, r => values[r]);
 
-    private static async Task WriteCsvAsync(Stream body, ColumnTable table, int[] rows, CancellationToken ct)
+    private static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<(ColumnTable Table, int[] Rows)> parts, CancellationToken ct)
     {
         var text = new StringBuilder();
-        text.AppendJoin(',', table.Columns.Select(c => Quote(c.Name))).Append('\n');
-        for (var i = 0; i < rows.Length; i++)
+        var header = false;
+        await foreach (var (table, rows) in parts.ConfigureAwait(false))
         {
-            for (var c = 0; c < table.Columns.Count; c++)
+            if (!header)
             {
-                text.Append(c == 0 ? string.Empty : ",").Append(TableWriter.Cell(table.Columns[c], rows[i]) is { } cell ? Quote(cell) : string.Empty);
+                text.AppendJoin(',', table.Columns.Select(c => Quote(c.Name))).Append('\n');
+                header = true;
             }
 
-            text.Append('\n');
-            if (i % FlushRows == FlushRows - 1)
+            for (var i = 0; i < rows.Length; i++)
             {
-                await body.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), ct).ConfigureAwait(false);
-                text.Clear();
+                for (var c = 0; c < table.Columns.Count; c++)
+                {
+                    text.Append(c == 0 ? string.Empty : ",").Append(TableWriter.Cell(table.Columns[c], rows[i]) is { } cell ? Quote(cell) : string.Empty);
+                }
+
+                text.Append('\n');
+                if (i % FlushRows == FlushRows - 1)
+                {
+                    await body.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), ct).ConfigureAwait(false);
+                    text.Clear();
+                }
             }
         }
 
@@ -178,31 +219,37 @@ internal static class ResultsApi
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
-    private static async Task WriteJsonAsync(Stream body, ColumnTable table, IReadOnlyDictionary<string, string> metadata, int[] rows, CancellationToken ct)
+    private static async Task WriteJsonAsync(Stream body, IAsyncEnumerable<(ColumnTable Table, int[] Rows)> parts, IReadOnlyDictionary<string, string> metadata, long total, CancellationToken ct)
     {
         await using var json = new Utf8JsonWriter(body);
         json.WriteStartObject();
         json.WriteStartArray("data");
-        for (var i = 0; i < rows.Length; i++)
+        var returned = 0L;
+        await foreach (var (table, rows) in parts.ConfigureAwait(false))
         {
-            json.WriteStartObject();
-            foreach (var column in table.Columns)
+            for (var i = 0; i < rows.Length; i++)
             {
-                json.WritePropertyName(column.Name);
-                WriteCell(json, column, rows[i]);
+                json.WriteStartObject();
+                foreach (var column in table.Columns)
+                {
+                    json.WritePropertyName(column.Name);
+                    WriteCell(json, column, rows[i]);
+                }
+
+                json.WriteEndObject();
+                if (i % FlushRows == FlushRows - 1)
+                {
+                    await json.FlushAsync(ct).ConfigureAwait(false);
+                }
             }
 
-            json.WriteEndObject();
-            if (i % FlushRows == FlushRows - 1)
-            {
-                await json.FlushAsync(ct).ConfigureAwait(false);
-            }
+            returned += rows.Length;
         }
 
         json.WriteEndArray();
         json.WriteStartObject("meta");
-        json.WriteNumber("returned", rows.Length);
-        json.WriteNumber("total_rows", table.RowCount);
+        json.WriteNumber("returned", returned);
+        json.WriteNumber("total_rows", total);
         WriteRaw(json, "units", metadata.GetValueOrDefault(ResultTable.UnitsKey));
         WriteRaw(json, "models", metadata.GetValueOrDefault(ResultTable.ModelsKey));
         WriteRaw(json, "provenance", metadata.GetValueOrDefault(ResultTable.ProvenanceKey));
