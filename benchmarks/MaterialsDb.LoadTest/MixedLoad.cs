@@ -11,7 +11,6 @@ using MaterialsDb.Service.Auth;
 using MaterialsDb.Service.Materials;
 using MaterialsDb.Service.Store;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace MaterialsDb.LoadTest;
 

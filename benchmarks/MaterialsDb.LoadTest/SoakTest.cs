@@ -7,7 +7,6 @@ using MaterialsDb.Models.Packages;
 using MaterialsDb.Service;
 using MaterialsDb.Service.Auth;
 using MaterialsDb.Service.Store;
-using Npgsql;
 
 namespace MaterialsDb.LoadTest;
 
