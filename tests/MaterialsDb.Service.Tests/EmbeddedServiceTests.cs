@@ -86,6 +86,32 @@ public sealed class EmbeddedServiceTests(EmbeddedFixture fixture) : IClassFixtur
         Assert.Equal(small.GetStrings("formula")[65_536 % small.RowCount], json.GetProperty("data")[65_536].GetProperty("formula").GetString());
         Assert.Equal((65_537, 150_000), (json.GetProperty("meta").GetProperty("returned").GetInt64(), json.GetProperty("meta").GetProperty("total_rows").GetInt64()));
         Assert.Equal(await GetAsync("format=json&range=rank:0:1000000&top=65537"), text);
+
+        // A Parquet cut reads the row groups it needs and joins them: the same rows as the explorer's cut.
+        async Task<Data.Tables.ColumnTable> ParquetAsync(string query)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"materialsdb-test-cut-{Guid.NewGuid():N}.parquet");
+            try
+            {
+                await File.WriteAllBytesAsync(file, await (await Node.SendAsync(HttpMethod.Get, $"/api/v1/screenings/{id}/results?{query}", fixture.Acme)).Content.ReadAsByteArrayAsync(ct), ct);
+                return (await Data.Tables.ParquetTableReader.ReadAsync(file, ct)).Table;
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+
+        var joined = await ParquetAsync("format=parquet&top=70000");
+        var explorerCut = await ParquetAsync("format=parquet&range=rank:0:1000000&top=70000");
+        Assert.Equal(70_000, joined.RowCount);
+        Assert.Equal(explorerCut.Columns.Select(c => c.Name), joined.Columns.Select(c => c.Name));
+        foreach (var column in joined.Columns.Select(c => c.Name))
+        {
+            Assert.Equal(
+                Enumerable.Range(0, explorerCut.RowCount).Select(r => Data.Tables.TableWriter.Cell(explorerCut[column], r)),
+                Enumerable.Range(0, joined.RowCount).Select(r => Data.Tables.TableWriter.Cell(joined[column], r)));
+        }
     }
 
     [Fact]

@@ -92,12 +92,6 @@ internal static class ResultsApi
 
             (parts, metadata, total) = (One(index.Table, rows), index.Metadata, index.Table.RowCount);
         }
-        else if (format == "parquet")
-        {
-            // A Parquet cut (top) is written whole from the file's first rows.
-            var (table, fileMetadata) = await ParquetTableReader.ReadAsync(path, ct).ConfigureAwait(false);
-            (parts, metadata, total) = (One(table, [.. Enumerable.Range(0, Math.Min(top ?? int.MaxValue, table.RowCount))]), fileMetadata, table.RowCount);
-        }
         else
         {
             var (fileMetadata, rowCount, groups) = await ParquetTableReader.ReadGroupsAsync(path, ct).ConfigureAwait(false);
@@ -107,10 +101,16 @@ internal static class ResultsApi
         SetDownload(http, name);
         if (format == "parquet")
         {
-            // A cut of the file is written whole (temporary name) and then sent.
-            var (table, rows) = await parts.SingleAsync(ct).ConfigureAwait(false);
+            // A cut of the file (top rows, or the explorer's subset) is written whole (temporary name) and then sent;
+            // only the row groups it needs were read.
+            var cut = new List<ColumnTable>();
+            await foreach (var (table, rows) in parts.ConfigureAwait(false))
+            {
+                cut.Add(Cut(table, rows));
+            }
+
             var temp = Path.Combine(Path.GetTempPath(), $"materialsdb-{Guid.NewGuid():N}.parquet");
-            await TableWriter.WriteAsync(Cut(table, rows), temp, metadata, ct).ConfigureAwait(false);
+            await TableWriter.WriteAsync(cut.Count == 1 ? cut[0] : Joined(cut), temp, metadata, ct).ConfigureAwait(false);
             http.Response.ContentType = "application/vnd.apache.parquet";
             try
             {
@@ -180,6 +180,17 @@ internal static class ResultsApi
         LongColumn l => new LongColumn(c.Name, Pick(l.Values, rows)),
         BoolColumn b => new BoolColumn(c.Name, Pick(b.Values, rows)),
         PairsColumn p => new PairsColumn(c.Name, Pick(p.Values, rows), p.Layout, p.KeyName, p.ValueName),
+        _ => throw new InvalidOperationException(c.GetType().Name),
+    }));
+
+    // Row groups' cuts as one table, in order.
+    private static ColumnTable Joined(List<ColumnTable> parts) => new(parts[0].Columns.Select((c, i) => c switch
+    {
+        StringColumn => (Column)new StringColumn(c.Name, [.. parts.SelectMany(p => ((StringColumn)p.Columns[i]).Values)]),
+        DoubleColumn d => new DoubleColumn(c.Name, [.. parts.SelectMany(p => ((DoubleColumn)p.Columns[i]).Values)]) { NaNIsValue = d.NaNIsValue },
+        LongColumn => new LongColumn(c.Name, [.. parts.SelectMany(p => ((LongColumn)p.Columns[i]).Values)]),
+        BoolColumn => new BoolColumn(c.Name, [.. parts.SelectMany(p => ((BoolColumn)p.Columns[i]).Values)]),
+        PairsColumn p => new PairsColumn(c.Name, [.. parts.SelectMany(q => ((PairsColumn)q.Columns[i]).Values)], p.Layout, p.KeyName, p.ValueName),
         _ => throw new InvalidOperationException(c.GetType().Name),
     }));
 
