@@ -10,6 +10,21 @@ public abstract class Column
 
     /// <summary>Number of values.</summary>
     public abstract int Length { get; }
+
+    /// <summary>
+    /// Parts of one column (a file's row groups, a download's cuts of them) as one column named
+    /// <paramref name="name"/>, in order; all parts are of the first part's type and layout.
+    /// </summary>
+    public static Column Concat(string name, IReadOnlyList<Column> parts) => parts switch
+    {
+        [] => new StringColumn(name, []),
+        [var only] => only,
+        [PairsColumn first, ..] => new PairsColumn(name, [.. parts.SelectMany(p => ((PairsColumn)p).Values)], first.Layout, first.KeyName, first.ValueName),
+        [StringColumn, ..] => new StringColumn(name, [.. parts.SelectMany(p => ((StringColumn)p).Values)]),
+        [DoubleColumn first, ..] => new DoubleColumn(name, [.. parts.SelectMany(p => ((DoubleColumn)p).Values)]) { NaNIsValue = first.NaNIsValue },
+        [LongColumn, ..] => new LongColumn(name, [.. parts.SelectMany(p => ((LongColumn)p).Values)]),
+        _ => new BoolColumn(name, [.. parts.SelectMany(p => ((BoolColumn)p).Values)]),
+    };
 }
 
 /// <summary>A text column; a missing value is null.</summary>

@@ -28,7 +28,7 @@ public static class ParquetTableReader
                 groups[g] = await ReadGroupAsync(path, groupReader, g, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
             var parts = fields.Select((_, f) => groups.Select(g => g[f]).ToList()).ToArray();
-            return (new ColumnTable(fields.Select((field, f) => Concat(field.Name, parts[f]))), reader.CustomMetadata?.ToDictionary() ?? []);
+            return (new ColumnTable(fields.Select((field, f) => Column.Concat(field.Name, parts[f]))), reader.CustomMetadata?.ToDictionary() ?? []);
         }
         // A damaged or hostile file can make the decoder fail in many ways (bad offsets, lengths, codecs); each means
         // the same to the caller. Only a missing file, cancellation and our own errors are reported as themselves.
@@ -234,15 +234,4 @@ public static class ParquetTableReader
 
         return value;
     }
-
-    private static Column Concat(string name, List<Column> parts) => parts switch
-    {
-        [] => new StringColumn(name, []),
-        [var only] => only,
-        [PairsColumn first, ..] => new PairsColumn(name, [.. parts.SelectMany(p => ((PairsColumn)p).Values)], first.Layout, first.KeyName, first.ValueName),
-        [StringColumn, ..] => new StringColumn(name, [.. parts.SelectMany(p => ((StringColumn)p).Values)]),
-        [DoubleColumn, ..] => new DoubleColumn(name, [.. parts.SelectMany(p => ((DoubleColumn)p).Values)]),
-        [LongColumn, ..] => new LongColumn(name, [.. parts.SelectMany(p => ((LongColumn)p).Values)]),
-        _ => new BoolColumn(name, [.. parts.SelectMany(p => ((BoolColumn)p).Values)]),
-    };
 }

@@ -110,7 +110,7 @@ internal static class ResultsApi
             }
 
             var temp = Path.Combine(Path.GetTempPath(), $"materialsdb-{Guid.NewGuid():N}.parquet");
-            await TableWriter.WriteAsync(cut.Count == 1 ? cut[0] : Joined(cut), temp, metadata, ct).ConfigureAwait(false);
+            await TableWriter.WriteAsync(new ColumnTable(cut[0].Columns.Select((c, i) => Column.Concat(c.Name, [.. cut.Select(p => p.Columns[i])]))), temp, metadata, ct).ConfigureAwait(false);
             http.Response.ContentType = "application/vnd.apache.parquet";
             try
             {
@@ -180,17 +180,6 @@ internal static class ResultsApi
         LongColumn l => new LongColumn(c.Name, Pick(l.Values, rows)),
         BoolColumn b => new BoolColumn(c.Name, Pick(b.Values, rows)),
         PairsColumn p => new PairsColumn(c.Name, Pick(p.Values, rows), p.Layout, p.KeyName, p.ValueName),
-        _ => throw new InvalidOperationException(c.GetType().Name),
-    }));
-
-    // Row groups' cuts as one table, in order.
-    private static ColumnTable Joined(List<ColumnTable> parts) => new(parts[0].Columns.Select((c, i) => c switch
-    {
-        StringColumn => (Column)new StringColumn(c.Name, [.. parts.SelectMany(p => ((StringColumn)p.Columns[i]).Values)]),
-        DoubleColumn d => new DoubleColumn(c.Name, [.. parts.SelectMany(p => ((DoubleColumn)p.Columns[i]).Values)]) { NaNIsValue = d.NaNIsValue },
-        LongColumn => new LongColumn(c.Name, [.. parts.SelectMany(p => ((LongColumn)p.Columns[i]).Values)]),
-        BoolColumn => new BoolColumn(c.Name, [.. parts.SelectMany(p => ((BoolColumn)p.Columns[i]).Values)]),
-        PairsColumn p => new PairsColumn(c.Name, [.. parts.SelectMany(q => ((PairsColumn)q.Columns[i]).Values)], p.Layout, p.KeyName, p.ValueName),
         _ => throw new InvalidOperationException(c.GetType().Name),
     }));
 
