@@ -1,3 +1,5 @@
+using MaterialsDb.Training.Attention;
+
 namespace MaterialsDb.Training;
 
 /// <summary>
@@ -24,7 +26,7 @@ public interface IMemberTrainer
 public static class MemberTrainers
 {
     /// <summary>Every trainer.</summary>
-    public static IReadOnlyList<IMemberTrainer> All { get; } = [new LightGbm(), new Mlp()];
+    public static IReadOnlyList<IMemberTrainer> All { get; } = [new LightGbm(), new Mlp(), new AttentionTrainer()];
 
     /// <summary>Trainer names.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(t => t.Name)];
@@ -73,5 +75,17 @@ public static class MemberTrainers
 
         public MemberFit Fit(float[] features, int width, float[] targets, int[] train, int[] predict, TrainerOptions options) =>
             MlpRegressor.Train(features, width, targets, train, predict, (MlpOptions)options);
+    }
+
+    private sealed class AttentionTrainer : IMemberTrainer
+    {
+        public string Name => "attention";
+
+        public string Description => "Roost-style attention over each composition's elements from mat2vec embeddings, with the descriptors in its head (MaterialsDb's own trainer; needs a *-fractions preset)";
+
+        public TrainerOptions Defaults => new AttentionOptions();
+
+        public MemberFit Fit(float[] features, int width, float[] targets, int[] train, int[] predict, TrainerOptions options) =>
+            AttentionRegressor.Train(features, width, targets, train, predict, (AttentionOptions)options);
     }
 }

@@ -1,16 +1,30 @@
 using System.Globalization;
+using MaterialsDb.Training.Attention;
 
 namespace MaterialsDb.Training;
 
 /// <summary>Reads back the trainer settings a package's manifest records, so a shipped model's recipe can be re-run.</summary>
 public static class TrainerRecipes
 {
-    /// <summary>The settings of <see cref="TrainerOptions.ToDictionary"/>'s output (an MLP when it names hidden layers).</summary>
+    /// <summary>The settings of <see cref="TrainerOptions.ToDictionary"/>'s output (attention when it names message layers, an MLP when it names hidden layers).</summary>
     /// <exception cref="InvalidOptionException">A value is missing or not a number; the message names it.</exception>
     public static TrainerOptions FromHyperparameters(IReadOnlyDictionary<string, string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        TrainerOptions options = values.ContainsKey("hidden")
+        TrainerOptions options = values.ContainsKey("messageLayers")
+            ? new AttentionOptions
+            {
+                Width = Int(values, "width"),
+                MessageLayers = Int(values, "messageLayers"),
+                EmbeddingId = Text(values, "embedding"),
+                Hidden = [.. Text(values, "hidden").Split(',').Select(w => Int(values, "hidden", w))],
+                Epochs = Int(values, "epochs"),
+                BatchSize = Int(values, "batchSize"),
+                LearningRate = Double(values, "learningRate"),
+                WeightDecay = Double(values, "weightDecay"),
+                Seed = Int(values, "seed"),
+            }
+            : values.ContainsKey("hidden")
             ? new MlpOptions
             {
                 Hidden = [.. Text(values, "hidden").Split(',').Select(w => Int(values, "hidden", w))],

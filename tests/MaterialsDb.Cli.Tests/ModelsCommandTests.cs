@@ -131,6 +131,72 @@ public sealed class ModelsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainsAnAttentionEnsembleThatPredictsAndRefusesCompositionsBeyondItsElementCount()
+    {
+        var store = SharedFiles.MirrorStore();
+        var package = Path.Combine(_dir.Path, "yield-attention");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", "steels_yield", "-p", "fractions", "-o", package, "--trainer", "attention", "--width", "8", "--message-layers", "1", "--hidden", "16", "--epochs", "20", "--batch-size", "32");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("| mean ± std | 312 |", stdout, StringComparison.Ordinal);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(package, "manifest.json"), TestContext.Current.CancellationToken));
+        Assert.Contains("--trainer attention --width 8 --message-layers 1 --hidden 16 --epochs 20 --batch-size 32", manifest.RootElement.GetProperty("command").GetString()!, StringComparison.Ordinal);
+        Assert.Equal("mat2vec", manifest.RootElement.GetProperty("hyperparameters").GetProperty("embedding").GetString());
+
+        // A steel it can read, and one with more elements than any training row, which it must not guess at.
+        const string Wide = "Fe0.5Ni0.05Co0.05Cr0.05Mo0.05Mn0.05Si0.05C0.05V0.05W0.05Ti0.05Al0.05Nb0.05N0.05Cu0.05B0.05";
+        (exit, stdout, stderr) = await CliRunner.RunAsync(store, "predict", "-m", package, "Fe0.7Ni0.2Co0.1", Wide, "--format", "tsv");
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var steel = lines.Single(l => l.StartsWith("Fe0.7Ni0.2Co0.1\t", StringComparison.Ordinal)).Split('\t');
+        Assert.True(double.Parse(steel[1], System.Globalization.CultureInfo.InvariantCulture) > 0, stdout);
+        var wide = lines.Single(l => l.StartsWith(Wide, StringComparison.Ordinal)).Split('\t');
+        Assert.True(wide[1] is "" or "NaN", stdout);
+    }
+
+    [Fact]
+    public async Task BlendScoresPackagesOnTheirHeldOutFoldsWithoutTraining()
+    {
+        var store = SharedFiles.MirrorStore();
+        var trees = Path.Combine(_dir.Path, "yield-trees");
+        var network = Path.Combine(_dir.Path, "yield-network");
+        var other = Path.Combine(_dir.Path, "yield-fractions");
+        var (exit, treeTable, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", "steels_yield", "-p", "magpie", "-o", trees, "--iterations", "30", "--leaves", "7", "--no-calibration");
+        Assert.True(exit == 0, stderr);
+        (exit, var networkTable, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", "steels_yield", "-p", "magpie", "-o", network, "--trainer", "mlp", "--hidden", "16", "--epochs", "30", "--batch-size", "32", "--no-calibration");
+        Assert.True(exit == 0, stderr);
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", "steels_yield", "-p", "fractions", "-o", other, "--iterations", "10", "--leaves", "4", "--no-calibration");
+        Assert.True(exit == 0, stderr);
+
+        // One package alone: its members on their held-out folds give the fold table training printed (the trainer's
+        // predictions there, the package's ONNX members here: equal to float rounding).
+        (exit, var alone, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "--blend", trees);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(FoldMaes(treeTable), FoldMaes(alone), (x, y) => Math.Abs(x - y) <= 1e-6 * Math.Max(1, x) + 1e-4);
+
+        // Two: the mean of two predictions is never further off than the mean of their errors (|a+b|/2 ≤ (|a|+|b|)/2).
+        (exit, var both, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "--blend", $"{trees},{network}");
+        Assert.True(exit == 0, stderr);
+        var blended = FoldMaes(both);
+        var (a, b) = (FoldMaes(treeTable), FoldMaes(networkTable));
+        Assert.Equal(5, blended.Length);
+        for (var k = 0; k < 5; k++)
+        {
+            Assert.True(blended[k] <= ((a[k] + b[k]) / 2) + 1e-4, $"fold {k}: blend {blended[k]}, members {a[k]} and {b[k]}");
+        }
+
+        Assert.NotEqual(a, blended);
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "--blend", $"{trees},{other}");
+        Assert.Equal(2, exit);
+        Assert.Contains("was not trained on the Matbench folds of steels_yield with preset magpie", stderr, StringComparison.Ordinal);
+        (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "--blend", trees, "--leaves", "7");
+        Assert.Equal(2, exit);
+        Assert.Contains("drop --leaves", stderr, StringComparison.Ordinal);
+
+        static string[] FoldRows(string table) => [.. table.Split('\n').Where(l => l.Length > 4 && char.IsDigit(l[2]))];
+        static double[] FoldMaes(string table) => [.. FoldRows(table).Select(l => double.Parse(l.Split('|')[3], System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    [Fact]
     public async Task DiscoveryProtocolPrintsTheTablesAndUpdatesThePackage()
     {
         var store = SharedFiles.MirrorStore();
@@ -194,6 +260,11 @@ public sealed class ModelsCommandTests : IDisposable
     [InlineData("--trainer mlp --epochs 0", "epochs")]
     [InlineData("--trainer mlp --learning-rate 2", "learning rate")]
     [InlineData("--trainer forest", "forest")]
+    [InlineData("--trainer attention --leaves 7", "--leaves does not apply to --trainer attention")]
+    [InlineData("--trainer mlp --width 8", "--width does not apply to --trainer mlp")]
+    [InlineData("--message-layers 2", "--message-layers does not apply to --trainer lightgbm")]
+    [InlineData("--trainer attention --width 0", "--width")]
+    [InlineData("--trainer attention --epochs 1", "a *-fractions preset ends with")]
     public async Task BadTrainerOptionsAreOneLineErrors(string options, string message)
     {
         var (exit, _, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), ["models", "evaluate", "-d", "steels_yield", .. options.Split(' ')]);

@@ -10,6 +10,7 @@ using MaterialsDb.Models.Packages;
 using MaterialsDb.Screening.Prediction;
 using MaterialsDb.Screening.Resources;
 using MaterialsDb.Training;
+using MaterialsDb.Training.Attention;
 using MaterialsDb.Training.Discovery;
 
 namespace MaterialsDb.Cli.Commands;
@@ -64,8 +65,10 @@ internal static class ModelsCommand
         protocol.AcceptOnlyFromAmong("matbench", "discovery");
         var json = new Option<FileInfo?>("--json") { Description = "Also write the result as JSON to this file." };
         var discovery = new DiscoveryOptions(evaluate);
+        var blend = new Option<string?>("--blend") { Description = "Matbench, no training: score these packages (comma-separated ids or folders, trained on one dataset's Matbench folds with one preset) on the folds their members were held out from, averaging the packages' members per fold: the cross-validated error of blending their recipes." };
         evaluate.Options.Add(protocol);
         evaluate.Options.Add(json);
+        evaluate.Options.Add(blend);
         evaluate.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(protocol) == "discovery")
@@ -76,6 +79,11 @@ internal static class ModelsCommand
             if (discovery.Given(parse) is { } misplaced)
             {
                 throw new InvalidOptionException($"{misplaced} applies to --protocol discovery only.");
+            }
+
+            if (parse.GetValue(blend) is { } blended)
+            {
+                return await BlendAsync(parse, context, evalInputs, blended, ct).ConfigureAwait(false);
             }
 
             var (data, options) = await evalInputs.LoadAsync(parse, context, ct).ConfigureAwait(false);
@@ -211,6 +219,54 @@ internal static class ModelsCommand
         return command;
     }
 
+    // models evaluate --blend a,b: the packages' members on the folds they were held out from, averaged per fold.
+    private static async Task<int> BlendAsync(ParseResult parse, CliContext context, TrainingOptions inputs, string blended, CancellationToken ct)
+    {
+        if (inputs.Given(parse, except: [inputs.Units]) is { } misplaced)
+        {
+            throw new InvalidOptionException($"--blend scores trained packages on their own dataset and preset; drop {misplaced}.");
+        }
+
+        var registry = ModelRegistry.FromEnvironment();
+        var ids = blended.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (ids.Length is < 1 or > 8)
+        {
+            throw new InvalidOptionException($"--blend takes 1 to 8 comma-separated packages; got '{blended}'.");
+        }
+
+        var folders = ids.Select(registry.Resolve).ToArray();
+        var manifest = ModelManifest.Read(Path.Combine(folders[0], ModelRegistry.ManifestFile));
+        var dataset = manifest.Dataset?.Id ?? throw new InvalidOptionException($"Package '{ids[0]}' names no catalog dataset, so its folds cannot be rebuilt.");
+        foreach (var (folder, other) in folders.Select(f => (f, ModelManifest.Read(Path.Combine(f, ModelRegistry.ManifestFile)))))
+        {
+            if (other.Preset != manifest.Preset || other.Dataset?.Id != dataset)
+            {
+                throw new InvalidOptionException($"Package '{other.Id}' (preset {other.Preset}, dataset {other.Dataset?.Id ?? "none"}) was not trained on the Matbench folds of {dataset} with preset {manifest.Preset} like '{manifest.Id}'; only such packages blend.");
+            }
+        }
+
+        var data = await TrainingData.LoadAsync(dataset, manifest.Preset, context.Store, parse.GetValue(inputs.Units), ct).ConfigureAwait(false);
+        var models = new List<OnnxModel>();
+        try
+        {
+            foreach (var folder in folders)
+            {
+                models.Add(OnnxModel.Load(folder, data.Featurizer));
+            }
+
+            var cv = HeldOutBlend.Score(models, data);
+            await context.Output.WriteAsync(cv.ToMarkdown(data.Units)).ConfigureAwait(false);
+            return 0;
+        }
+        finally
+        {
+            foreach (var model in models)
+            {
+                model.Dispose();
+            }
+        }
+    }
+
     // models evaluate --protocol discovery: the recipe of a package (--model) or of the options, on each split asked for.
     private static async Task<int> DiscoveryAsync(ParseResult parse, CliContext context, TrainingOptions inputs, DiscoveryOptions discovery, FileInfo? json, CancellationToken ct)
     {
@@ -229,6 +285,7 @@ internal static class ModelsCommand
             folder = ModelRegistry.FromEnvironment().Resolve(id);
             var manifest = ModelManifest.Read(Path.Combine(folder, ModelRegistry.ManifestFile));
             options = TrainerRecipes.FromHyperparameters(manifest.Hyperparameters ?? throw new InvalidOptionException($"Model '{id}' records no trainer settings (a registered model?); give --dataset and trainer options instead."));
+            options = await AttentionOptions.WithEmbeddingAsync(options, context.Store, ct).ConfigureAwait(false);
             preset = manifest.Preset;
             if (splits.Any(s => s != DiscoveryProtocol.CritExam))
             {
@@ -340,7 +397,7 @@ internal static class ModelsCommand
             }
         }
 
-        private Option[] All => [Dataset, Units, Task, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, LogTarget, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay];
+        private Option[] All => [Dataset, Units, Task, Preset, Trainer, Iterations, Leaves, LearningRate, MinLeaf, FeatureFraction, ZeroGate, LogTarget, RobustPasses, RobustDelta, Hidden, Epochs, BatchSize, WeightDecay, Width, MessageLayers];
 
         /// <summary>The first of these options given on the command line, or null.</summary>
         public string? Given(ParseResult parse, Option[]? except = null) => All.Except(except ?? []).FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
@@ -379,18 +436,34 @@ internal static class ModelsCommand
 
         public Option<int> BatchSize { get; } = new("--batch-size") { Description = "MLP: rows per optimizer step.", DefaultValueFactory = _ => new MlpOptions().BatchSize };
 
-        public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "MLP: decoupled weight decay (AdamW).", DefaultValueFactory = _ => new MlpOptions().WeightDecay };
+        public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "MLP and attention: decoupled weight decay (AdamW).", DefaultValueFactory = _ => new MlpOptions().WeightDecay };
+
+        public Option<int> Width { get; } = new("--width") { Description = "Attention: width of each element's hidden vector.", DefaultValueFactory = _ => new AttentionOptions().Width };
+
+        public Option<int> MessageLayers { get; } = new("--message-layers") { Description = "Attention: message-passing layers between the elements.", DefaultValueFactory = _ => new AttentionOptions().MessageLayers };
 
         public async Task<(TrainingData Data, TrainerOptions Options)> LoadAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
         {
-            var mlp = parse.GetValue(Trainer) == "mlp";
-            Option[] foreign = mlp ? [Iterations, Leaves, MinLeaf, FeatureFraction, ZeroGate, LogTarget, RobustPasses, RobustDelta] : [Hidden, Epochs, BatchSize, WeightDecay];
+            var trainer = parse.GetValue(Trainer);
+            Option[] trees = [Iterations, Leaves, MinLeaf, FeatureFraction, ZeroGate, LogTarget, RobustPasses, RobustDelta];
+            Option[] foreign = trainer switch
+            {
+                "mlp" => [.. trees, Width, MessageLayers],
+                "attention" => trees,
+                _ => [Hidden, Epochs, BatchSize, WeightDecay, Width, MessageLayers],
+            };
             if (foreign.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } misplaced)
             {
-                throw new InvalidOptionException($"{misplaced.Name} does not apply to --trainer {parse.GetValue(Trainer)}.");
+                throw new InvalidOptionException($"{misplaced.Name} does not apply to --trainer {trainer}.");
             }
 
-            TrainerOptions options = mlp ? MlpFrom(parse) : LightGbmFrom(parse);
+            TrainerOptions options = trainer switch
+            {
+                "mlp" => MlpFrom(parse),
+                "attention" => AttentionFrom(parse),
+                _ => LightGbmFrom(parse),
+            };
+            options = await AttentionOptions.WithEmbeddingAsync(options, context.Store, cancellationToken).ConfigureAwait(false);
             var dataset = parse.GetValue(Dataset) ?? throw new InvalidOptionException("--dataset is required: a catalog dataset id or a CSV with formula,target columns.");
             var data = await TrainingData.LoadAsync(dataset, parse.GetValue(Preset)!, context.Store, parse.GetValue(Units), cancellationToken, parse.GetValue(Task)).ConfigureAwait(false);
             return (data, options);
@@ -412,6 +485,23 @@ internal static class ModelsCommand
                 BatchSize = parse.GetValue(BatchSize),
                 LearningRate = parse.GetValue(LearningRate) ?? new MlpOptions().LearningRate,
                 WeightDecay = parse.GetValue(WeightDecay),
+            };
+            options.Validate();
+            return options;
+        }
+
+        private AttentionOptions AttentionFrom(ParseResult parse)
+        {
+            var mlp = MlpFrom(parse);
+            var options = new AttentionOptions
+            {
+                Width = parse.GetValue(Width),
+                MessageLayers = parse.GetValue(MessageLayers),
+                Hidden = mlp.Hidden,
+                Epochs = mlp.Epochs,
+                BatchSize = mlp.BatchSize,
+                LearningRate = mlp.LearningRate,
+                WeightDecay = mlp.WeightDecay,
             };
             options.Validate();
             return options;

@@ -122,9 +122,11 @@ public sealed class MlpNetwork
 
     /// <summary>
     /// Back-propagates the output gradients in <see cref="Workspace.OutputGradient"/> for the <paramref name="count"/>
-    /// rows of the last <see cref="Forward"/>, adding the parameter gradients to the workspace's sums.
+    /// rows of the last <see cref="Forward"/>, adding the parameter gradients to the workspace's sums. It also fills
+    /// ∂loss/∂input for the first <paramref name="inputGradientColumns"/> inputs (those another network computed, as
+    /// <see cref="Attention.AttentionNetwork"/> computes the pooled vector).
     /// </summary>
-    public void Backward(Workspace work, int count)
+    public void Backward(Workspace work, int count, int inputGradientColumns = 0)
     {
         ArgumentNullException.ThrowIfNull(work);
         for (var l = Sizes.Length - 2; l >= 0; l--)
@@ -150,12 +152,13 @@ public sealed class MlpNetwork
                     }
                 }
 
-                // The input layer's gradient is not needed; a hidden unit passes gradient only where ReLU was open.
-                if (l > 0)
+                // A hidden unit passes gradient only where ReLU was open; the inputs are not activated.
+                var needed = l > 0 ? inputs : inputGradientColumns;
+                if (needed > 0)
                 {
-                    for (var k = 0; k < inputs; k++)
+                    for (var k = 0; k < needed; k++)
                     {
-                        dx[(i * inputs) + k] = a[(i * inputs) + k] > 0 ? TensorPrimitives.Dot(w.AsSpan(k * outputs, outputs), dyi) : 0f;
+                        dx[(i * inputs) + k] = l == 0 || a[(i * inputs) + k] > 0 ? TensorPrimitives.Dot(w.AsSpan(k * outputs, outputs), dyi) : 0f;
                     }
                 }
             }

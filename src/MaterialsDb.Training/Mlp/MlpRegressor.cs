@@ -108,7 +108,7 @@ public static class MlpRegressor
         return predictions;
     }
 
-    private static (float Mean, float Scale) TargetScaling(float[] targets, int[] rows)
+    internal static (float Mean, float Scale) TargetScaling(float[] targets, int[] rows)
     {
         double sum = 0;
         foreach (var r in rows)
