@@ -37,6 +37,26 @@ public class PropertyModelBenchmarks : PackageInferenceBenchmarks
     public override string Source { get; set; } = "candidates";
 }
 
+/// <summary>
+/// The same measurement for packages named at run time: <c>MATERIALSDB_BENCHMARK_MODELS</c> holds comma-separated ids or
+/// folders (default: the shipped <c>formation-energy-accurate</c>), so a package trained outside <c>models/</c> — a new
+/// recipe before it ships — is timed beside a shipped one in the same run. Screening candidates.
+/// </summary>
+public class CandidatePackageBenchmarks : PackageInferenceBenchmarks
+{
+    /// <summary>The packages of <c>MATERIALSDB_BENCHMARK_MODELS</c>.</summary>
+    public static IEnumerable<string> Packages() =>
+        (Environment.GetEnvironmentVariable("MATERIALSDB_BENCHMARK_MODELS") is { Length: > 0 } named ? named : "formation-energy-accurate")
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <inheritdoc/>
+    [ParamsSource(nameof(Packages))]
+    public override string Model { get; set; } = "formation-energy-accurate";
+
+    /// <inheritdoc/>
+    public override string Source { get; set; } = "candidates";
+}
+
 /// <summary>One model package's ensemble over 65,536 featurized rows: ONNX Runtime (baseline) and the engine used, 1 and all threads.</summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public abstract class PackageInferenceBenchmarks

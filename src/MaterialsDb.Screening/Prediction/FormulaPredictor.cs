@@ -37,7 +37,7 @@ public sealed class FormulaPredictor : IDisposable
         return new FormulaPredictor(OnnxModel.Load(folder, featurizer), featurizer);
     }
 
-    /// <summary>Parses, featurizes and predicts every formula; bad rows get their error and NaN, never an exception.</summary>
+    /// <summary>Parses, featurizes and predicts every formula; bad rows (unparsable, or declined by the model) get their error and NaN, never an exception.</summary>
     public FormulaPredictions Predict(IReadOnlyList<string?> formulas, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(formulas);
@@ -57,6 +57,15 @@ public sealed class FormulaPredictor : IDisposable
         BatchFeaturizer.Featurize(Featurizer, batch, features, cancellationToken: cancellationToken);
         var (mean, std) = (new float[n], new float[n]);
         Model.Predict(features, n, mean, std);
+        for (var i = 0; i < n; i++)
+        {
+            // A parsed formula the model declines (an attention model's graph gives NaN beyond its element count).
+            if (errors[i] is null && float.IsNaN(mean[i]))
+            {
+                errors[i] = $"Model '{Model.Manifest.Id}' gives no prediction for '{formulas[i]}' (it has more elements than the model knows, or features it cannot use).";
+            }
+        }
+
         return new FormulaPredictions(mean, std, errors);
     }
 

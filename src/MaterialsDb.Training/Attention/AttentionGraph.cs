@@ -10,7 +10,7 @@ namespace MaterialsDb.Training.Attention;
 /// Writes a trained <see cref="AttentionNetwork"/> as an ONNX graph with the package's tensor names (input
 /// <c>Features</c> float32[N, F], output <c>Score.output</c> float32[N, 1]), so every consumer of a package runs it
 /// unchanged. The composition is read from the last 103 feature columns: TopK picks the K largest fractions (K = the
-/// most elements of any training row), Gather looks up their table rows, and the K × K pairs are evaluated with the
+/// most elements of any row the trainer was given), Gather looks up their table rows, and the K × K pairs are evaluated with the
 /// absent ones weighted by ln 0 = −∞, which softmax turns into exact zeros. A row with more than K elements gets NaN
 /// rather than a prediction that silently ignores some of them.
 /// </summary>
