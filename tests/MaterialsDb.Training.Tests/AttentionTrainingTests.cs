@@ -156,6 +156,9 @@ public sealed class AttentionTrainingTests : IDisposable
         var recipe = Assert.IsType<AttentionOptions>(TrainerRecipes.FromHyperparameters(model.Manifest.Hyperparameters!));
         Assert.Equal(options with { Embedding = null }, recipe with { Hidden = options.Hidden });
         Assert.Equal(options.Hidden, recipe.Hidden);
+        var card = await File.ReadAllTextAsync(Path.Combine(folder, ModelCard.FileName), TestContext.Current.CancellationToken);
+        Assert.Contains("attention networks", card, StringComparison.Ordinal);
+        Assert.Contains("`mat2vec` vector", card, StringComparison.Ordinal);
     }
 
     [Fact]

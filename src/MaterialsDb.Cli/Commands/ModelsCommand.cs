@@ -20,7 +20,7 @@ internal static class ModelsCommand
 {
     public static Command Create(CliContext context)
     {
-        var train = new Command("train", "Train an ensemble of LightGBM or MLP members (one per Matbench fold) and write a model package: ONNX files + manifest.json with cross-validated metrics.");
+        var train = new Command("train", "Train an ensemble of LightGBM, MLP or attention members (one per Matbench fold) and write a model package: ONNX files + manifest.json with cross-validated metrics.");
         var trainInputs = new TrainingOptions(train);
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Package folder to write, e.g. models/my-model.", Required = true };
         var id = new Option<string?>("--id") { Description = "Model id (default: the folder name)." };
@@ -416,7 +416,7 @@ internal static class ModelsCommand
 
         public Option<int> Leaves { get; } = new("--leaves") { Description = "LightGBM: leaves per tree.", DefaultValueFactory = _ => new LightGbmOptions().Leaves };
 
-        public Option<double?> LearningRate { get; } = new("--learning-rate") { Description = $"LightGBM: shrinkage per round (default {new LightGbmOptions().LearningRate.ToString(CultureInfo.InvariantCulture)}); MLP: peak step size (default {new MlpOptions().LearningRate.ToString(CultureInfo.InvariantCulture)})." };
+        public Option<double?> LearningRate { get; } = new("--learning-rate") { Description = $"LightGBM: shrinkage per round (default {new LightGbmOptions().LearningRate.ToString(CultureInfo.InvariantCulture)}); MLP and attention: peak step size (default {new MlpOptions().LearningRate.ToString(CultureInfo.InvariantCulture)})." };
 
         public Option<int> MinLeaf { get; } = new("--min-leaf") { Description = "LightGBM: minimum rows per leaf.", DefaultValueFactory = _ => new LightGbmOptions().MinimumRowsPerLeaf };
 
@@ -430,11 +430,11 @@ internal static class ModelsCommand
 
         public Option<double> RobustDelta { get; } = new("--robust-delta") { Description = "LightGBM: residual floor of the robust weights 1/max(|residual|, δ), in the target's units.", DefaultValueFactory = _ => new LightGbmOptions().RobustDelta };
 
-        public Option<string> Hidden { get; } = new("--hidden") { Description = "MLP: hidden layer widths, input side first, comma-separated.", DefaultValueFactory = _ => string.Join(",", new MlpOptions().Hidden) };
+        public Option<string> Hidden { get; } = new("--hidden") { Description = "MLP: hidden layer widths, input side first, comma-separated (attention: its head's).", DefaultValueFactory = _ => string.Join(",", new MlpOptions().Hidden) };
 
-        public Option<int> Epochs { get; } = new("--epochs") { Description = "MLP: passes over the training rows.", DefaultValueFactory = _ => new MlpOptions().Epochs };
+        public Option<int> Epochs { get; } = new("--epochs") { Description = "MLP and attention: passes over the training rows.", DefaultValueFactory = _ => new MlpOptions().Epochs };
 
-        public Option<int> BatchSize { get; } = new("--batch-size") { Description = "MLP: rows per optimizer step.", DefaultValueFactory = _ => new MlpOptions().BatchSize };
+        public Option<int> BatchSize { get; } = new("--batch-size") { Description = "MLP and attention: rows per optimizer step.", DefaultValueFactory = _ => new MlpOptions().BatchSize };
 
         public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "MLP and attention: decoupled weight decay (AdamW).", DefaultValueFactory = _ => new MlpOptions().WeightDecay };
 
