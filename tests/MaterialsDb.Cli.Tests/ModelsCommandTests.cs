@@ -155,6 +155,21 @@ public sealed class ModelsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TheDiscoveryProtocolRerunsAnAttentionRecipeFromItsManifest()
+    {
+        // The recipe read back from the manifest needs its embedding loaded again before the members are retrained.
+        var store = SharedFiles.MirrorStore();
+        var csv = await SampleData.FormationEnergiesAsync(_dir.File("fe.csv"));
+        var package = Path.Combine(_dir.Path, "fe-attention");
+        var (exit, _, stderr) = await CliRunner.RunAsync(store, "models", "train", "-d", csv, "--units", "eV/atom", "-p", "fractions", "-o", package, "--trainer", "attention", "--width", "8", "--message-layers", "1", "--hidden", "8", "--epochs", "3", "--no-calibration");
+        Assert.True(exit == 0, stderr);
+        (exit, var stdout, stderr) = await CliRunner.RunAsync(store, "models", "evaluate", "--protocol", "discovery", "--model", package, "-d", csv, "--units", "eV/atom", "--splits", "random", "--holdout", "0.2");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("### Discovery protocol: random", stdout, StringComparison.Ordinal);
+        Assert.Contains("random split: member 5 done", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BlendScoresPackagesOnTheirHeldOutFoldsWithoutTraining()
     {
         var store = SharedFiles.MirrorStore();
