@@ -12,28 +12,9 @@ public static class TrainerRecipes
     {
         ArgumentNullException.ThrowIfNull(values);
         TrainerOptions options = values.ContainsKey("messageLayers")
-            ? new AttentionOptions
-            {
-                Width = Int(values, "width"),
-                MessageLayers = Int(values, "messageLayers"),
-                EmbeddingId = Text(values, "embedding"),
-                Hidden = [.. Text(values, "hidden").Split(',').Select(w => Int(values, "hidden", w))],
-                Epochs = Int(values, "epochs"),
-                BatchSize = Int(values, "batchSize"),
-                LearningRate = Double(values, "learningRate"),
-                WeightDecay = Double(values, "weightDecay"),
-                Seed = Int(values, "seed"),
-            }
+            ? AttentionOptions.Around(Mlp(values), Int(values, "width"), Int(values, "messageLayers"), Text(values, "embedding"))
             : values.ContainsKey("hidden")
-            ? new MlpOptions
-            {
-                Hidden = [.. Text(values, "hidden").Split(',').Select(w => Int(values, "hidden", w))],
-                Epochs = Int(values, "epochs"),
-                BatchSize = Int(values, "batchSize"),
-                LearningRate = Double(values, "learningRate"),
-                WeightDecay = Double(values, "weightDecay"),
-                Seed = Int(values, "seed"),
-            }
+            ? Mlp(values)
             : new LightGbmOptions
             {
                 Iterations = Int(values, "iterations"),
@@ -51,6 +32,16 @@ public static class TrainerRecipes
         options.Validate();
         return options;
     }
+
+    private static MlpOptions Mlp(IReadOnlyDictionary<string, string> values) => new()
+    {
+        Hidden = [.. Text(values, "hidden").Split(',').Select(w => Int(values, "hidden", w))],
+        Epochs = Int(values, "epochs"),
+        BatchSize = Int(values, "batchSize"),
+        LearningRate = Double(values, "learningRate"),
+        WeightDecay = Double(values, "weightDecay"),
+        Seed = Int(values, "seed"),
+    };
 
     private static string Text(IReadOnlyDictionary<string, string> values, string key) =>
         values.TryGetValue(key, out var text) ? text : throw new InvalidOptionException($"The manifest's hyperparameters have no '{key}'.");

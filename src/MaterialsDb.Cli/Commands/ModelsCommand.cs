@@ -492,17 +492,7 @@ internal static class ModelsCommand
 
         private AttentionOptions AttentionFrom(ParseResult parse)
         {
-            var mlp = MlpFrom(parse);
-            var options = new AttentionOptions
-            {
-                Width = parse.GetValue(Width),
-                MessageLayers = parse.GetValue(MessageLayers),
-                Hidden = mlp.Hidden,
-                Epochs = mlp.Epochs,
-                BatchSize = mlp.BatchSize,
-                LearningRate = mlp.LearningRate,
-                WeightDecay = mlp.WeightDecay,
-            };
+            var options = AttentionOptions.Around(MlpFrom(parse), parse.GetValue(Width), parse.GetValue(MessageLayers));
             options.Validate();
             return options;
         }

@@ -49,13 +49,13 @@ public sealed partial class AttentionNetwork
 
         // Wₑ is scaled so h⁰ has about unit variance whatever the embedding's magnitude.
         var meanSquare = embedding.Values.Average(x => (double)x * x) * e;
-        Parameters = [Normal(random, e * d, 1 / Math.Sqrt(Math.Max(meanSquare, 1e-12))), new float[d], Normal(random, d, 1)];
+        Parameters = [NetworkMath.Normal(random, e * d, 1 / Math.Sqrt(Math.Max(meanSquare, 1e-12))), new float[d], NetworkMath.Normal(random, d, 1)];
         for (var l = 0; l < layers; l++)
         {
-            Parameters = [.. Parameters, Normal(random, d * d, Math.Sqrt(1.0 / (2 * d))), Normal(random, d * d, Math.Sqrt(1.0 / (2 * d))), new float[d], Normal(random, d, Math.Sqrt(1.0 / d)), Normal(random, d * d, Math.Sqrt(1.0 / d)), new float[d]];
+            Parameters = [.. Parameters, NetworkMath.Normal(random, d * d, Math.Sqrt(1.0 / (2 * d))), NetworkMath.Normal(random, d * d, Math.Sqrt(1.0 / (2 * d))), new float[d], NetworkMath.Normal(random, d, Math.Sqrt(1.0 / d)), NetworkMath.Normal(random, d * d, Math.Sqrt(1.0 / d)), new float[d]];
         }
 
-        Parameters = [.. Parameters, Normal(random, d * d, Math.Sqrt(2.0 / d)), new float[d], Normal(random, d, Math.Sqrt(1.0 / d))];
+        Parameters = [.. Parameters, NetworkMath.Normal(random, d * d, Math.Sqrt(2.0 / d)), new float[d], NetworkMath.Normal(random, d, Math.Sqrt(1.0 / d))];
         _m = [.. Parameters.Select(p => new float[p.Length])];
         _v = [.. Parameters.Select(p => new float[p.Length])];
         Head = new MlpNetwork([d + descriptors, .. hidden, 1], seed + 1);
@@ -314,12 +314,10 @@ public sealed partial class AttentionNetwork
     {
         ArgumentNullException.ThrowIfNull(parts);
         var first = CollectGradients(parts);
-        _step++;
-        var c1 = 1 - MathF.Pow(Beta1, _step);
-        var c2 = 1 - MathF.Pow(Beta2, _step);
+        var (c1, c2) = NetworkMath.Corrections(++_step);
         for (var k = 0; k < Parameters.Length; k++)
         {
-            Adam(Parameters[k], first.Gradients[k], _m[k], _v[k], learningRate, IsBias(k) ? 0 : weightDecay, c1, c2);
+            NetworkMath.Adam(Parameters[k], first.Gradients[k], _m[k], _v[k], learningRate, IsBias(k) ? 0 : weightDecay, c1, c2);
         }
 
         Head.Step([.. parts.Select(p => p.Head)], learningRate, weightDecay);
@@ -432,32 +430,5 @@ public sealed partial class AttentionNetwork
         {
             dx[k] = x[k] > 0 ? dy[k] : Slope * dy[k];
         }
-    }
-
-    private const float Beta1 = 0.9f;
-    private const float Beta2 = 0.999f;
-
-    private static void Adam(float[] parameters, float[] gradient, float[] m, float[] v, float learningRate, float weightDecay, float c1, float c2)
-    {
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var g = gradient[i];
-            m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);
-            v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g * g);
-            parameters[i] -= learningRate * ((m[i] / c1 / (MathF.Sqrt(v[i] / c2) + 1e-8f)) + (weightDecay * parameters[i]));
-        }
-    }
-
-    private static float[] Normal(Random random, int count, double std)
-    {
-        var values = new float[count];
-        for (var i = 0; i < count; i++)
-        {
-            // Box–Muller: a normal draw from two uniform ones.
-            var u = 1 - random.NextDouble();
-            values[i] = (float)(std * Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble()));
-        }
-
-        return values;
     }
 }

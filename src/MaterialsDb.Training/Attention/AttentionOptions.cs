@@ -40,6 +40,24 @@ public sealed record AttentionOptions : TrainerOptions
     /// <inheritdoc/>
     public override string Trainer => "attention";
 
+    /// <summary>Attention settings whose head and optimizer are <paramref name="head"/>'s (hidden widths, epochs, batch, learning rate, decay, seed).</summary>
+    public static AttentionOptions Around(MlpOptions head, int width, int messageLayers, string embeddingId = ElementEmbedding.DefaultId)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        return new AttentionOptions
+        {
+            Width = width,
+            MessageLayers = messageLayers,
+            EmbeddingId = embeddingId,
+            Hidden = head.Hidden,
+            Epochs = head.Epochs,
+            BatchSize = head.BatchSize,
+            LearningRate = head.LearningRate,
+            WeightDecay = head.WeightDecay,
+            Seed = head.Seed,
+        };
+    }
+
     /// <summary>Attention settings with their embedding loaded (downloaded and checked on first use); any other settings unchanged.</summary>
     public static async Task<TrainerOptions> WithEmbeddingAsync(TrainerOptions options, DatasetStore store, CancellationToken cancellationToken = default) =>
         options is AttentionOptions { Embedding: null } attention
@@ -58,7 +76,7 @@ public sealed record AttentionOptions : TrainerOptions
             throw new InvalidOptionException(string.Create(CultureInfo.InvariantCulture, $"Need 1 ≤ --width ≤ 1024 and 0 ≤ --message-layers ≤ 8; got {Width}, {MessageLayers}."));
         }
 
-        new MlpOptions { Hidden = Hidden, Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay }.Validate();
+        HeadOptions().Validate();
         if (Embedding is { } e && e.Id != EmbeddingId)
         {
             throw new ArgumentException($"The loaded embedding is '{e.Id}', the settings name '{EmbeddingId}'.");
@@ -66,17 +84,14 @@ public sealed record AttentionOptions : TrainerOptions
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, string> ToDictionary() => new Dictionary<string, string>
+    public override IReadOnlyDictionary<string, string> ToDictionary() => new Dictionary<string, string>(HeadOptions().ToDictionary())
     {
         ["trainer"] = "MaterialsDb attention (Roost-style message passing over elements, L1 loss, AdamW, cosine schedule)",
         ["width"] = Width.ToString(CultureInfo.InvariantCulture),
         ["messageLayers"] = MessageLayers.ToString(CultureInfo.InvariantCulture),
         ["embedding"] = EmbeddingId,
-        ["hidden"] = string.Join(",", Hidden),
-        ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
-        ["batchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["learningRate"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["weightDecay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
-        ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
     };
+
+    // The head and optimizer settings, which are an MLP's.
+    private MlpOptions HeadOptions() => new() { Hidden = Hidden, Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay, Seed = Seed };
 }

@@ -8,9 +8,6 @@ namespace MaterialsDb.Training.Attention;
 /// </summary>
 public static class AttentionRegressor
 {
-    // Parts per batch: fixed, so thread count never changes the summation order.
-    private const int Parts = 4;
-
     // Rows per forward block when predicting (pairs of a 13-element steel row make blocks large).
     private const int PredictBlock = 256;
 
@@ -34,42 +31,20 @@ public static class AttentionRegressor
         var scaling = FeatureScaling.Fit(features, width, trainRows);
         var (targetMean, targetScale) = MlpRegressor.TargetScaling(targets, trainRows);
         var network = new AttentionNetwork(embedding, options.Width, options.MessageLayers, width, options.Hidden, options.Seed);
-        var batch = Math.Min(options.BatchSize, trainRows.Length);
-        var partRows = (batch + Parts - 1) / Parts;
-        var work = Enumerable.Range(0, Parts).Select(_ => network.CreateWorkspace(partRows, lists.MaxElements)).ToArray();
-        var order = trainRows.ToArray();
-        var random = new Random(options.Seed);
-        var stepsPerEpoch = (order.Length + batch - 1) / batch;
-        var totalSteps = (double)options.Epochs * stepsPerEpoch;
-        var step = 0;
-        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        var work = Enumerable.Range(0, MiniBatches.Parts).Select(_ => network.CreateWorkspace(MiniBatches.RowsPerPart(options.BatchSize, trainRows.Length), lists.MaxElements)).ToArray();
+        MiniBatches.Run(trainRows, options.BatchSize, options.Epochs, options.Seed, options.LearningRate, (p, rows, count) =>
         {
-            random.Shuffle(order);
-            for (var start = 0; start < order.Length; start += batch)
+            var w = work[p];
+            w.ClearGradients();
+            LoadDescriptors(network, scaling, features, width, rows, w);
+            network.Forward(w, lists, rows);
+            for (var i = 0; i < rows.Length; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var count = Math.Min(batch, order.Length - start);
-                Parallel.For(0, Parts, p =>
-                {
-                    var w = work[p];
-                    w.ClearGradients();
-                    var from = Math.Min(count, p * partRows);
-                    var rows = order.AsSpan(start + from, Math.Min(count, from + partRows) - from);
-                    LoadDescriptors(network, scaling, features, width, rows, w);
-                    network.Forward(w, lists, rows);
-                    for (var i = 0; i < rows.Length; i++)
-                    {
-                        // d|e|/de = sign(e), averaged over the whole batch.
-                        var error = w.Head.Output[i] - ((targets[rows[i]] - targetMean) / targetScale);
-                        w.Head.OutputGradient[i] = (error > 0 ? 1f : error < 0 ? -1f : 0f) / count;
-                    }
-
-                    network.Backward(w, rows.Length);
-                });
-                var rate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step++ / totalSteps));
-                network.Step(work, (float)rate, (float)options.WeightDecay);
+                w.Head.OutputGradient[i] = MiniBatches.AbsoluteErrorGradient(w.Head.Output[i], (targets[rows[i]] - targetMean) / targetScale, count);
             }
-        }
+
+            network.Backward(w, rows.Length);
+        }, rate => network.Step(work, rate, (float)options.WeightDecay), cancellationToken);
 
         var predictions = Predict(network, lists, scaling, targetMean, targetScale, features, width, predictRows);
         return new MemberFit(AttentionGraph.Export(network, scaling, targetMean, targetScale, lists.MaxElements), predictions);
@@ -80,10 +55,10 @@ public static class AttentionRegressor
     {
         var predictions = new float[rows.Length];
         var blocks = (rows.Length + PredictBlock - 1) / PredictBlock;
-        Parallel.For(0, Parts, p =>
+        Parallel.For(0, MiniBatches.Parts, p =>
         {
             var w = network.CreateWorkspace(PredictBlock, lists.MaxElements);
-            for (var block = p; block < blocks; block += Parts)
+            for (var block = p; block < blocks; block += MiniBatches.Parts)
             {
                 var start = block * PredictBlock;
                 var slice = rows.AsSpan(start, Math.Min(PredictBlock, rows.Length - start));

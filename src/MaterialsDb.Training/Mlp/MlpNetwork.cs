@@ -33,15 +33,8 @@ public sealed class MlpNetwork
         var random = new Random(seed);
         for (var l = 0; l < layers; l++)
         {
-            Weights[l] = new float[Sizes[l] * Sizes[l + 1]];
+            Weights[l] = NetworkMath.Normal(random, Sizes[l] * Sizes[l + 1], Math.Sqrt(2.0 / Sizes[l]));
             Biases[l] = new float[Sizes[l + 1]];
-            var std = Math.Sqrt(2.0 / Sizes[l]);
-            for (var i = 0; i < Weights[l].Length; i++)
-            {
-                // Box–Muller: a normal draw from two uniform ones.
-                var u = 1 - random.NextDouble();
-                Weights[l][i] = (float)(std * Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble()));
-            }
 
             _m[2 * l] = new float[Weights[l].Length];
             _v[2 * l] = new float[Weights[l].Length];
@@ -169,9 +162,7 @@ public sealed class MlpNetwork
     public void Step(IReadOnlyList<Workspace> parts, float learningRate, float weightDecay)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        _step++;
-        var c1 = 1 - MathF.Pow(Beta1, _step);
-        var c2 = 1 - MathF.Pow(Beta2, _step);
+        var (c1, c2) = NetworkMath.Corrections(++_step);
         for (var l = 0; l < Weights.Length; l++)
         {
             for (var p = 1; p < parts.Count; p++)
@@ -180,22 +171,8 @@ public sealed class MlpNetwork
                 TensorPrimitives.Add(parts[0].BiasGradients[l], parts[p].BiasGradients[l], parts[0].BiasGradients[l]);
             }
 
-            Adam(Weights[l], parts[0].WeightGradients[l], _m[2 * l], _v[2 * l], learningRate, weightDecay, c1, c2);
-            Adam(Biases[l], parts[0].BiasGradients[l], _m[(2 * l) + 1], _v[(2 * l) + 1], learningRate, 0, c1, c2);
-        }
-    }
-
-    private const float Beta1 = 0.9f;
-    private const float Beta2 = 0.999f;
-
-    private static void Adam(float[] parameters, float[] gradient, float[] m, float[] v, float learningRate, float weightDecay, float c1, float c2)
-    {
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var g = gradient[i];
-            m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);
-            v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g * g);
-            parameters[i] -= learningRate * ((m[i] / c1 / (MathF.Sqrt(v[i] / c2) + 1e-8f)) + (weightDecay * parameters[i]));
+            NetworkMath.Adam(Weights[l], parts[0].WeightGradients[l], _m[2 * l], _v[2 * l], learningRate, weightDecay, c1, c2);
+            NetworkMath.Adam(Biases[l], parts[0].BiasGradients[l], _m[(2 * l) + 1], _v[(2 * l) + 1], learningRate, 0, c1, c2);
         }
     }
 

@@ -10,9 +10,6 @@ namespace MaterialsDb.Training;
 /// </summary>
 public static class MlpRegressor
 {
-    // Parts per batch: fixed, so thread count never changes the summation order.
-    private const int Parts = 4;
-
     // Rows per forward block when predicting.
     private const int PredictBlock = 1024;
 
@@ -40,46 +37,24 @@ public static class MlpRegressor
         var scaling = FeatureScaling.Fit(features, width, trainRows);
         var (targetMean, targetScale) = TargetScaling(targets, trainRows);
         var network = new MlpNetwork([width, .. options.Hidden, 1], options.Seed);
-        var batch = Math.Min(options.BatchSize, trainRows.Length);
-        var partRows = (batch + Parts - 1) / Parts;
-        var work = Enumerable.Range(0, Parts).Select(_ => network.CreateWorkspace(partRows)).ToArray();
-        var order = trainRows.ToArray();
-        var random = new Random(options.Seed);
-        var stepsPerEpoch = (order.Length + batch - 1) / batch;
-        var totalSteps = (double)options.Epochs * stepsPerEpoch;
-        var step = 0;
-        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        var work = Enumerable.Range(0, MiniBatches.Parts).Select(_ => network.CreateWorkspace(MiniBatches.RowsPerPart(options.BatchSize, trainRows.Length))).ToArray();
+        MiniBatches.Run(trainRows, options.BatchSize, options.Epochs, options.Seed, options.LearningRate, (p, rows, count) =>
         {
-            random.Shuffle(order);
-            for (var start = 0; start < order.Length; start += batch)
+            var w = work[p];
+            w.ClearGradients();
+            for (var i = 0; i < rows.Length; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var count = Math.Min(batch, order.Length - start);
-                Parallel.For(0, Parts, p =>
-                {
-                    var w = work[p];
-                    w.ClearGradients();
-                    var from = Math.Min(count, p * partRows);
-                    var rows = order.AsSpan(start + from, Math.Min(count, from + partRows) - from);
-                    for (var i = 0; i < rows.Length; i++)
-                    {
-                        scaling.Apply(features.AsSpan(rows[i] * width, width), w.Input.AsSpan(i * width, width));
-                    }
-
-                    network.Forward(w, rows.Length);
-                    for (var i = 0; i < rows.Length; i++)
-                    {
-                        // d|e|/de = sign(e), averaged over the whole batch.
-                        var error = w.Output[i] - ((targets[rows[i]] - targetMean) / targetScale);
-                        w.OutputGradient[i] = (error > 0 ? 1f : error < 0 ? -1f : 0f) / count;
-                    }
-
-                    network.Backward(w, rows.Length);
-                });
-                var rate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step++ / totalSteps));
-                network.Step(work, (float)rate, (float)options.WeightDecay);
+                scaling.Apply(features.AsSpan(rows[i] * width, width), w.Input.AsSpan(i * width, width));
             }
-        }
+
+            network.Forward(w, rows.Length);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                w.OutputGradient[i] = MiniBatches.AbsoluteErrorGradient(w.Output[i], (targets[rows[i]] - targetMean) / targetScale, count);
+            }
+
+            network.Backward(w, rows.Length);
+        }, rate => network.Step(work, rate, (float)options.WeightDecay), cancellationToken);
 
         var predictions = Predict(network, scaling, targetMean, targetScale, features, width, predictRows);
         return new MemberFit(MlpGraph.Export(network, scaling, targetMean, targetScale), predictions);
