@@ -18,13 +18,13 @@ public sealed partial class AttentionNetwork
             Z = new int[nodes];
             W = new float[nodes];
             LogW = new float[nodes];
-            H = [.. Enumerable.Range(0, network.Layers + 1).Select(_ => new float[nodes * d])];
-            Pa = [.. Enumerable.Range(0, network.Layers).Select(_ => new float[nodes * d])];
-            Pb = [.. Enumerable.Range(0, network.Layers).Select(_ => new float[nodes * d])];
-            Msg = [.. Enumerable.Range(0, network.Layers).Select(_ => new float[nodes * d])];
-            Pre = [.. Enumerable.Range(0, network.Layers).Select(_ => new float[pairs * d])];
-            S = [.. Enumerable.Range(0, network.Layers).Select(_ => new float[pairs * d])];
-            Alpha = [.. Enumerable.Range(0, network.Layers).Select(_ => new float[pairs])];
+            H = Arrays(network.Layers + 1, nodes * d);
+            Pa = Arrays(network.Layers, nodes * d);
+            Pb = Arrays(network.Layers, nodes * d);
+            Msg = Arrays(network.Layers, nodes * d);
+            Pre = Arrays(network.Layers, pairs * d);
+            S = Arrays(network.Layers, pairs * d);
+            Alpha = Arrays(network.Layers, pairs);
             PoolPre = new float[nodes * d];
             Pooled = new float[nodes * d];
             Beta = new float[nodes];
@@ -38,6 +38,9 @@ public sealed partial class AttentionNetwork
             TableGradient = new float[network.Table.Length];
             Head = network.Head.CreateWorkspace(rows);
         }
+
+        // One array per layer (or per layer boundary), each of the same length.
+        private static float[][] Arrays(int count, int length) => [.. Enumerable.Range(0, count).Select(_ => new float[length])];
 
         /// <summary>Rows it holds at most.</summary>
         public int Rows { get; }
