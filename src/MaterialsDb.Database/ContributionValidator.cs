@@ -6,6 +6,7 @@ namespace MaterialsDb.Database;
 
 /// <summary>
 /// Turns contributed rows into entries, or refuses the batch naming every bad row (<c>row 12: e_form_per_atom</c>).
+/// A DFT scheme's rows need a formation energy; experiment and ml rows need it or a band gap or a property.
 /// Plausible values: |formation energy| ≤ 10 eV/atom, a finite total energy, 0 ≤ band gap ≤ 30 eV, Hubbard U 0–20
 /// eV, finite property values with a unit; a known scheme whose source kind matches; a licence as an SPDX id and a
 /// reference or label, so every value can be traced.
@@ -154,9 +155,15 @@ public static partial class ContributionValidator
             problems.Add(new FieldProblem($"{at}: visibility", $"'{visibilityText}' is not one of private, cluster, public"));
         }
 
-        if (row.EFormPerAtom is null)
+        // A DFT entry exists for its energy (hulls are built from it); a measured or predicted entry may carry only a
+        // band gap or other properties (a campaign's yield strengths), but it must carry something.
+        if (row.EFormPerAtom is null && (scheme is null || scheme.HasHulls))
         {
             problems.Add(new FieldProblem($"{at}: e_form_per_atom", "missing"));
+        }
+        else if (row.EFormPerAtom is null && row.BandGap is null && row.TotalEnergyPerAtom is null && row.Properties is not { Count: > 0 })
+        {
+            problems.Add(new FieldProblem($"{at}: e_form_per_atom", $"missing; a '{scheme!.Name}' entry needs e_form_per_atom, band_gap or a property"));
         }
 
         CheckValues(row.EFormPerAtom, row.TotalEnergyPerAtom, row.BandGap, row.Properties, row.Method, scheme, at + ": ", problems);

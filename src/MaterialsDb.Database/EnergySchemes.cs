@@ -31,8 +31,8 @@ public static class EnergySchemes
         new("mp2020", SourceKind.Dft, "Materials Project GGA/GGA+U formation energies per atom with the MP2020 anion and Hubbard-U corrections (the catalog's mp_e_form).", "mp_e_form", "CC-BY-4.0"),
         new("oqmd", SourceKind.Dft, "OQMD formation enthalpies per atom: GGA (PBE) and GGA+U with OQMD's fitted elemental chemical potentials.", "oqmd_formation_enthalpy", "CC-BY-4.0"),
         new("r2scan", SourceKind.Dft, "r2SCAN meta-GGA formation energies per atom against r2SCAN elemental references, without empirical corrections."),
-        new("experiment", SourceKind.Experiment, "Measured standard formation enthalpies per atom (calorimetry and similar); never mixed into a DFT hull."),
-        new("ml", SourceKind.Ml, "Machine-learned predictions of formation energy per atom; never mixed into a DFT hull."),
+        new("experiment", SourceKind.Experiment, "Measured values: standard formation enthalpies per atom (calorimetry and similar), band gaps and other measured properties; never mixed into a DFT hull."),
+        new("ml", SourceKind.Ml, "Machine-learned predictions (formation energy per atom or other properties); never mixed into a DFT hull."),
     ];
 
     /// <summary>The scheme called <paramref name="name"/>, or null.</summary>

@@ -29,6 +29,23 @@ public sealed class DesignCommandTests : IDisposable
         Assert.True(report.Exit == 0, report.Error);
         Assert.Contains("Added 8 observation(s), 8 answering proposals. Ignored columns: std, error", report.Output, StringComparison.Ordinal);
 
+        // The results (a model's, so scheme ml) go into the embedded shared database once, as the campaign's.
+        var results = _dir.File("service-results");
+        var contributed = await CliRunner.RunAsync(store, "design", "contribute", folder, "--scheme", "ml", "--licence", "CC-BY-4.0", "--results", results);
+        Assert.True(contributed.Exit == 0, contributed.Error);
+        Assert.Contains("8 result(s) contributed as database version 1: mdb-1 to mdb-8.", contributed.Output, StringComparison.Ordinal);
+        var twice = await CliRunner.RunAsync(store, "design", "contribute", folder, "--scheme", "ml", "--licence", "CC-BY-4.0", "--results", results);
+        Assert.Equal(1, twice.Exit);
+        Assert.Contains("Nothing new to contribute", twice.Error, StringComparison.Ordinal);
+        Assert.Equal(2, (await CliRunner.RunAsync(store, "design", "contribute", folder, "--unit", "MPa", "--results", results)).Exit);
+        using (var database = new MaterialsDb.Database.MemoryMaterialsStore(Path.Combine(results, ".database")))
+        {
+            await database.InitializeAsync(TestContext.Current.CancellationToken);
+            var entry = await new MaterialsDb.Database.MaterialsDatabase(database).GetAsync("mdb-8", new MaterialsDb.Database.Viewer("local"), cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal("MPa", entry.Properties["yield_strength"].Unit);
+            Assert.Equal(MaterialsDb.Database.SourceKind.Ml, entry.SourceKind);
+        }
+
         var next = await CliRunner.RunAsync(store, "design", "next", folder);
         Assert.True(next.Exit == 0, next.Error);
         Assert.Contains("Round 2: 8 proposals", next.Output, StringComparison.Ordinal);

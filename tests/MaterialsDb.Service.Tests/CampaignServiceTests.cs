@@ -134,6 +134,29 @@ public sealed class CampaignServiceTests(PostgresFixture postgres) : IClassFixtu
         var first = proposals.Select(p => p.GetProperty("formula").GetString()).ToHashSet();
         Assert.All(second.GetProperty("proposals").EnumerateArray(), p => Assert.DoesNotContain(p.GetProperty("formula").GetString(), first));
 
+        // The two results go into the shared materials database as the tenant's entries, once.
+        var contribute = $"/api/v1/campaigns/{id}/contributions";
+        await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, contribute, beta, """{"scheme": "experiment", "licence": "CC-BY-4.0"}""", "application/json"), HttpStatusCode.NotFound, "not-found");
+        var publish = await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, contribute, acme, """{"scheme": "experiment", "licence": "CC-BY-4.0", "visibility": "public"}""", "application/json"), HttpStatusCode.BadRequest, "invalid-contribution");
+        Assert.Contains("visibility", publish.ToString(), StringComparison.Ordinal);
+        var dft = await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, contribute, acme, """{"scheme": "mp2020", "licence": "CC-BY-4.0"}""", "application/json"), HttpStatusCode.BadRequest, "invalid-contribution");
+        Assert.Contains("observation 31 (", dft.ToString(), StringComparison.Ordinal);
+        await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, contribute, acme, "scheme=experiment", "text/plain"), HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        string[] ids;
+        using (var contributed = await node.SendAsync(HttpMethod.Post, contribute, acme, """{"scheme": "experiment", "licence": "CC-BY-4.0", "visibility": "cluster", "reference": "doi:10.0/lab"}""", "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.Created, contributed.StatusCode);
+            ids = [.. (await ServiceNode.JsonAsync(contributed)).GetProperty("ids").EnumerateArray().Select(i => i.GetString()!)];
+        }
+
+        Assert.Equal(2, ids.Length);
+        var entry = await ServiceNode.JsonAsync(await node.SendAsync(HttpMethod.Get, $"/api/v1/materials/{ids[0]}", beta));
+        Assert.Equal(1500, entry.GetProperty("properties").GetProperty("yield_strength").GetProperty("value").GetDouble());
+        Assert.Equal("MPa", entry.GetProperty("properties").GetProperty("yield_strength").GetProperty("unit").GetString());
+        Assert.Equal(("acme", "experiment"), (entry.GetProperty("owner").GetString(), entry.GetProperty("scheme").GetString()));
+        Assert.Equal("steel-service", entry.GetProperty("method").GetProperty("settings").GetProperty("campaign").GetString());
+        await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, contribute, acme, """{"scheme": "experiment", "licence": "CC-BY-4.0"}""", "application/json"), HttpStatusCode.Conflict, "conflict");
+
         // Another tenant sees nothing of it.
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Get, $"/api/v1/campaigns/{id}", beta), HttpStatusCode.NotFound, "not-found");
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Get, $"/api/v1/campaigns/{id}/rounds/1/batch", beta), HttpStatusCode.NotFound, "not-found");
@@ -167,6 +190,7 @@ public sealed class CampaignServiceTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal("failed", detail.GetProperty("campaign").GetProperty("state").GetString());
         Assert.Contains("no candidate of the space is feasible", detail.GetProperty("campaign").GetProperty("error").GetString(), StringComparison.Ordinal);
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Get, $"/api/v1/campaigns/{id}/rounds/1", acme), HttpStatusCode.NotFound, "not-found");
+        await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, $"/api/v1/campaigns/{id}/contributions", acme, """{"scheme": "experiment", "licence": "CC-BY-4.0"}""", "application/json"), HttpStatusCode.Conflict, "conflict");
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Get, $"/api/v1/campaigns/{Guid.NewGuid()}", acme), HttpStatusCode.NotFound, "not-found");
     }
 }

@@ -107,16 +107,46 @@ public sealed class MaterialsStoreTests(PostgresFixture postgres) : IClassFixtur
             new ContributionRow { Formula = "KCl" },
             new ContributionRow { Formula = "KBr", EFormPerAtom = -1.8, Scheme = "ml", SourceKind = "dft" },
             new ContributionRow { Formula = "CsI", EFormPerAtom = -1.5, BandGap = -1 },
+            new ContributionRow { Formula = "GaAs", Scheme = "experiment" },
         ];
         var refused = await Assert.ThrowsAsync<ContributionException>(() => db.ContributeAsync(rows, Dft, new Viewer("acme"), cancellationToken: ct));
         var fields = refused.Problems.Select(p => p.Field).ToArray();
-        Assert.Equal(["row 2: formula", "row 3: e_form_per_atom", "row 4: e_form_per_atom", "row 5: e_form_per_atom", "row 6: source_kind", "row 7: band_gap"], fields);
+        Assert.Equal(["row 2: formula", "row 3: e_form_per_atom", "row 4: e_form_per_atom", "row 5: e_form_per_atom", "row 6: source_kind", "row 7: band_gap", "row 8: e_form_per_atom"], fields);
+        Assert.Contains("needs e_form_per_atom, band_gap or a property", refused.Problems[^1].Message, StringComparison.Ordinal);
         Assert.Equal(0, await store.LatestVersionAsync(ct));
         Assert.Empty(await db.QueryAsync(new MaterialsQuery(null, null, null, 100), new Viewer("acme"), ct));
 
         var noProvenance = await Assert.ThrowsAsync<ContributionException>(() => db.ContributeAsync([Row("Li2O", -2.0)], new ContributionDefaults { Scheme = "mp2020" }, new Viewer("acme"), cancellationToken: ct));
         Assert.Equal(["row 1: licence", "row 1: reference"], noProvenance.Problems.Select(p => p.Field));
         await Assert.ThrowsAsync<EntryForbiddenException>(() => db.ContributeAsync([Row("Li2O", -2.0)], Dft, Viewer.Anonymous, cancellationToken: ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task MeasuredEntriesMayCarryOnlyABandGapOrAPropertyAndStayOutOfHullsAndEnergyRanges(string kind)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = await OpenAsync(kind);
+        var db = new MaterialsDatabase(store);
+        var a = new Viewer("acme");
+        var measured = new ContributionDefaults { Scheme = "experiment", Licence = "CC-BY-4.0", Label = "lab" };
+        var stored = await db.ContributeAsync(
+            [
+                new ContributionRow { Formula = "GaAs", BandGap = 1.42 },
+                new ContributionRow { Formula = "Fe0.8Ni0.2", Properties = new Dictionary<string, PropertyValue> { ["yield_strength"] = new(1450, "MPa") } },
+            ],
+            measured, a, cancellationToken: ct);
+        await db.ContributeAsync([Row("GaAs", -0.4)], Dft, a, cancellationToken: ct);
+
+        var gaas = await db.GetAsync(stored.Ids[0], a, cancellationToken: ct);
+        Assert.Equal((null, 1.42), (gaas.EFormPerAtom, gaas.BandGap));
+        Assert.Equal(1450, (await db.GetAsync(stored.Ids[1], a, cancellationToken: ct)).Properties["yield_strength"].Value);
+
+        // Without a formation energy, nothing places them on an energy axis: not a range filter, not a hull.
+        Assert.Empty(await db.QueryAsync(new MaterialsQuery(null, null, null, 100) { Scheme = "experiment", EFormMax = 0 }, a, ct));
+        Assert.Equal(2, (await db.QueryAsync(new MaterialsQuery(null, null, null, 100) { Scheme = "experiment" }, a, ct)).Count);
+        var (_, hullEntries) = await db.HullAsync("mp2020", [31, 33], a, await db.ResolveVersionAsync(a, null, ct), ct);
+        Assert.Equal(["GaAs"], hullEntries.Select(e => e.Formula));
     }
 
     [Theory]

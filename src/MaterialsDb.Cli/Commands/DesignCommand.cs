@@ -14,12 +14,12 @@ using MaterialsDb.Models.Packages;
 
 namespace MaterialsDb.Cli.Commands;
 
-/// <summary><c>materialsdb design start | report | next | show | benchmark</c>: sequential-learning campaigns.</summary>
+/// <summary><c>materialsdb design start | report | next | show | contribute | benchmark</c>: sequential-learning campaigns.</summary>
 internal static class DesignCommand
 {
     public static Command Create(CliContext context) => new("design", "Inverse design: sequential-learning campaigns that propose which compositions to make or compute next.")
     {
-        Start(context), Report(context), Next(context), Show(context), Benchmark(context),
+        Start(context), Report(context), Next(context), Show(context), Contribute(context), Benchmark(context),
     };
 
     private static Command Start(CliContext context)
@@ -102,6 +102,62 @@ internal static class DesignCommand
             }
 
             await TableOutput.WriteAsync(context.Output, chosen, history.Columns, history.Rows).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Contribute(CliContext context)
+    {
+        var campaign = new Argument<DirectoryInfo>("campaign") { Description = "The campaign folder." };
+        var scheme = new Option<string?>("--scheme") { Description = "Energy scheme: experiment (measured results), ml (predictions), or a DFT scheme for computed formation energies: " + string.Join(", ", MaterialsDb.Database.EnergySchemes.All.Select(s => s.Name)) + "." };
+        var visibility = new Option<string?>("--visibility") { Description = "private (default), cluster or public." };
+        var licence = new Option<string?>("--licence") { Description = "SPDX licence id, e.g. CC-BY-4.0." };
+        var reference = new Option<string?>("--reference") { Description = "DOI or citation." };
+        var label = new Option<string?>("--label") { Description = "Batch label (default: 'design campaign <name>')." };
+        var unit = new Option<string[]>("--unit") { Description = "property=unit, for a property whose objective names no units (e.g. hardness=HV).", AllowMultipleArgumentsPerToken = false };
+        var tenant = new Option<string>("--tenant") { Description = "The owning tenant.", DefaultValueFactory = _ => "local" };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (cluster mode); without it, the embedded database in --results." };
+        var results = new Option<string?>("--results") { Description = "Embedded mode: the service's results folder, whose .database folder holds the database (default $MATERIALSDB_HOME/service/results)." };
+        var command = new Command("contribute", "Contribute a campaign's reported results to the shared materials database (each result once, with the campaign as provenance).")
+        {
+            campaign, scheme, visibility, licence, reference, label, unit, tenant, postgres, results,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var units = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(unit) ?? [])
+            {
+                var at = pair.IndexOf('=', StringComparison.Ordinal);
+                if (at <= 0 || at == pair.Length - 1)
+                {
+                    throw new InvalidOptionException($"--unit: '{pair}' must be property=unit.");
+                }
+
+                units[pair[..at]] = pair[(at + 1)..];
+            }
+
+            var folder = parse.GetValue(campaign)!.FullName;
+
+            // Read first: a folder that is no campaign is named before any database is opened.
+            await CampaignRunner.LoadAsync(folder, ct).ConfigureAwait(false);
+            var (database, dispose) = await ServiceCommands.OpenDatabaseAsync(parse.GetValue(postgres), parse.GetValue(results), ct).ConfigureAwait(false);
+            await using var _ = dispose;
+            var options = new MaterialsDb.Service.Materials.CampaignContributionOptions
+            {
+                Scheme = parse.GetValue(scheme),
+                Visibility = parse.GetValue(visibility),
+                Licence = parse.GetValue(licence),
+                Reference = parse.GetValue(reference),
+                Label = parse.GetValue(label),
+                Contributor = Environment.UserName,
+                Units = units,
+            };
+
+            // Whoever runs this command has the database itself in hand: it acts as an operator (may publish).
+            var viewer = new MaterialsDb.Database.Viewer(parse.GetValue(tenant), IsOperator: true);
+            var result = await MaterialsDb.Service.Materials.CampaignContributions.ContributeAsync(folder, database, viewer, options, ct).ConfigureAwait(false);
+            await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{result.Ids.Count:N0} result(s) contributed as database version {result.Version}: {result.Ids[0]}{(result.Ids.Count > 1 ? $" to {result.Ids[^1]}" : string.Empty)}{(result.Replayed ? " (stored by an earlier attempt; now recorded in the campaign)" : string.Empty)}.")).ConfigureAwait(false);
             return 0;
         });
         return command;

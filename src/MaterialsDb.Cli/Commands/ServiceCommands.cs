@@ -219,7 +219,7 @@ internal static class ServiceCommands
         return new Command("db", "The shared materials database (embedded, or PostgreSQL with --postgres).") { import, contribute };
     }
 
-    private static async Task<(MaterialsDb.Database.MaterialsDatabase Database, IAsyncDisposable Dispose)> OpenDatabaseAsync(string? postgres, string? results, CancellationToken ct)
+    internal static async Task<(MaterialsDb.Database.MaterialsDatabase Database, IAsyncDisposable Dispose)> OpenDatabaseAsync(string? postgres, string? results, CancellationToken ct)
     {
         if (postgres is not null)
         {

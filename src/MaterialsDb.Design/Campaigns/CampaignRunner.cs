@@ -158,6 +158,34 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
         return new ReportSummary(rows.Formulas.Count, matched, rows.Ignored);
     }
 
+    /// <summary>
+    /// The reported results not yet contributed to the shared materials database, as indexes into the observations:
+    /// initial observations came from elsewhere (a file, a catalog dataset) and are never contributed from a campaign;
+    /// a result with no value measured has nothing to contribute.
+    /// </summary>
+    public static IReadOnlyList<int> UncontributedResults(CampaignState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var done = state.Contributions.SelectMany(c => c.Observations).ToHashSet();
+        return [.. Enumerable.Range(0, state.Observations.Count)
+            .Where(i => state.Observations[i] is { Source: "reported" } o && o.Values.Values.Any(v => v is not null) && !done.Contains(i))];
+    }
+
+    /// <summary>Records a contribution of reported results in the campaign's state.</summary>
+    /// <exception cref="CampaignException">An observation was recorded as contributed already.</exception>
+    public static async Task RecordContributionAsync(string folder, ContributionRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var (full, _, state) = await LoadAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (record.Observations.Intersect(state.Contributions.SelectMany(c => c.Observations)).Any())
+        {
+            throw new CampaignException("These results were recorded as contributed already; nothing recorded.");
+        }
+
+        state.Contributions.Add(record);
+        await SaveAsync(full, state, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads a campaign folder.</summary>
     /// <exception cref="CampaignException">The folder holds no campaign, or its state is unreadable.</exception>
     public static async Task<(string Folder, CampaignSpec Spec, CampaignState State)> LoadAsync(string folder, CancellationToken cancellationToken = default)

@@ -40,6 +40,9 @@ public sealed class CampaignState
     /// <summary>SHA-256 of every reported file, so the same file is not added twice.</summary>
     public List<string> ReportedFiles { get; set; } = [];
 
+    /// <summary>Reported results contributed to the shared materials database, one record per contribution.</summary>
+    public List<ContributionRecord> Contributions { get; set; } = [];
+
     /// <summary>JSON settings of the document: snake_case, NaN written as a named value.</summary>
     public static JsonSerializerOptions Json { get; } = new()
     {
@@ -128,4 +131,23 @@ public sealed class ProposalRecord
 
     /// <summary>The result reported for it, per property (null until reported).</summary>
     public Dictionary<string, double?>? Reported { get; set; }
+}
+
+/// <summary>Reported results contributed to the shared materials database.</summary>
+public sealed class ContributionRecord
+{
+    /// <summary>The observations contributed (indexes into <see cref="CampaignState.Observations"/>).</summary>
+    public List<int> Observations { get; set; } = [];
+
+    /// <summary>The entries made, one per observation, in the same order.</summary>
+    public List<string> Ids { get; set; } = [];
+
+    /// <summary>The database version the contribution made.</summary>
+    public long DatabaseVersion { get; set; }
+
+    /// <summary>The energy scheme the entries were filed under.</summary>
+    public string Scheme { get; set; } = string.Empty;
+
+    /// <summary>When it was recorded.</summary>
+    public DateTimeOffset Created { get; set; }
 }

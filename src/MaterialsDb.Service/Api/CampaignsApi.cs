@@ -5,8 +5,10 @@ using MaterialsDb.Design.Spec;
 using MaterialsDb.Screening.Spec;
 using MaterialsDb.Service.Auth;
 using MaterialsDb.Service.Jobs;
+using MaterialsDb.Service.Materials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace MaterialsDb.Service.Api;
@@ -45,6 +47,12 @@ internal static class CampaignsApi
         group.MapPost("/{id:guid}/next", NextAsync).WithName("nextCampaignRound")
             .WithSummary("Propose the next round (a job refits on every observation)")
             .Produces<CampaignSubmitted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/{id:guid}/contributions", ContributeAsync).WithName("contributeCampaignResults")
+            .WithSummary("Contribute the reported results to the shared materials database")
+            .WithDescription("Every reported result not contributed before becomes an entry owned by the caller's tenant, in one transaction: e_form_per_atom, band_gap and total_energy_per_atom fill those fields; other properties are stored with their units (the objective's, or 'units' here). The entries carry the campaign's name and round; a result is contributed once.")
+            .Accepts<CampaignContributionRequest>("application/json")
+            .Produces<ContributionResponse>(StatusCodes.Status201Created).Produces<ContributionResponse>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> StartAsync(HttpContext http, CampaignFolders folders, ResultPaths paths, ServiceOptions options, IBackgroundJobClient jobs, CancellationToken ct)
@@ -243,6 +251,60 @@ internal static class CampaignsApi
         return TypedResults.Accepted(Links(id).Self, new CampaignSubmitted(id, status.State, status.Round, Links(id)));
     }
 
+    private static async Task<IResult> ContributeAsync(HttpContext http, CampaignFolders folders, SharedDatabase shared, Guid id, [FromBody] CampaignContributionRequest? request, CancellationToken ct)
+    {
+        var caller = Caller.Of(http);
+        if (await folders.ReadAsync(caller.Tenant, id, ct).ConfigureAwait(false) is null)
+        {
+            return NotFound(id);
+        }
+
+        if (request is null)
+        {
+            return Problems.Invalid("body", "send a JSON object with at least 'scheme' and 'licence'");
+        }
+
+        if (request.Units is { Count: > 64 } || request.Units?.Any(u => u.Key.Length > 64 || u.Value is null or { Length: > 64 }) == true)
+        {
+            return Problems.Invalid("units", "at most 64 properties, each name and unit up to 64 characters");
+        }
+
+        var folder = folders.Campaign(caller.Tenant, id);
+        if (!File.Exists(Path.Combine(folder, CampaignRunner.StateFile)))
+        {
+            return Problems.Result(ProblemKind.Conflict, $"campaign {id} has no round yet, so no results to contribute");
+        }
+
+        using var held = await folders.LockAsync(caller.Tenant, id, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        if (held is null)
+        {
+            return Problems.Result(ProblemKind.Conflict, $"campaign {id} is busy; try again");
+        }
+
+        var (_, _, state) = await CampaignRunner.LoadAsync(folder, ct).ConfigureAwait(false);
+        if (CampaignRunner.UncontributedResults(state).Count == 0)
+        {
+            return Problems.Result(ProblemKind.Conflict, state.Contributions.Count > 0
+                ? "every reported result of this campaign was contributed already; nothing added"
+                : "the campaign has no reported results to contribute; report them first");
+        }
+
+        var database = await shared.ReadyAsync(ct).ConfigureAwait(false);
+        var options = new CampaignContributionOptions
+        {
+            Scheme = request.Scheme,
+            Visibility = request.Visibility,
+            Licence = request.Licence,
+            Reference = request.Reference,
+            Label = request.Label,
+            Contributor = request.Contributor,
+            Units = request.Units,
+        };
+        var result = await CampaignContributions.ContributeAsync(folder, database, MaterialsApi.ViewerOf(http), options, ct).ConfigureAwait(false);
+        var response = new ContributionResponse(result.Ids, result.Version, result.Ids.Count, result.Replayed);
+        return result.Replayed ? TypedResults.Ok(response) : TypedResults.Created((string?)null, response);
+    }
+
     private static async Task<IResult?> TooManyAsync(HttpContext http, CampaignFolders folders, Caller caller, ServiceOptions options, CancellationToken ct)
     {
         var active = (await folders.ListAsync(caller.Tenant, ct).ConfigureAwait(false)).Count(s => CampaignStates.Busy(s.State));
@@ -279,7 +341,7 @@ internal static class CampaignsApi
 
     private static IResult NotFound(Guid id) => Problems.Result(ProblemKind.NotFound, $"there is no campaign {id}");
 
-    private static CampaignLinks Links(Guid id) => new($"/api/v1/campaigns/{id}", $"/api/v1/campaigns/{id}/results", $"/api/v1/campaigns/{id}/next");
+    private static CampaignLinks Links(Guid id) => new($"/api/v1/campaigns/{id}", $"/api/v1/campaigns/{id}/results", $"/api/v1/campaigns/{id}/next", $"/api/v1/campaigns/{id}/contributions");
 
     private static CampaignSummary Summary(CampaignStatus s) => new(s.Id, s.Name, s.State, s.Round, s.Error, s.Created, s.Updated, s.SubmittedBy);
 }

@@ -152,7 +152,8 @@ public sealed record ResultEnvelope(IReadOnlyList<IReadOnlyDictionary<string, ob
 /// <param name="Self">Its state and history.</param>
 /// <param name="Results">Where results are reported (POST text/csv).</param>
 /// <param name="Next">Where the next round is asked for (POST).</param>
-public sealed record CampaignLinks(string Self, string Results, string Next);
+/// <param name="Contributions">Where reported results are contributed to the shared materials database (POST).</param>
+public sealed record CampaignLinks(string Self, string Results, string Next, string Contributions);
 
 /// <summary>A campaign as lists show it.</summary>
 /// <param name="Id">The campaign.</param>
@@ -185,3 +186,13 @@ public sealed record CampaignRound(int Round, DateTimeOffset Created, int Observ
 
 /// <summary>What a report added.</summary>
 public sealed record CampaignReported(int Added, int Matched, IReadOnlyList<string> IgnoredColumns);
+
+/// <summary>What a campaign's reported results are filed under in the shared materials database.</summary>
+/// <param name="Scheme">Energy scheme: experiment for measured results, a DFT scheme (mp2020, ...) for computed formation energies, ml for predictions.</param>
+/// <param name="Visibility">private (default), cluster, or public (operators only).</param>
+/// <param name="Licence">SPDX licence id, e.g. CC-BY-4.0.</param>
+/// <param name="Reference">A DOI or citation.</param>
+/// <param name="Label">The batch label (default: "design campaign &lt;name&gt;").</param>
+/// <param name="Contributor">The person or pipeline contributing.</param>
+/// <param name="Units">Property → unit, for properties whose objective names no units.</param>
+public sealed record CampaignContributionRequest(string? Scheme, string? Visibility, string? Licence, string? Reference, string? Label, string? Contributor, IReadOnlyDictionary<string, string>? Units);
