@@ -46,6 +46,14 @@ public sealed class DesignCommandTests : IDisposable
             Assert.Equal(MaterialsDb.Database.SourceKind.Ml, entry.SourceKind);
         }
 
+        // The next campaign starts from them: observations queried from the same database.
+        var fromDatabase = _dir.File("from-database.yaml");
+        var steel = await File.ReadAllTextAsync(spec, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(fromDatabase, steel.Replace("  dataset: steels_yield            # its 'target' column becomes yield_strength\n  sample: 40", "  database: {scheme: ml, elements: [Fe]}", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        var second = await CliRunner.RunAsync(store, "design", "start", fromDatabase, "-o", _dir.File("second"), "--results", results);
+        Assert.True(second.Exit == 0, second.Error);
+        Assert.Contains("Observations: 8 from the shared database at version 1.", second.Output, StringComparison.Ordinal);
+
         var next = await CliRunner.RunAsync(store, "design", "next", folder);
         Assert.True(next.Exit == 0, next.Error);
         Assert.Contains("Round 2: 8 proposals", next.Output, StringComparison.Ordinal);

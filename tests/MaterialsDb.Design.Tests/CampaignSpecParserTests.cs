@@ -76,6 +76,20 @@ public sealed class CampaignSpecParserTests
         Assert.Contains(problems, p => p.StartsWith("space.candidates.enumerate.elements: 'Xx'", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ObservationsMayBeAQueryOfTheSharedDatabase()
+    {
+        var spec = CampaignSpecParser.Parse("""
+            name: from-db
+            space: {continuous: {balance: Fe, elements: {Ni: [0, 0.3]}}}
+            objectives: [{property: strength, goal: max, units: MPa}]
+            observations: {database: {scheme: experiment, elements: [Fe, Ni], version: 12}, columns: {strength: yield_strength}, sample: 30}
+            """, SpecOrigin.Service, []);
+        Assert.Equal(new DatabaseObservationQuery("experiment", null, "Fe,Ni", null, 12), spec.Observations!.Database);
+        Assert.Equal("yield_strength", spec.Observations.Columns["strength"]);
+        Assert.Equal(30, spec.Observations.Sample);
+    }
+
     [Theory]
     [InlineData("objectives: [{property: gap, goal: up}]", "objectives[0].goal: 'up' must be max, min or window")]
     [InlineData("objectives: [{property: gap, goal: window}]", "objectives[0].window: goal window needs window: [low, high]")]
@@ -86,7 +100,16 @@ public sealed class CampaignSpecParserTests
     [InlineData("objectives: [{property: gap, goal: max}]\nacquisition: {batch: 0}", "acquisition.batch: must be a whole number from 1 to 1,000")]
     [InlineData("objectives: [{property: gap, goal: max}]\nconstraints: {hhi_production: {max: 1, probability: 0.5}}", "constraints.hhi_production.probability: hhi_production is computed exactly")]
     [InlineData("objectives: [{property: gap, goal: max}]\nconstraints: {gap: {min: 1, probability: 1.5}}", "constraints.gap.probability: must be between 0 and 1")]
-    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {csv: a.csv, dataset: expt_gap}", "observations: needs exactly one of 'csv' and 'dataset'")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {csv: a.csv, dataset: expt_gap}", "observations: needs exactly one of 'csv', 'dataset' and 'database'")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {csv: a.csv, database: {scheme: experiment}}", "observations: needs exactly one of 'csv', 'dataset' and 'database'")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {chemsys: Fe-Ni}}", "observations.database.scheme: is required")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: \"Robert'); DROP TABLE\"}}", "observations.database.scheme: 'Robert'); DROP TABLE' is not a scheme name")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: experiment, chemsys: Fe-Qq}}", "observations.database.chemsys: 'Qq' is not an element symbol")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: experiment, elements: [Fe, Xy]}}", "observations.database.elements: 'Xy' is not an element symbol")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: experiment, chemsys: Fe-Ni, formula: FeNi}}", "observations.database: give at most one of")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: experiment, formula: Fe2Zz}}", "observations.database.formula: ")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: experiment, version: 0}}", "observations.database.version: must be a whole number from 1")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: experiment, where: x}}", "observations.database.where: is not a field here")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {featurizer: nope}", "surrogate.featurizer: 'nope' is not a preset")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {model: gp}", "surrogate.model: 'gp' is not one of: trees, linear")]
     [InlineData("objectives: [{property: gap, goal: max}]\nbudget: 3", "budget: is not a field here")]

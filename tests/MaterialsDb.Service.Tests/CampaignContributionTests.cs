@@ -1,4 +1,5 @@
 using System.Globalization;
+using MaterialsDb.Data;
 using MaterialsDb.Database;
 using MaterialsDb.Design.Campaigns;
 using MaterialsDb.Models.Packages;
@@ -118,6 +119,51 @@ public sealed class CampaignContributionTests : IDisposable
         Assert.Equal(result.Ids, state.Contributions.Single().Ids);
         Assert.Equal([24, 25, 26], state.Contributions.Single().Observations);
         Assert.Equal(3, await CountAsync(database, Acme));
+    }
+
+    [Fact]
+    public async Task ACampaignStartsFromWhatItsTenantSeesInTheSharedDatabaseAtOneVersion()
+    {
+        using var store = new MemoryMaterialsStore();
+        await store.InitializeAsync(Ct);
+        var database = new MaterialsDatabase(store);
+        var measured = new ContributionDefaults { Scheme = "experiment", Licence = "CC-BY-4.0", Label = "lab" };
+        ContributionRow Alloy(int i, string unit = "MPa", double scale = 1) => new()
+        {
+            Formula = string.Create(CultureInfo.InvariantCulture, $"Fe{0.9 - (0.01 * i):0.##}Ni{0.05 + (0.01 * i):0.##}Co0.05"),
+            Properties = new Dictionary<string, PropertyValue> { ["yield_strength"] = new((900 + (40 * i)) * scale, unit) },
+        };
+
+        await database.ContributeAsync([.. Enumerable.Range(0, 20).Select(i => Alloy(i))], measured, Acme, cancellationToken: Ct);
+        await database.ContributeAsync([.. Enumerable.Range(20, 5).Select(i => Alloy(i))], measured, new Viewer("beta"), cancellationToken: Ct);
+        await database.ContributeAsync([.. Enumerable.Range(25, 3).Select(i => Alloy(i))], measured with { Visibility = "cluster" }, new Viewer("gamma"), cancellationToken: Ct);
+        await database.ContributeAsync([new ContributionRow { Formula = "NiCo", Properties = new Dictionary<string, PropertyValue> { ["yield_strength"] = new(700, "MPa") } }], measured, Acme, cancellationToken: Ct);
+        await database.ContributeAsync([new ContributionRow { Formula = "Fe0.9Ni0.1", BandGap = 0 }], measured, Acme, cancellationToken: Ct);
+
+        var spec = Spec.Replace("constraints: {hardness: {min: 100}}\n", string.Empty, StringComparison.Ordinal)
+            .Replace("observations: {csv: first.csv}", "observations: {database: {scheme: experiment, elements: [Fe]}}", StringComparison.Ordinal);
+        var runner = new CampaignRunner(SharedFiles.MirrorStore(), new ModelRegistry(Path.Combine(SharedFiles.RepositoryRoot, "models")), new DatabaseObservationReader(_ => Task.FromResult(database), Acme));
+
+        // Its own private entries and the cluster's, not beta's; NiCo has no iron; the band-gap entry holds no strength.
+        var first = await runner.StartAsync(spec, _dir.Path, _dir.File("a"), Ct);
+        Assert.Equal(23, first.ObservationsUsed);
+        var state = (await CampaignRunner.LoadAsync(_dir.File("a"), Ct)).State;
+        Assert.Equal(await database.ResolveVersionAsync(Acme, null, Ct), state.DatabaseVersion);
+        Assert.Equal([.. Enumerable.Range(0, 20).Concat(Enumerable.Range(25, 3)).Select(i => 900.0 + (40 * i))], state.Observations.Select(o => o.Values["yield_strength"]!.Value).Order());
+
+        // A strength in GPa is named, not mixed in; pinned to the first campaign's version, the same 23 are read.
+        var gpa = await database.ContributeAsync([Alloy(3, "GPa", 0.001)], measured, Acme, cancellationToken: Ct);
+        var mixed = await Assert.ThrowsAsync<InputDataException>(() => runner.StartAsync(spec, _dir.Path, _dir.File("b"), Ct));
+        Assert.Contains($"units disagree: {gpa.Ids[0]} gives yield_strength in 'GPa', not 'MPa'", mixed.Message, StringComparison.Ordinal);
+        var pinned = spec.Replace("elements: [Fe]", $"elements: [Fe], version: {state.DatabaseVersion}", StringComparison.Ordinal);
+        var again = await runner.StartAsync(pinned, _dir.Path, _dir.File("c"), Ct);
+        Assert.Equal(first.Proposals.Select(p => p.Formula), again.Proposals.Select(p => p.Formula));
+
+        // Nothing that matches holds the objective, and a runner without the database says how to give it one.
+        var none = await Assert.ThrowsAsync<InputDataException>(() => runner.StartAsync(spec.Replace("elements: [Fe]", "chemsys: Fe-Ni", StringComparison.Ordinal), _dir.Path, _dir.File("d"), Ct));
+        Assert.Contains("1 entries match, none with a value for yield_strength", none.Message, StringComparison.Ordinal);
+        var without = new CampaignRunner(SharedFiles.MirrorStore(), new ModelRegistry(Path.Combine(SharedFiles.RepositoryRoot, "models")));
+        Assert.Contains("--postgres or --results", (await Assert.ThrowsAsync<InputDataException>(() => without.StartAsync(spec, _dir.Path, _dir.File("e"), Ct))).Message, StringComparison.Ordinal);
     }
 
     [Fact]

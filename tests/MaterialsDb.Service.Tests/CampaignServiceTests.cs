@@ -157,12 +157,30 @@ public sealed class CampaignServiceTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal("steel-service", entry.GetProperty("method").GetProperty("settings").GetProperty("campaign").GetString());
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, contribute, acme, """{"scheme": "experiment", "licence": "CC-BY-4.0"}""", "application/json"), HttpStatusCode.Conflict, "conflict");
 
+        // Another tenant's campaign starts from them and one measurement of its own (a JSON contribution with no
+        // formation energy): its job reads the shared database in that tenant's view.
+        using (var own = await node.SendAsync(HttpMethod.Post, "/api/v1/materials", beta, """{"entries": [{"formula": "Fe0.8Ni0.2", "properties": {"yield_strength": {"value": 1200, "unit": "MPa"}}}], "scheme": "experiment", "licence": "CC-BY-4.0", "label": "beta lab"}""", "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        }
+
+        using (var fromDatabase = await StartAsync(node, beta, Spec.Replace("observations: {csv: first.csv}", "observations: {database: {scheme: experiment, elements: [Fe]}}", StringComparison.Ordinal), null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, fromDatabase.StatusCode);
+            var other = (await ServiceNode.JsonAsync(fromDatabase)).GetProperty("id").GetGuid();
+            var otherDetail = await WaitAsync(node, other, beta);
+            Assert.True(otherDetail.GetProperty("campaign").GetProperty("state").GetString() == "ready", otherDetail.ToString());
+            Assert.Equal(3, otherDetail.GetProperty("rounds")[0].GetProperty("observations").GetInt32());
+        }
+
         // Another tenant sees nothing of it.
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Get, $"/api/v1/campaigns/{id}", beta), HttpStatusCode.NotFound, "not-found");
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Get, $"/api/v1/campaigns/{id}/rounds/1/batch", beta), HttpStatusCode.NotFound, "not-found");
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, $"/api/v1/campaigns/{id}/results", beta, body, "text/csv"), HttpStatusCode.NotFound, "not-found");
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Post, $"/api/v1/campaigns/{id}/next", beta), HttpStatusCode.NotFound, "not-found");
-        Assert.Equal(0, (await ServiceNode.JsonAsync(await node.SendAsync(HttpMethod.Get, "/api/v1/campaigns", beta))).GetProperty("data").GetArrayLength());
+        var betas = (await ServiceNode.JsonAsync(await node.SendAsync(HttpMethod.Get, "/api/v1/campaigns", beta))).GetProperty("data").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToList();
+        Assert.Single(betas);
+        Assert.DoesNotContain(id, betas);
         Assert.Equal(1, (await ServiceNode.JsonAsync(await node.SendAsync(HttpMethod.Get, "/api/v1/campaigns", acme))).GetProperty("data").GetArrayLength());
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Get, $"/api/v1/campaigns/{id}/rounds/9", acme), HttpStatusCode.NotFound, "not-found");
         await ServiceNode.AssertProblemAsync(await node.SendAsync(HttpMethod.Get, "/api/v1/campaigns", null), HttpStatusCode.Unauthorized, "unauthenticated");

@@ -26,7 +26,8 @@ internal static class DesignCommand
     {
         var spec = new Argument<FileInfo>("spec") { Description = "Campaign spec, YAML or JSON (see examples/design/)." };
         var folder = new Option<DirectoryInfo?>("--folder", "-o") { Description = "The campaign folder (new or empty); default: the campaign's name in the current folder." };
-        var command = new Command("start", "Start a campaign: read its first observations, fit the surrogates and propose the first batch.") { spec, folder };
+        var (postgres, results, tenant) = DatabaseOptions("Observations from the shared database (observations.database): ");
+        var command = new Command("start", "Start a campaign: read its first observations, fit the surrogates and propose the first batch.") { spec, folder, postgres, results, tenant };
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(spec)!;
@@ -38,8 +39,23 @@ internal static class DesignCommand
             var text = await File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false);
             var parsed = CampaignSpecParser.Parse(text);
             var target = parse.GetValue(folder)?.FullName ?? Path.GetFullPath(FileNames.Safe(parsed.Name, "campaign"));
-            var round = await Runner(context).StartAsync(text, file.DirectoryName!, target, ct).ConfigureAwait(false);
-            await PrintRoundAsync(context, target, round).ConfigureAwait(false);
+            if (parsed.Observations?.Database is null)
+            {
+                await PrintRoundAsync(context, target, await Runner(context).StartAsync(text, file.DirectoryName!, target, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                return 0;
+            }
+
+            // The database is opened only for a spec that reads from it; it reads as the tenant would through the API.
+            var (database, dispose) = await ServiceCommands.OpenDatabaseAsync(parse.GetValue(postgres), parse.GetValue(results), ct).ConfigureAwait(false);
+            await using (dispose)
+            {
+                var reader = new MaterialsDb.Service.Materials.DatabaseObservationReader(_ => Task.FromResult(database), new MaterialsDb.Database.Viewer(parse.GetValue(tenant)));
+                var round = await new CampaignRunner(context.Store, ModelRegistry.FromEnvironment(), reader).StartAsync(text, file.DirectoryName!, target, ct).ConfigureAwait(false);
+                var version = (await CampaignRunner.LoadAsync(target, ct).ConfigureAwait(false)).State.DatabaseVersion;
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Observations: {round.ObservationsUsed:N0} from the shared database at version {version}.")).ConfigureAwait(false);
+                await PrintRoundAsync(context, target, round).ConfigureAwait(false);
+            }
+
             return 0;
         });
         return command;
@@ -116,9 +132,7 @@ internal static class DesignCommand
         var reference = new Option<string?>("--reference") { Description = "DOI or citation." };
         var label = new Option<string?>("--label") { Description = "Batch label (default: 'design campaign <name>')." };
         var unit = new Option<string[]>("--unit") { Description = "property=unit, for a property whose objective names no units (e.g. hardness=HV).", AllowMultipleArgumentsPerToken = false };
-        var tenant = new Option<string>("--tenant") { Description = "The owning tenant.", DefaultValueFactory = _ => "local" };
-        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (cluster mode); without it, the embedded database in --results." };
-        var results = new Option<string?>("--results") { Description = "Embedded mode: the service's results folder, whose .database folder holds the database (default $MATERIALSDB_HOME/service/results)." };
+        var (postgres, results, tenant) = DatabaseOptions("The database contributed to: ");
         var command = new Command("contribute", "Contribute a campaign's reported results to the shared materials database (each result once, with the campaign as provenance).")
         {
             campaign, scheme, visibility, licence, reference, label, unit, tenant, postgres, results,
@@ -162,6 +176,13 @@ internal static class DesignCommand
         });
         return command;
     }
+
+    // The shared database as `db` and `serve` find it: PostgreSQL, or the embedded database in a results folder.
+    private static (Option<string?> Postgres, Option<string?> Results, Option<string> Tenant) DatabaseOptions(string purpose) =>
+    (
+        new Option<string?>("--postgres") { Description = purpose + "PostgreSQL connection string (cluster mode); without it, the embedded database in --results." },
+        new Option<string?>("--results") { Description = "Embedded mode: the service's results folder, whose .database folder holds the database (default $MATERIALSDB_HOME/service/results)." },
+        new Option<string>("--tenant") { Description = "The tenant whose view (and, contributing, whose entries) this is.", DefaultValueFactory = _ => "local" });
 
     private static Command Benchmark(CliContext context)
     {

@@ -33,7 +33,10 @@ public sealed record ReportSummary(int Added, int Matched, IReadOnlyList<string>
 /// <c>observations.csv</c>. Every step is deterministic under the spec's seed, so a step cut short by a crash is simply
 /// run again and gives the same batch.
 /// </summary>
-public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
+/// <param name="store">Catalog datasets (element data, observations of a catalog dataset).</param>
+/// <param name="registry">Shipped models (a discrete space's screening).</param>
+/// <param name="database">The shared materials database, for campaigns whose observations are a query of it.</param>
+public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry, IObservationDatabase? database = null)
 {
     /// <summary>The spec file in a campaign folder.</summary>
     public const string SpecFile = "campaign.yaml";
@@ -74,7 +77,7 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
 
         var observations = spec.Observations is null
             ? new ObservationRows([], [], [])
-            : await ObservationLoader.LoadAsync(spec.Observations, spec.Properties, store, specDirectory, spec.Seed, cancellationToken).ConfigureAwait(false);
+            : await ObservationLoader.LoadAsync(spec.Observations, spec.Properties, spec.Objectives.ToDictionary(o => o.Property, o => o.Units), store, database, specDirectory, spec.Seed, cancellationToken).ConfigureAwait(false);
         if (observations.Formulas.Count > MaxObservations)
         {
             throw new InputDataException($"observations: {observations.Formulas.Count:N0} rows; a campaign holds at most {MaxObservations:N0} (use 'sample').");
@@ -88,6 +91,7 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
             SpecDirectory = Path.GetFullPath(specDirectory),
             Properties = [.. spec.Properties],
             Created = now,
+            DatabaseVersion = observations.DatabaseVersion,
             Observations = [.. observations.Formulas.Select((f, i) => new ObservationRecord { Formula = f, Values = Values(spec.Properties, observations.Values[i]), Round = 0, Source = "initial", Added = now })],
         };
         Directory.CreateDirectory(full);
@@ -287,7 +291,7 @@ public sealed class CampaignRunner(DatasetStore store, ModelRegistry registry)
         var table = BatchTable.Build(spec, state.Properties, result.Proposals, pool);
         var metadata = new Dictionary<string, string>
         {
-            ["materialsdb.campaign"] = JsonSerializer.Serialize(new { name = spec.Name, round = number, seed = spec.Seed, acquisition = RoundEngine.Name(spec.Acquisition.Function), observations = state.Observations.Count, spec_sha256 = state.SpecSha256 }),
+            ["materialsdb.campaign"] = JsonSerializer.Serialize(new { name = spec.Name, round = number, seed = spec.Seed, acquisition = RoundEngine.Name(spec.Acquisition.Function), observations = state.Observations.Count, spec_sha256 = state.SpecSha256, database_version = state.DatabaseVersion }),
         };
         foreach (var extension in new[] { ".csv", ".parquet" })
         {

@@ -31,6 +31,9 @@ public sealed class CampaignState
     /// <summary>When the campaign started.</summary>
     public DateTimeOffset Created { get; set; }
 
+    /// <summary>The shared database's version the initial observations were read at (a database source only).</summary>
+    public long? DatabaseVersion { get; set; }
+
     /// <summary>Every observation, initial and reported.</summary>
     public List<ObservationRecord> Observations { get; set; } = [];
 

@@ -7,24 +7,44 @@ using MaterialsDb.Design.Spec;
 
 namespace MaterialsDb.Design.Campaigns;
 
-/// <summary>Observations read from a file: one formula and, per property, a value or NaN.</summary>
-public sealed record ObservationRows(IReadOnlyList<string> Formulas, IReadOnlyList<double[]> Values, IReadOnlyList<string> Ignored);
+/// <summary>Observations read from a file or the database: one formula and, per property, a value or NaN.</summary>
+/// <param name="Formulas">One formula per row.</param>
+/// <param name="Values">Per row, a value per property (NaN: not measured).</param>
+/// <param name="Ignored">Columns of the file that are no property.</param>
+/// <param name="DatabaseVersion">Read from the shared materials database: the version read.</param>
+public sealed record ObservationRows(IReadOnlyList<string> Formulas, IReadOnlyList<double[]> Values, IReadOnlyList<string> Ignored, long? DatabaseVersion = null);
 
-/// <summary>Reads observations (a campaign's first data, or reported results) from a CSV file or a catalog dataset.</summary>
+/// <summary>Reads observations (a campaign's first data, or reported results) from a CSV file, a catalog dataset or the shared database.</summary>
 public static class ObservationLoader
 {
     /// <summary>Most rows one file may add.</summary>
     public const int MaxRows = 1_000_000;
 
     /// <summary>Loads the campaign's initial observations.</summary>
+    /// <param name="source">The spec's observations.</param>
+    /// <param name="properties">The modelled properties.</param>
+    /// <param name="units">Each property's units as the spec gives them (checked against database entries).</param>
+    /// <param name="store">The dataset store (catalog datasets).</param>
+    /// <param name="database">The shared materials database, for a database source.</param>
+    /// <param name="baseDirectory">Where a CSV's relative path starts.</param>
+    /// <param name="seed">Draws the sample.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
     /// <exception cref="InputDataException">The data lack a column, or a row is unusable (the message names up to five).</exception>
-    public static async Task<ObservationRows> LoadAsync(ObservationSource source, IReadOnlyList<string> properties, DatasetStore store, string baseDirectory, int seed, CancellationToken cancellationToken = default)
+    public static async Task<ObservationRows> LoadAsync(ObservationSource source, IReadOnlyList<string> properties, IReadOnlyDictionary<string, string?> units, DatasetStore store, IObservationDatabase? database, string baseDirectory, int seed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(properties);
         ArgumentNullException.ThrowIfNull(store);
         string path, formulaColumn;
         var columns = new Dictionary<string, string>(source.Columns, StringComparer.Ordinal);
+        if (source.Database is { } query)
+        {
+            var read = database is null
+                ? throw new InputDataException("observations.database: this campaign runs without the shared materials database; give --postgres or --results (the CLI), or run it through the service.")
+                : await database.ReadAsync(query, MaxRows, cancellationToken).ConfigureAwait(false);
+            return Sample(DatabaseObservations.Rows(read, query, properties, columns, units), source.Sample, seed);
+        }
+
         if (source.Dataset is { } id)
         {
             if (!DatasetCatalog.Default.TryGet(id, out var entry) || entry.Format.Kind != "csv")
@@ -46,15 +66,19 @@ public static class ObservationLoader
             formulaColumn = source.FormulaColumn ?? "formula";
         }
 
-        var rows = Read(path, formulaColumn, properties, columns);
-        if (source.Sample is { } sample && sample < rows.Formulas.Count)
+        return Sample(Read(path, formulaColumn, properties, columns), source.Sample, seed);
+    }
+
+    private static ObservationRows Sample(ObservationRows rows, int? sample, int seed)
+    {
+        if (sample is not { } n || n >= rows.Formulas.Count)
         {
-            var random = new Random(seed);
-            var pick = Enumerable.Range(0, rows.Formulas.Count).OrderBy(_ => random.Next()).Take(sample).Order().ToArray();
-            rows = new ObservationRows([.. pick.Select(i => rows.Formulas[i])], [.. pick.Select(i => rows.Values[i])], rows.Ignored);
+            return rows;
         }
 
-        return rows;
+        var random = new Random(seed);
+        var pick = Enumerable.Range(0, rows.Formulas.Count).OrderBy(_ => random.Next()).Take(n).Order().ToArray();
+        return rows with { Formulas = [.. pick.Select(i => rows.Formulas[i])], Values = [.. pick.Select(i => rows.Values[i])] };
     }
 
     /// <summary>

@@ -68,7 +68,19 @@ public sealed record ContinuousSpace(bool WeightBasis, int Balance, ElementRange
 /// <param name="FormulaColumn">The formula column (default: the dataset's, else <c>formula</c>).</param>
 /// <param name="Columns">Property → column of the data (default: the property's own name; a dataset's target for one objective).</param>
 /// <param name="Sample">Take only this many rows, drawn with the campaign's seed (for a start from little data).</param>
-public sealed record ObservationSource(string? Csv, string? Dataset, string? FormulaColumn, IReadOnlyDictionary<string, string> Columns, int? Sample);
+/// <param name="Database">A query of the shared materials database, in the view of the campaign's tenant.</param>
+public sealed record ObservationSource(string? Csv, string? Dataset, string? FormulaColumn, IReadOnlyDictionary<string, string> Columns, int? Sample, DatabaseObservationQuery? Database = null);
+
+/// <summary>
+/// Entries of the shared materials database as a campaign's first observations: those of one scheme, optionally only
+/// an exact chemical system, entries holding all of some elements, or one reduced formula; read as of a version.
+/// </summary>
+/// <param name="Scheme">The energy scheme (<c>experiment</c>, <c>ml</c>, <c>mp2020</c>, ...).</param>
+/// <param name="Chemsys">Only entries of exactly this system (<c>Fe-Ni</c>).</param>
+/// <param name="Elements">Only entries holding all of these elements (<c>Fe,Ni</c>).</param>
+/// <param name="Formula">Only entries of this reduced formula.</param>
+/// <param name="Version">Read the database as of this version (default: the latest the tenant sees).</param>
+public sealed record DatabaseObservationQuery(string Scheme, string? Chemsys, string? Elements, string? Formula, long? Version);
 
 /// <summary>The surrogate's model family.</summary>
 public enum SurrogateModel

@@ -28,7 +28,8 @@ public static partial class CampaignSpecParser
     private static readonly string[] ContinuousFields = ["basis", "unit", "balance", "elements", "step", "max_elements"];
     private static readonly string[] ObjectiveFields = ["property", "goal", "window", "units"];
     private static readonly string[] ConstraintFields = ["min", "max", "probability"];
-    private static readonly string[] ObservationFields = ["csv", "dataset", "formula_column", "columns", "sample"];
+    private static readonly string[] ObservationFields = ["csv", "dataset", "database", "formula_column", "columns", "sample"];
+    private static readonly string[] DatabaseFields = ["scheme", "chemsys", "elements", "formula", "version"];
     private static readonly string[] SurrogateFields = ["model", "members", "trees", "leaves", "learning_rate", "min_leaf", "feature_fraction", "featurizer"];
     private static readonly string[] AcquisitionFields = ["function", "kappa", "batch", "min_distance"];
 
@@ -385,16 +386,17 @@ public static partial class CampaignSpecParser
 
         if (node is not YamlMappingNode map)
         {
-            p.Add("observations: must be a mapping with 'csv' or 'dataset'");
+            p.Add("observations: must be a mapping with 'csv', 'dataset' or 'database'");
             return null;
         }
 
         Unknown(map, ObservationFields, "observations.", p);
         var csv = Scalar(map, "csv", "observations.csv", p);
         var dataset = Scalar(map, "dataset", "observations.dataset", p);
-        if ((csv is null) == (dataset is null))
+        var database = Database(Child(map, "database"), p);
+        if ((csv is null ? 0 : 1) + (dataset is null ? 0 : 1) + (Child(map, "database") is null ? 0 : 1) != 1)
         {
-            p.Add("observations: needs exactly one of 'csv' and 'dataset'");
+            p.Add("observations: needs exactly one of 'csv', 'dataset' and 'database'");
         }
 
         if (csv is not null && origin == SpecOrigin.Service && uploads?.Contains(csv) != true)
@@ -423,7 +425,64 @@ public static partial class CampaignSpecParser
         }
 
         var sample = Integer(map, "sample", "observations.sample", p, 1, 10_000_000);
-        return new ObservationSource(csv, dataset, Scalar(map, "formula_column", "observations.formula_column", p), columns, (int?)sample);
+        return new ObservationSource(csv, dataset, Scalar(map, "formula_column", "observations.formula_column", p), columns, (int?)sample, database);
+    }
+
+    // The query's element symbols and formula are checked here, so a bad one is named by its path before anything runs.
+    private static DatabaseObservationQuery? Database(YamlNode? node, List<string> p)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            p.Add("observations.database: must be a mapping with 'scheme' and optionally one of 'chemsys', 'elements', 'formula'");
+            return null;
+        }
+
+        Unknown(map, DatabaseFields, "observations.database.", p);
+        var scheme = Scalar(map, "scheme", "observations.database.scheme", p, required: true);
+        if (scheme is not null && !Regex.IsMatch(scheme, "^[a-z0-9][a-z0-9_-]{0,31}$"))
+        {
+            p.Add($"observations.database.scheme: '{scheme}' is not a scheme name (e.g. experiment, ml, mp2020)");
+        }
+
+        var chemsys = Scalar(map, "chemsys", "observations.database.chemsys", p);
+        string? elements = null;
+        switch (Child(map, "elements"))
+        {
+            case YamlSequenceNode list:
+                elements = string.Join(',', list.Children.Select(c => (c as YamlScalarNode)?.Value ?? "?"));
+                break;
+            case not null:
+                elements = Scalar(map, "elements", "observations.database.elements", p);
+                break;
+        }
+
+        var formula = Scalar(map, "formula", "observations.database.formula", p);
+        if ((chemsys is null ? 0 : 1) + (elements is null ? 0 : 1) + (formula is null ? 0 : 1) > 1)
+        {
+            p.Add("observations.database: give at most one of 'chemsys', 'elements' and 'formula'");
+        }
+
+        foreach (var (text, separator, field) in new[] { (chemsys, '-', "chemsys"), (elements, ',', "elements") })
+        {
+            var symbols = text?.Split(separator, StringSplitOptions.TrimEntries) ?? [];
+            if (symbols.FirstOrDefault(s => !PeriodicTable.TryFromSymbol(s, out _)) is { } bad)
+            {
+                p.Add($"observations.database.{field}: '{bad}' is not an element symbol");
+            }
+        }
+
+        if (formula is not null && !FormulaParser.TryParse(formula, out _, out var error))
+        {
+            p.Add($"observations.database.formula: {error.Message}");
+        }
+
+        var version = Integer(map, "version", "observations.database.version", p, 1, long.MaxValue);
+        return scheme is null ? null : new DatabaseObservationQuery(scheme, chemsys, elements, formula, version);
     }
 
     private static SurrogateSpec Surrogate(YamlNode? node, List<string> p)

@@ -2,6 +2,7 @@ using Hangfire;
 using MaterialsDb.Data.Downloads;
 using MaterialsDb.Design.Campaigns;
 using MaterialsDb.Models.Packages;
+using MaterialsDb.Service.Materials;
 using Microsoft.Extensions.Logging;
 
 namespace MaterialsDb.Service.Jobs;
@@ -11,7 +12,7 @@ namespace MaterialsDb.Service.Jobs;
 /// killed after saving, the job handed to another) finds the round done and does nothing more; a job killed before
 /// saving reruns the same seeded round and writes the same batch.
 /// </summary>
-public sealed class CampaignJobs(CampaignFolders folders, DatasetStore datasets, ModelRegistry registry, ILogger<CampaignJobs> log)
+public sealed class CampaignJobs(CampaignFolders folders, DatasetStore datasets, ModelRegistry registry, SharedDatabase shared, ILogger<CampaignJobs> log)
 {
     /// <summary>Proposes round <paramref name="round"/> of a tenant's campaign (1 starts it).</summary>
     [AutomaticRetry(Attempts = 2)]
@@ -25,7 +26,8 @@ public sealed class CampaignJobs(CampaignFolders folders, DatasetStore datasets,
         }
 
         var folder = folders.Campaign(tenant, id);
-        var runner = new CampaignRunner(datasets, registry);
+        // Observations queried from the shared database are read in the tenant's own view, like its screenings.
+        var runner = new CampaignRunner(datasets, registry, new DatabaseObservationReader(shared.ReadyAsync, new Database.Viewer(tenant)));
         var done = await folders.RoundsDoneAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         try
         {
