@@ -16,6 +16,10 @@
 //     sustained mixed load for 10 minutes on an API node and two worker processes: submissions and polls, status
 //     reads, 10^6-row CSV downloads, /predict batches, OPTIMADE filters; latency per endpoint, errors, memory, and
 //     every screening checked against a reference run.
+//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- huge "<postgres connection string>" [spec.yaml] [1,2,3]
+//     one large screening (default: huge-space.yaml beside this program, 7.9 M candidates) through `materialsdb screen`
+//     on one thread, then as a chunked job with 1, 2 and 3 worker processes (one core each) in a new PostgreSQL
+//     database: throughput per process against the CLI's, peak memory per worker, plan and merge times, same rows.
 //   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- explorer [repeats]
 //     the results explorer on a 10^6-row result over HTTP: pages, sorts, filters, plot points, heatmap, a filtered download.
 using System.Diagnostics;
@@ -139,6 +143,15 @@ else if (args is ["mixed", var mixedPostgres, ..])
     var minutes = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
     return await MaterialsDb.LoadTest.MixedLoad.RunAsync(mixedPostgres, TimeSpan.FromMinutes(minutes), datasets, registry, results);
 }
+else if (args is ["huge", var hugePostgres, ..])
+{
+    Directory.CreateDirectory(results);
+    var spec = args.Length > 2 ? Path.GetFullPath(args[2]) : Path.Combine(AppContext.BaseDirectory, "huge-space.yaml");
+    var counts = args.Length > 3 ? args[3].Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 2, 3];
+    var huge = await MaterialsDb.LoadTest.HugeJob.RunAsync(hugePostgres, spec, counts, datasets, registry, results);
+    Directory.Delete(results, recursive: true);
+    return huge;
+}
 else if (args is ["explorer", ..])
 {
     Directory.CreateDirectory(results);
@@ -146,7 +159,7 @@ else if (args is ["explorer", ..])
 }
 else
 {
-    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | soak \"<postgres connection string>\" [minutes] [kill-every-seconds] | mixed \"<postgres connection string>\" [minutes] | explorer [repeats]");
+    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | soak \"<postgres connection string>\" [minutes] [kill-every-seconds] | mixed \"<postgres connection string>\" [minutes] | huge \"<postgres connection string>\" [spec.yaml] [1,2,3] | explorer [repeats]");
     return 2;
 }
 
