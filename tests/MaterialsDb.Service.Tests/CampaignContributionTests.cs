@@ -77,24 +77,24 @@ public sealed class CampaignContributionTests : IDisposable
         var database = new MaterialsDatabase(store);
         var statePath = Path.Combine(folder, CampaignRunner.StateFile);
         var before = await File.ReadAllTextAsync(statePath, Ct);
-        var settings = new CampaignContributionOptions { Scheme = "experiment", Licence = "CC-BY-4.0", Reference = "doi:10.0/lab-42" };
+        var settings = new ContributionDefaults { Scheme = "experiment", Licence = "CC-BY-4.0", Reference = "doi:10.0/lab-42" };
+        var hv = new Dictionary<string, string> { ["hardness"] = "HV" };
 
         // A property without units is named, with the way to give one; nothing is stored or recorded.
-        var noUnit = await Assert.ThrowsAsync<CampaignException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings, Ct));
+        var noUnit = await Assert.ThrowsAsync<CampaignException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings, cancellationToken: Ct));
         Assert.Contains("'hardness' has no unit", noUnit.Message, StringComparison.Ordinal);
         Assert.Contains("--unit hardness=", noUnit.Message, StringComparison.Ordinal);
-        settings = settings with { Units = new Dictionary<string, string> { ["hardness"] = "HV" } };
 
         // A DFT scheme needs formation energies: every result is named by its observation and formula.
-        var dft = await Assert.ThrowsAsync<ContributionException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings with { Scheme = "mp2020" }, Ct));
+        var dft = await Assert.ThrowsAsync<ContributionException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings with { Scheme = "mp2020" }, hv, Ct));
         Assert.Contains($"observation 25 ({proposed[0]}): e_form_per_atom", dft.Message, StringComparison.Ordinal);
         Assert.Equal(3, dft.Problems.Count(p => p.Field.EndsWith("e_form_per_atom", StringComparison.Ordinal)));
-        await Assert.ThrowsAsync<ContributionException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings with { Visibility = "public" }, Ct));
-        await Assert.ThrowsAsync<CampaignException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings with { Units = new Dictionary<string, string> { ["colour"] = "none" } }, Ct));
+        await Assert.ThrowsAsync<ContributionException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings with { Visibility = "public" }, hv, Ct));
+        await Assert.ThrowsAsync<CampaignException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings, new Dictionary<string, string> { ["colour"] = "none" }, Ct));
         Assert.Equal(0, await CountAsync(database, Acme));
         Assert.Equal(before, await File.ReadAllTextAsync(statePath, Ct));
 
-        var result = await CampaignContributions.ContributeAsync(folder, database, Acme, settings, Ct);
+        var result = await CampaignContributions.ContributeAsync(folder, database, Acme, settings, hv, Ct);
         Assert.Equal(3, result.Ids.Count);
         Assert.False(result.Replayed);
         var first = await database.GetAsync(result.Ids[0], Acme, cancellationToken: Ct);
@@ -113,7 +113,7 @@ public sealed class CampaignContributionTests : IDisposable
         Assert.Equal(0, await CountAsync(database, new Viewer("beta", false)));
 
         // Once only.
-        var again = await Assert.ThrowsAsync<CampaignException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings, Ct));
+        var again = await Assert.ThrowsAsync<CampaignException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings, hv, Ct));
         Assert.Contains("were contributed already", again.Message, StringComparison.Ordinal);
         var state = (await CampaignRunner.LoadAsync(folder, Ct)).State;
         Assert.Equal(result.Ids, state.Contributions.Single().Ids);
@@ -174,14 +174,15 @@ public sealed class CampaignContributionTests : IDisposable
         using var store = new MemoryMaterialsStore();
         await store.InitializeAsync(Ct);
         var database = new MaterialsDatabase(store);
-        var settings = new CampaignContributionOptions { Scheme = "experiment", Licence = "CC-BY-4.0", Label = "lab run 7", Visibility = "cluster", Units = new Dictionary<string, string> { ["hardness"] = "HV" } };
+        var settings = new ContributionDefaults { Scheme = "experiment", Licence = "CC-BY-4.0", Label = "lab run 7", Visibility = "cluster" };
+        var hv = new Dictionary<string, string> { ["hardness"] = "HV" };
         var statePath = Path.Combine(folder, CampaignRunner.StateFile);
         var saved = await File.ReadAllBytesAsync(statePath, Ct);
-        var stored = await CampaignContributions.ContributeAsync(folder, database, Acme, settings, Ct);
+        var stored = await CampaignContributions.ContributeAsync(folder, database, Acme, settings, hv, Ct);
 
         // The process "died" after the database stored the batch and before the campaign recorded it.
         await File.WriteAllBytesAsync(statePath, saved, Ct);
-        var replayed = await CampaignContributions.ContributeAsync(folder, database, Acme, settings, Ct);
+        var replayed = await CampaignContributions.ContributeAsync(folder, database, Acme, settings, hv, Ct);
         Assert.True(replayed.Replayed);
         Assert.Equal(stored.Ids, replayed.Ids);
         Assert.Equal(stored.Version, replayed.Version);
@@ -190,14 +191,14 @@ public sealed class CampaignContributionTests : IDisposable
 
         // The same results with other settings after such a cut are refused, not stored again.
         await File.WriteAllBytesAsync(statePath, saved, Ct);
-        var other = await Assert.ThrowsAsync<CampaignException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings with { Visibility = "private" }, Ct));
+        var other = await Assert.ThrowsAsync<CampaignException>(() => CampaignContributions.ContributeAsync(folder, database, Acme, settings with { Visibility = "private" }, hv, Ct));
         Assert.Contains("with other settings", other.Message, StringComparison.Ordinal);
         Assert.Equal(2, await CountAsync(database, Acme));
 
         // Later results go in as a new contribution beside the first.
-        await CampaignContributions.ContributeAsync(folder, database, Acme, settings, Ct);
+        await CampaignContributions.ContributeAsync(folder, database, Acme, settings, hv, Ct);
         await ReportAsync(folder, "r2.csv", $"{proposed[2]},1600,330");
-        var later = await CampaignContributions.ContributeAsync(folder, database, Acme, settings, Ct);
+        var later = await CampaignContributions.ContributeAsync(folder, database, Acme, settings, hv, Ct);
         Assert.Single(later.Ids);
         Assert.True(later.Version > stored.Version);
         Assert.Equal(3, await CountAsync(database, new Viewer("beta", false)));

@@ -26,7 +26,7 @@ internal static class DesignCommand
     {
         var spec = new Argument<FileInfo>("spec") { Description = "Campaign spec, YAML or JSON (see examples/design/)." };
         var folder = new Option<DirectoryInfo?>("--folder", "-o") { Description = "The campaign folder (new or empty); default: the campaign's name in the current folder." };
-        var (postgres, results, tenant) = DatabaseOptions("Observations from the shared database (observations.database): ");
+        var (postgres, results, tenant) = (DatabaseOptions.Postgres(), DatabaseOptions.Results(), DatabaseOptions.Tenant());
         var command = new Command("start", "Start a campaign: read its first observations, fit the surrogates and propose the first batch.") { spec, folder, postgres, results, tenant };
         command.SetAction(async (parse, ct) =>
         {
@@ -69,18 +69,7 @@ internal static class DesignCommand
         var command = new Command("report", "Add measured or computed results to a campaign.") { campaign, results, column };
         command.SetAction(async (parse, ct) =>
         {
-            var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var pair in parse.GetValue(column) ?? [])
-            {
-                var at = pair.IndexOf('=', StringComparison.Ordinal);
-                if (at <= 0 || at == pair.Length - 1)
-                {
-                    throw new InvalidOptionException($"--column: '{pair}' must be property=column.");
-                }
-
-                map[pair[..at]] = pair[(at + 1)..];
-            }
-
+            var map = Pairs(parse.GetValue(column), "--column", "property=column");
             var summary = await Runner(context).ReportAsync(parse.GetValue(campaign)!.FullName, parse.GetValue(results)!.FullName, map, ct).ConfigureAwait(false);
             await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Added {summary.Added:N0} observation(s), {summary.Matched:N0} answering proposals.{(summary.Ignored.Count > 0 ? $" Ignored columns: {string.Join(", ", summary.Ignored)}." : string.Empty)}")).ConfigureAwait(false);
             return 0;
@@ -126,38 +115,27 @@ internal static class DesignCommand
     private static Command Contribute(CliContext context)
     {
         var campaign = new Argument<DirectoryInfo>("campaign") { Description = "The campaign folder." };
-        var scheme = new Option<string?>("--scheme") { Description = "Energy scheme: experiment (measured results), ml (predictions), or a DFT scheme for computed formation energies: " + string.Join(", ", MaterialsDb.Database.EnergySchemes.All.Select(s => s.Name)) + "." };
-        var visibility = new Option<string?>("--visibility") { Description = "private (default), cluster or public." };
-        var licence = new Option<string?>("--licence") { Description = "SPDX licence id, e.g. CC-BY-4.0." };
-        var reference = new Option<string?>("--reference") { Description = "DOI or citation." };
+        var scheme = DatabaseOptions.Scheme("Energy scheme: experiment (measured results), ml (predictions), or a DFT scheme for computed formation energies: ");
+        var visibility = DatabaseOptions.Visibility();
+        var licence = DatabaseOptions.Licence(string.Empty);
+        var reference = DatabaseOptions.Reference(string.Empty);
         var label = new Option<string?>("--label") { Description = "Batch label (default: 'design campaign <name>')." };
         var unit = new Option<string[]>("--unit") { Description = "property=unit, for a property whose objective names no units (e.g. hardness=HV).", AllowMultipleArgumentsPerToken = false };
-        var (postgres, results, tenant) = DatabaseOptions("The database contributed to: ");
+        var (postgres, results, tenant) = (DatabaseOptions.Postgres(), DatabaseOptions.Results(), DatabaseOptions.Tenant());
         var command = new Command("contribute", "Contribute a campaign's reported results to the shared materials database (each result once, with the campaign as provenance).")
         {
             campaign, scheme, visibility, licence, reference, label, unit, tenant, postgres, results,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var units = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var pair in parse.GetValue(unit) ?? [])
-            {
-                var at = pair.IndexOf('=', StringComparison.Ordinal);
-                if (at <= 0 || at == pair.Length - 1)
-                {
-                    throw new InvalidOptionException($"--unit: '{pair}' must be property=unit.");
-                }
-
-                units[pair[..at]] = pair[(at + 1)..];
-            }
-
+            var units = Pairs(parse.GetValue(unit), "--unit", "property=unit");
             var folder = parse.GetValue(campaign)!.FullName;
 
             // Read first: a folder that is no campaign is named before any database is opened.
             await CampaignRunner.LoadAsync(folder, ct).ConfigureAwait(false);
             var (database, dispose) = await ServiceCommands.OpenDatabaseAsync(parse.GetValue(postgres), parse.GetValue(results), ct).ConfigureAwait(false);
             await using var _ = dispose;
-            var options = new MaterialsDb.Service.Materials.CampaignContributionOptions
+            var defaults = new MaterialsDb.Database.ContributionDefaults
             {
                 Scheme = parse.GetValue(scheme),
                 Visibility = parse.GetValue(visibility),
@@ -165,24 +143,34 @@ internal static class DesignCommand
                 Reference = parse.GetValue(reference),
                 Label = parse.GetValue(label),
                 Contributor = Environment.UserName,
-                Units = units,
             };
 
             // Whoever runs this command has the database itself in hand: it acts as an operator (may publish).
             var viewer = new MaterialsDb.Database.Viewer(parse.GetValue(tenant), IsOperator: true);
-            var result = await MaterialsDb.Service.Materials.CampaignContributions.ContributeAsync(folder, database, viewer, options, ct).ConfigureAwait(false);
+            var result = await MaterialsDb.Service.Materials.CampaignContributions.ContributeAsync(folder, database, viewer, defaults, units, ct).ConfigureAwait(false);
             await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{result.Ids.Count:N0} result(s) contributed as database version {result.Version}: {result.Ids[0]}{(result.Ids.Count > 1 ? $" to {result.Ids[^1]}" : string.Empty)}{(result.Replayed ? " (stored by an earlier attempt; now recorded in the campaign)" : string.Empty)}.")).ConfigureAwait(false);
             return 0;
         });
         return command;
     }
 
-    // The shared database as `db` and `serve` find it: PostgreSQL, or the embedded database in a results folder.
-    private static (Option<string?> Postgres, Option<string?> Results, Option<string> Tenant) DatabaseOptions(string purpose) =>
-    (
-        new Option<string?>("--postgres") { Description = purpose + "PostgreSQL connection string (cluster mode); without it, the embedded database in --results." },
-        new Option<string?>("--results") { Description = "Embedded mode: the service's results folder, whose .database folder holds the database (default $MATERIALSDB_HOME/service/results)." },
-        new Option<string>("--tenant") { Description = "The tenant whose view (and, contributing, whose entries) this is.", DefaultValueFactory = _ => "local" });
+    // name=value options, each value named when it lacks either side.
+    private static Dictionary<string, string> Pairs(string[]? values, string option, string shape)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in values ?? [])
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0 || at == pair.Length - 1)
+            {
+                throw new InvalidOptionException($"{option}: '{pair}' must be {shape}.");
+            }
+
+            map[pair[..at]] = pair[(at + 1)..];
+        }
+
+        return map;
+    }
 
     private static Command Benchmark(CliContext context)
     {

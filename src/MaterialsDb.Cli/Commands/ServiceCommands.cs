@@ -158,8 +158,8 @@ internal static class ServiceCommands
 
     private static Command DatabaseCommand(CliContext context)
     {
-        var postgres = PostgresOption("PostgreSQL connection string (cluster mode); without it, the embedded database in --results.");
-        var results = new Option<string?>("--results") { Description = "Embedded mode: the service's results folder, whose .database folder holds the database (default $MATERIALSDB_HOME/service/results)." };
+        var postgres = DatabaseOptions.Postgres();
+        var results = DatabaseOptions.Results();
         var datasets = new Argument<string[]>("datasets") { Description = "Catalog datasets to load: " + string.Join(", ", MaterialsDb.Database.EnergySchemes.All.Where(s => s.CatalogDataset is not null).Select(s => s.CatalogDataset)) + ".", Arity = ArgumentArity.OneOrMore };
         var import = new Command("import", "Load catalog datasets as public entries of their energy scheme (once; a repeat changes nothing).") { postgres, results, datasets };
         import.SetAction(async (parse, ct) =>
@@ -178,12 +178,12 @@ internal static class ServiceCommands
         });
 
         var file = new Argument<FileInfo>("file") { Description = "CSV or Parquet with columns formula, e_form_per_atom and optionally scheme, visibility, source_kind, total_energy_per_atom, band_gap, code, functional, label, reference, licence, contributor." };
-        var scheme = new Option<string?>("--scheme") { Description = "Energy scheme of rows that name none: " + string.Join(", ", MaterialsDb.Database.EnergySchemes.All.Select(s => s.Name)) + "." };
-        var visibility = new Option<string?>("--visibility") { Description = "private (default), cluster or public." };
-        var licence = new Option<string?>("--licence") { Description = "SPDX licence id of rows that name none, e.g. CC-BY-4.0." };
-        var reference = new Option<string?>("--reference") { Description = "DOI or citation of rows that name none." };
+        var scheme = DatabaseOptions.Scheme("Energy scheme of rows that name none: ");
+        var visibility = DatabaseOptions.Visibility();
+        var licence = DatabaseOptions.Licence(" of rows that name none");
+        var reference = DatabaseOptions.Reference(" of rows that name none");
         var label = new Option<string?>("--label") { Description = "Dataset or batch label (default: the file name)." };
-        var tenant = new Option<string>("--tenant") { Description = "The owning tenant.", DefaultValueFactory = _ => "local" };
+        var tenant = DatabaseOptions.Tenant();
         var contribute = new Command("contribute", "Add computed or measured entries to the materials database in one transaction (all rows or none).") { file, scheme, visibility, licence, reference, label, tenant, postgres, results };
         contribute.SetAction(async (parse, ct) =>
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hangfire;
+using MaterialsDb.Database;
 using MaterialsDb.Design.Campaigns;
 using MaterialsDb.Design.Spec;
 using MaterialsDb.Screening.Spec;
@@ -290,17 +291,8 @@ internal static class CampaignsApi
         }
 
         var database = await shared.ReadyAsync(ct).ConfigureAwait(false);
-        var options = new CampaignContributionOptions
-        {
-            Scheme = request.Scheme,
-            Visibility = request.Visibility,
-            Licence = request.Licence,
-            Reference = request.Reference,
-            Label = request.Label,
-            Contributor = request.Contributor,
-            Units = request.Units,
-        };
-        var result = await CampaignContributions.ContributeAsync(folder, database, MaterialsApi.ViewerOf(http), options, ct).ConfigureAwait(false);
+        var defaults = new ContributionDefaults { Scheme = request.Scheme, Visibility = request.Visibility, Licence = request.Licence, Reference = request.Reference, Label = request.Label, Contributor = request.Contributor };
+        var result = await CampaignContributions.ContributeAsync(folder, database, MaterialsApi.ViewerOf(http), defaults, request.Units, ct).ConfigureAwait(false);
         var response = new ContributionResponse(result.Ids, result.Version, result.Ids.Count, result.Replayed);
         return result.Replayed ? TypedResults.Ok(response) : TypedResults.Created((string?)null, response);
     }

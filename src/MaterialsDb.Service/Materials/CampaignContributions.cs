@@ -6,31 +6,6 @@ using MaterialsDb.Design.Campaigns;
 
 namespace MaterialsDb.Service.Materials;
 
-/// <summary>What a campaign's contribution is filed under (the batch-wide values of a contribution).</summary>
-public sealed record CampaignContributionOptions
-{
-    /// <summary>The energy scheme: <c>experiment</c> for measured results, a DFT scheme for computed formation energies.</summary>
-    public string? Scheme { get; init; }
-
-    /// <summary><c>private</c> (default), <c>cluster</c> or <c>public</c> (operators only).</summary>
-    public string? Visibility { get; init; }
-
-    /// <summary>SPDX licence id.</summary>
-    public string? Licence { get; init; }
-
-    /// <summary>A DOI or citation.</summary>
-    public string? Reference { get; init; }
-
-    /// <summary>The batch label (default: <c>design campaign &lt;name&gt;</c>).</summary>
-    public string? Label { get; init; }
-
-    /// <summary>The person or pipeline contributing.</summary>
-    public string? Contributor { get; init; }
-
-    /// <summary>Property → unit, for properties whose objective names no units.</summary>
-    public IReadOnlyDictionary<string, string>? Units { get; init; }
-}
-
 /// <summary>A campaign's contribution: the entries made (one per result), the database version, whether it was replayed.</summary>
 public sealed record CampaignContribution(IReadOnlyList<string> Ids, long Version, bool Replayed);
 
@@ -52,12 +27,18 @@ public static class CampaignContributions
     };
 
     /// <summary>Contributes every reported result of the campaign in <paramref name="folder"/> not contributed before.</summary>
+    /// <param name="folder">The campaign folder.</param>
+    /// <param name="database">The shared database.</param>
+    /// <param name="viewer">Who contributes (the entries' owner).</param>
+    /// <param name="defaults">What the batch is filed under: scheme, visibility, licence, reference, label (default <c>design campaign &lt;name&gt;</c>), contributor.</param>
+    /// <param name="units">Property → unit, for properties whose objective names no units.</param>
+    /// <param name="cancellationToken">Stops the contribution before it is stored.</param>
     /// <exception cref="CampaignException">Nothing to contribute, or a property has no unit.</exception>
     /// <exception cref="ContributionException">A result is not a valid entry (each is named by its observation and formula).</exception>
-    public static async Task<CampaignContribution> ContributeAsync(string folder, MaterialsDatabase database, Viewer viewer, CampaignContributionOptions options, CancellationToken cancellationToken = default)
+    public static async Task<CampaignContribution> ContributeAsync(string folder, MaterialsDatabase database, Viewer viewer, ContributionDefaults defaults, IReadOnlyDictionary<string, string>? units = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(defaults);
         var (full, spec, state) = await CampaignRunner.LoadAsync(folder, cancellationToken).ConfigureAwait(false);
         var pending = CampaignRunner.UncontributedResults(state);
         if (pending.Count == 0)
@@ -68,22 +49,14 @@ public static class CampaignContributions
                 : $"Nothing new to contribute: the campaign's {reported:N0} reported result(s) were contributed already.");
         }
 
-        var units = UnitsOf(state.Properties, spec.Objectives.ToDictionary(o => o.Property, o => o.Units), options.Units);
+        var unitOf = UnitsOf(state.Properties, spec.Objectives.ToDictionary(o => o.Property, o => o.Units), units);
+        defaults = defaults with { Label = defaults.Label ?? $"design campaign {state.Name}" };
         var ids = new List<string>(pending.Count);
         var version = 0L;
         var replayed = false;
         foreach (var part in pending.Chunk(ContributionValidator.MaxRows))
         {
-            var rows = part.Select(i => Row(state, i, units)).ToArray();
-            var defaults = new ContributionDefaults
-            {
-                Scheme = options.Scheme,
-                Visibility = options.Visibility,
-                Licence = options.Licence,
-                Reference = options.Reference,
-                Label = options.Label ?? $"design campaign {state.Name}",
-                Contributor = options.Contributor,
-            };
+            var rows = part.Select(i => Row(state, i, unitOf)).ToArray();
 
             // The key names the results; the body's hash covers what is filed, so the same results sent again with other
             // settings are refused rather than stored twice.
