@@ -121,11 +121,18 @@ public sealed class OnnxModel : IDisposable
         return new OnnxModel(folder, manifest, [.. sessions], engine != InferenceEngine.OnnxRuntime && whyNot is null ? [.. trees] : null);
     }
 
+    /// <summary>Rows one <see cref="Predict"/> call hands ONNX Runtime at a time.</summary>
+    public const int PredictBlockRows = 4096;
+
     /// <summary>
     /// Predicts <paramref name="rows"/> rows of row-major features (width = the manifest's feature count) into
     /// <paramref name="mean"/> and <paramref name="std"/>. Rows containing NaN features get NaN. Allocates its buffers
     /// per call; hot loops use one <see cref="OnnxPredictor"/> per thread instead.
     /// </summary>
+    /// <remarks>
+    /// Runs in blocks of <see cref="PredictBlockRows"/>: ONNX Runtime sizes every intermediate tensor by the rows of
+    /// one run and keeps its arenas at their largest, so a million rows in one run took more than 24 GB.
+    /// </remarks>
     public void Predict(ReadOnlySpan<float> features, int rows, Span<float> mean, Span<float> std)
     {
         var width = Manifest.FeatureCount;
@@ -139,9 +146,13 @@ public sealed class OnnxModel : IDisposable
             return;
         }
 
-        using var predictor = CreatePredictor(rows);
-        features[..(rows * width)].CopyTo(predictor.Input(rows));
-        predictor.Run(rows, mean, std);
+        using var predictor = CreatePredictor(Math.Min(rows, PredictBlockRows));
+        for (var start = 0; start < rows; start += PredictBlockRows)
+        {
+            var block = Math.Min(PredictBlockRows, rows - start);
+            features.Slice(start * width, block * width).CopyTo(predictor.Input(block));
+            predictor.Run(block, mean.Slice(start, block), std.Slice(start, block));
+        }
     }
 
     /// <summary>A predictor with buffers for up to <paramref name="capacity"/> rows; use one per thread.</summary>

@@ -37,26 +37,44 @@ public sealed class FormulaPredictor : IDisposable
         return new FormulaPredictor(OnnxModel.Load(folder, featurizer), featurizer);
     }
 
-    /// <summary>Parses, featurizes and predicts every formula; bad rows (unparsable, or declined by the model) get their error and NaN, never an exception.</summary>
+    /// <summary>Rows parsed, featurized and predicted together: a block's features stay in cache, as in a screening.</summary>
+    public const int BlockRows = 1024;
+
+    /// <summary>
+    /// Parses, featurizes and predicts every formula, block by block on every core (memory does not grow with the
+    /// list); bad rows (unparsable, or declined by the model) get their error and NaN, never an exception.
+    /// </summary>
     public FormulaPredictions Predict(IReadOnlyList<string?> formulas, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(formulas);
         var n = formulas.Count;
-        var batch = new CompositionBatch(Math.Max(1, n));
         var errors = new string?[n];
-        for (var i = 0; i < n; i++)
-        {
-            if (!batch.TryAdd(formulas[i] ?? string.Empty, out var error))
-            {
-                batch.AddEmpty();
-                errors[i] = error.Message;
-            }
-        }
-
-        var features = new float[n * Featurizer.FeatureLabels.Count];
-        BatchFeaturizer.Featurize(Featurizer, batch, features, cancellationToken: cancellationToken);
         var (mean, std) = (new float[n], new float[n]);
-        Model.Predict(features, n, mean, std);
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(
+            0,
+            (n + BlockRows - 1) / BlockRows,
+            options,
+            () => (Batch: new CompositionBatch(BlockRows), Predictor: Model.CreatePredictor(BlockRows)),
+            (block, _, local) =>
+            {
+                var start = block * BlockRows;
+                var rows = Math.Min(BlockRows, n - start);
+                local.Batch.Clear();
+                for (var i = start; i < start + rows; i++)
+                {
+                    if (!local.Batch.TryAdd(formulas[i] ?? string.Empty, out var error))
+                    {
+                        local.Batch.AddEmpty();
+                        errors[i] = error.Message;
+                    }
+                }
+
+                Featurizer.Featurize(local.Batch, 0, rows, local.Predictor.Input(rows));
+                local.Predictor.Run(rows, mean.AsSpan(start, rows), std.AsSpan(start, rows));
+                return local;
+            },
+            local => local.Predictor.Dispose());
         for (var i = 0; i < n; i++)
         {
             // A parsed formula the model declines (an attention model's graph gives NaN beyond its element count).
