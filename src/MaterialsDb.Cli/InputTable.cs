@@ -24,21 +24,56 @@ internal static class InputTable
     public static ColumnTable ReadAsText(FileInfo input, params string[] required) =>
         Checked(input, required, () => CsvTableReader.ReadAsText(input.FullName));
 
+    /// <summary>
+    /// <see cref="ReadAsText"/> a chunk of <paramref name="chunkRows"/> rows at a time; the first chunk (there always
+    /// is one, empty for a file without rows) is checked for the required columns before it is returned.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InputDataException">A required column is missing, or a row is bad when it is reached.</exception>
+    public static IEnumerable<ColumnTable> ReadAsTextChunks(FileInfo input, int chunkRows, params string[] required)
+    {
+        Exists(input);
+        return FirstChecked(input, CsvTableReader.ReadAsTextChunks(input.FullName, chunkRows), required);
+    }
+
+    private static IEnumerable<ColumnTable> FirstChecked(FileInfo input, IEnumerable<ColumnTable> chunks, string[] required)
+    {
+        var first = true;
+        foreach (var chunk in chunks)
+        {
+            if (first)
+            {
+                Require(input, chunk, required);
+                first = false;
+            }
+
+            yield return chunk;
+        }
+    }
+
     // The file exists, and after reading, has every required column.
     private static ColumnTable Checked(FileInfo input, IReadOnlyList<string> required, Func<ColumnTable> read)
+    {
+        Exists(input);
+        var table = read();
+        Require(input, table, required);
+        return table;
+    }
+
+    private static void Exists(FileInfo input)
     {
         if (!input.Exists)
         {
             throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.");
         }
+    }
 
-        var table = read();
+    private static void Require(FileInfo input, ColumnTable table, IReadOnlyList<string> required)
+    {
         foreach (var column in required.Where(c => !table.Contains(c)))
         {
             throw new InputDataException($"{input.FullName}: no '{column}' column; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
         }
-
-        return table;
     }
 
     /// <summary>

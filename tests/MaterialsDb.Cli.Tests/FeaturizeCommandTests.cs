@@ -112,6 +112,32 @@ public sealed class FeaturizeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AFileOfSeveralChunksIsReadAndWrittenChunkByChunk()
+    {
+        // Two chunks (of 65,536 rows, a Parquet row group) and a bit: the rows, their order and the pass-through column
+        // survive every chunk edge.
+        const int chunk = 65_536;
+        var rows = (2 * chunk) + 7;
+        var input = _dir.File("in.csv");
+        await File.WriteAllLinesAsync(input, ["id,formula", .. Enumerable.Range(0, rows).Select(i => $"r{i},{(i == chunk ? "Xx2" : $"Fe{1 + (i % 9)}O{1 + (i % 5)}")}")], TestContext.Current.CancellationToken);
+        var output = _dir.File("out.parquet");
+        var (exit, _, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "featurize", "-i", input, "-o", output);
+        Assert.True(exit == 0, stderr);
+        var table = (await ParquetTableReader.ReadAsync(output, TestContext.Current.CancellationToken)).Table;
+        Assert.Equal(rows, table.RowCount);
+        Assert.Equal(Enumerable.Range(0, rows).Select(i => $"r{i}"), table.GetStrings("id"));
+        Assert.Equal([chunk], Enumerable.Range(0, rows).Where(i => table.GetStrings("error")[i] is not null));
+
+        // A bad line past the first chunk fails the command after chunks were written: no output is left.
+        await File.AppendAllTextAsync(input, "r,x,y\n", TestContext.Current.CancellationToken);
+        File.Delete(output);
+        (exit, _, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "featurize", "-i", input, "-o", output);
+        Assert.Equal(1, exit);
+        Assert.Contains($"line {rows + 2}", stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_dir.Path, "out.parquet*"));
+    }
+
+    [Fact]
     public async Task FailureLeavesNoOutputFile()
     {
         var input = _dir.File("in.csv");

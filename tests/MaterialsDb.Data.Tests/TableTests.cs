@@ -46,6 +46,31 @@ public sealed class TableTests
     }
 
     [Fact]
+    public void ReadsAFileInChunksOfTextWithTheWholeFilesRows()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("rows.csv");
+        File.WriteAllLines(path, ["id,formula", .. Enumerable.Range(0, 10).Select(i => $"{i:000},Fe{i + 1}O")]);
+        var chunks = CsvTableReader.ReadAsTextChunks(path, 4).ToList();
+        Assert.Equal([4, 4, 2], chunks.Select(c => c.RowCount));
+        Assert.All(chunks, c => Assert.IsType<StringColumn>(c["id"]));
+        Assert.Equal(CsvTableReader.ReadAsText(path).GetStrings("id"), chunks.SelectMany(c => c.GetStrings("id")));
+
+        // A full last chunk is followed by an empty one; a file without rows still gives its header.
+        Assert.Equal([5, 5, 0], CsvTableReader.ReadAsTextChunks(path, 5).Select(c => c.RowCount));
+        File.WriteAllText(path, "id,formula\n");
+        var header = Assert.Single(CsvTableReader.ReadAsTextChunks(path, 5));
+        Assert.Equal(["id", "formula"], header.Columns.Select(c => c.Name));
+
+        // A bad row is named by its line when the chunk that holds it is read, after the chunks before it.
+        File.WriteAllLines(path, ["a,b", "1,2", "3,4", "5"]);
+        using var reading = CsvTableReader.ReadAsTextChunks(path, 2).GetEnumerator();
+        Assert.True(reading.MoveNext());
+        Assert.Contains("line 4", Assert.Throws<InputDataException>(() => reading.MoveNext()).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => CsvTableReader.ReadAsTextChunks(path, 0));
+    }
+
+    [Fact]
     public void RejectsDuplicateColumns() =>
         Assert.Throws<InputDataException>(() => CsvTableReader.ReadText("a,a\n1,2\n"));
 

@@ -49,14 +49,16 @@ internal static class FeaturizeCommand
             throw new InvalidOptionException($"--threads must be 0 (all cores) or positive, not {threads}.");
         }
 
-        var table = InputTable.ReadAsText(input, column);
+        // The input is read a chunk at a time, so memory stays flat however many rows the file has.
+        using var chunks = InputTable.ReadAsTextChunks(input, ChunkRows, column).GetEnumerator();
+        chunks.MoveNext();
+        var first = chunks.Current;
         var clock = Stopwatch.StartNew();
         var source = await MagpieElementData.LoadAsync(context.Store, impute, cancellationToken).ConfigureAwait(false);
         var featurizer = FeaturizerPresets.Create(presetName, source);
-        var formulas = table.GetStrings(column);
         var width = featurizer.FeatureLabels.Count;
-        var capacity = Math.Min(ChunkRows, Math.Max(formulas.Length, 1));
         var failed = 0;
+        long total = 0;
         // Readers can check that a file's columns are what a model expects (the same checksum as a model manifest's).
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -72,22 +74,29 @@ internal static class FeaturizeCommand
             ["materialsdb.software"] = "MaterialsDb " + typeof(FeaturizeCommand).Assembly.GetName().Version,
         };
         // Input columns other than the formula (an id, say) follow the error column, chunk by chunk.
-        var kept = InputTable.PassThrough(table, [column, "formula", "error", .. featurizer.FeatureLabels]).Select(c => (c.Name, Values: table.GetStrings(c.Name))).ToArray();
-        await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error", .. kept.Select(k => k.Name)], cancellationToken, metadata, missingWhen: "error").ConfigureAwait(false);
+        var kept = InputTable.PassThrough(first, [column, "formula", "error", .. featurizer.FeatureLabels]).Select(c => c.Name).ToArray();
+        await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error", .. kept], cancellationToken, metadata, missingWhen: "error").ConfigureAwait(false);
         // Two sets of chunk buffers: while one chunk is encoded and written (Parquet encoding is the slowest stage and
-        // runs on one core), the next is parsed and featurized into the other.
+        // runs on one core), the next is read, parsed and featurized into the other.
+        var capacity = Math.Max(1, Math.Min(ChunkRows, first.RowCount));
         var slots = new[] { new ChunkBuffers(capacity, width, kept.Length), new ChunkBuffers(capacity, width, kept.Length) };
         var writing = Task.CompletedTask;
         try
         {
-            for (int start = 0, k = 0; start < formulas.Length; start += ChunkRows, k++)
+            for (var (table, k) = (first, 0); table is not null; table = chunks.MoveNext() ? chunks.Current : null, k++)
             {
-                var rows = Math.Min(ChunkRows, formulas.Length - start);
+                var rows = table.RowCount;
+                if (rows == 0)
+                {
+                    continue;
+                }
+
+                var formulas = table.GetStrings(column);
                 var slot = slots[k % 2];
                 slot.Batch.Clear();
                 for (var r = 0; r < rows; r++)
                 {
-                    var formula = formulas[start + r];
+                    var formula = formulas[r];
                     slot.Formulas[r] = formula;
                     if (slot.Batch.TryAdd(formula ?? string.Empty, out var error))
                     {
@@ -104,15 +113,16 @@ internal static class FeaturizeCommand
                 BatchFeaturizer.Featurize(featurizer, slot.Batch, slot.Features, threads == 0 ? -1 : threads, cancellationToken);
                 for (var c = 0; c < kept.Length; c++)
                 {
-                    Array.Copy(kept[c].Values, start, slot.Kept[c], 0, rows);
+                    Array.Copy(table.GetStrings(kept[c]), 0, slot.Kept[c], 0, rows);
                 }
 
                 await writing.ConfigureAwait(false);
-                if (start > 0 && !context.Quiet)
+                if (total > 0 && !context.Quiet)
                 {
-                    await context.Error.WriteLineAsync($"featurize: {start:N0} / {formulas.Length:N0} rows").ConfigureAwait(false);
+                    await context.Error.WriteLineAsync($"featurize: {total:N0} rows").ConfigureAwait(false);
                 }
 
+                total += rows;
                 writing = Task.Run(() => writer.WriteAsync([slot.Formulas], slot.Features.AsMemory(0, rows * width), [slot.Errors, .. slot.Kept], rows, cancellationToken), cancellationToken);
             }
         }
@@ -128,7 +138,7 @@ internal static class FeaturizeCommand
         if (!context.Quiet)
         {
             await context.Output.WriteLineAsync(
-                $"{formulas.Length} rows × {width} features ({presetName}) written to {output.FullName} in {seconds:0.00} s ({formulas.Length / Math.Max(seconds, 1e-9):N0} rows/s); {failed} failed to parse.").ConfigureAwait(false);
+                $"{total} rows × {width} features ({presetName}) written to {output.FullName} in {seconds:0.00} s ({total / Math.Max(seconds, 1e-9):N0} rows/s); {failed} failed to parse.").ConfigureAwait(false);
         }
         return 0;
     }

@@ -59,7 +59,48 @@ public static class CsvTableReader
         return Read(reader, "(text)", textColumns);
     }
 
+    /// <summary>
+    /// Reads a CSV file with every column as text, <paramref name="chunkRows"/> rows at a time, so a command's memory
+    /// does not grow with the file. The first chunk comes even when the file has no rows (its columns are the header).
+    /// </summary>
+    /// <exception cref="InputDataException">As <see cref="Read(string, IReadOnlyCollection{string}?)"/>, raised when the bad line is reached.</exception>
+    public static IEnumerable<ColumnTable> ReadAsTextChunks(string path, int chunkRows)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new InputDataException($"{path}: the file is empty; a header row is needed.");
+        }
+
+        return Chunks(path, chunkRows);
+    }
+
+    private static IEnumerable<ColumnTable> Chunks(string path, int chunkRows)
+    {
+        using var reader = Open(() => Options.FromFile(path), path);
+        var names = Header(reader, path);
+        var line = 1;
+        bool more;
+        do
+        {
+            var raw = names.Select(_ => new List<string?>()).ToArray();
+            more = ReadRows(reader, path, names.Count, raw, chunkRows, ref line);
+            yield return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], forceText: true)));
+        }
+        while (more);
+    }
+
     private static ColumnTable Read(SepReader reader, string source, IReadOnlyCollection<string>? textColumns, bool allText = false)
+    {
+        var names = Header(reader, source);
+        var raw = names.Select(_ => new List<string?>()).ToArray();
+        var line = 1;
+        ReadRows(reader, source, names.Count, raw, int.MaxValue, ref line);
+        return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], allText || textColumns?.Contains(name) == true)));
+    }
+
+    private static IReadOnlyList<string> Header(SepReader reader, string source)
     {
         var names = reader.Header.ColNames;
         if (names.Count == 0 || names.All(string.IsNullOrWhiteSpace))
@@ -73,24 +114,36 @@ public static class CsvTableReader
             throw new InputDataException($"{source}: the header names column '{duplicate.Key}' more than once.");
         }
 
-        var raw = names.Select(_ => new List<string?>()).ToArray();
-        var line = 1;
+        return names;
+    }
+
+    // Appends up to `limit` rows to `raw`; true when the file may hold more. Reader errors name the line.
+    private static bool ReadRows(SepReader reader, string source, int width, List<string?>[] raw, int limit, ref int line)
+    {
         try
         {
-            foreach (var row in reader)
+            for (var read = 0; read < limit; read++)
             {
-                line = row.LineNumberFrom;
-                if (row.ColCount != names.Count)
+                if (!reader.MoveNext())
                 {
-                    throw new InputDataException($"{source}, line {line}: {row.ColCount} fields where the header has {names.Count}.");
+                    return false;
                 }
 
-                for (var c = 0; c < names.Count; c++)
+                var row = reader.Current;
+                line = row.LineNumberFrom;
+                if (row.ColCount != width)
+                {
+                    throw new InputDataException($"{source}, line {line}: {row.ColCount} fields where the header has {width}.");
+                }
+
+                for (var c = 0; c < width; c++)
                 {
                     var span = row[c].Span;
                     raw[c].Add(span.IsEmpty ? null : span.ToString());
                 }
             }
+
+            return true;
         }
         catch (InputDataException)
         {
@@ -100,8 +153,6 @@ public static class CsvTableReader
         {
             throw new InputDataException($"{source}, near line {line}: {e.Message}", e);
         }
-
-        return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], allText || textColumns?.Contains(name) == true)));
     }
 
     private static Column ToColumn(string name, List<string?> values, bool forceText)
