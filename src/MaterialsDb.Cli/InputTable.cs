@@ -36,6 +36,40 @@ internal static class InputTable
         return FirstChecked(input, CsvTableReader.ReadAsTextChunks(input.FullName, chunkRows), required);
     }
 
+    /// <summary>
+    /// Reads <paramref name="input"/> a row group's worth of rows at a time, turns each chunk into output rows with
+    /// <paramref name="transform"/>, adds the input columns it does not produce, and writes them as they come: memory
+    /// does not grow with the file, and the output is the same bytes as writing the whole table at once.
+    /// </summary>
+    /// <returns>The number of rows.</returns>
+    public static async Task<long> TransformAsync(FileInfo input, FileInfo output, string[] required, Func<ColumnTable, ColumnTable> transform, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        CheckOutput(input, output);
+        TableFileWriter? writer = null;
+        long rows = 0;
+        try
+        {
+            foreach (var chunk in ReadAsTextChunks(input, TableWriter.ParquetRowGroupSize, required))
+            {
+                var produced = WithPassThrough(transform(chunk), chunk);
+                writer ??= await TableFileWriter.CreateAsync(output.FullName, produced.Columns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await writer.AppendAsync(produced, cancellationToken).ConfigureAwait(false);
+                rows += chunk.RowCount;
+            }
+
+            await writer!.CompleteAsync().ConfigureAwait(false);
+            return rows;
+        }
+        finally
+        {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     private static IEnumerable<ColumnTable> FirstChecked(FileInfo input, IEnumerable<ColumnTable> chunks, string[] required)
     {
         var first = true;

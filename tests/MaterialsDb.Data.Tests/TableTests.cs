@@ -70,6 +70,60 @@ public sealed class TableTests
         Assert.Throws<ArgumentOutOfRangeException>(() => CsvTableReader.ReadAsTextChunks(path, 0));
     }
 
+    [Theory]
+    [InlineData("parquet")]
+    [InlineData("csv")]
+    public async Task ATableWrittenChunkByChunkIsTheSameFileAsWrittenWhole(string extension)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        var rows = (2 * TableWriter.ParquetRowGroupSize) + 11;
+        ColumnTable Rows(int start, int count) => new(
+        [
+            new StringColumn("formula", [.. Enumerable.Range(start, count).Select(i => i % 7 == 0 ? null : $"Fe{i % 9 + 1}O")]),
+            new DoubleColumn("x", [.. Enumerable.Range(start, count).Select(i => i % 5 == 0 ? double.NaN : i * 0.5)]),
+            new BoolColumn("flag", [.. Enumerable.Range(start, count).Select(i => i % 2 == 0)]),
+            new PairsColumn("parts", [.. Enumerable.Range(start, count).Select(i => i % 3 == 0 ? null : new[] { new KeyValuePair<string, double>("Fe", 0.4), new KeyValuePair<string, double>("O", 0.6) })], PairsLayout.StructList, "formula", "fraction"),
+        ]);
+
+        var whole = dir.File("whole." + extension);
+        await TableWriter.WriteAsync(Rows(0, rows), whole, cancellationToken: ct);
+        var chunked = dir.File("chunked." + extension);
+        await using (var writer = await TableFileWriter.CreateAsync(chunked, Rows(0, 0).Columns, cancellationToken: ct))
+        {
+            for (var start = 0; start < rows; start += TableWriter.ParquetRowGroupSize)
+            {
+                await writer.AppendAsync(Rows(start, Math.Min(TableWriter.ParquetRowGroupSize, rows - start)), ct);
+            }
+
+            Assert.False(File.Exists(chunked));
+            await writer.CompleteAsync();
+            Assert.Equal(rows, writer.RowsWritten);
+        }
+
+        Assert.Equal(await File.ReadAllBytesAsync(whole, ct), await File.ReadAllBytesAsync(chunked, ct));
+
+        // No rows: the header (CSV) or schema (Parquet) alone, as the whole-table writer gives.
+        var empty = dir.File("empty." + extension);
+        await TableWriter.WriteAsync(Rows(0, 0), whole, cancellationToken: ct);
+        await using (var writer = await TableFileWriter.CreateAsync(empty, Rows(0, 0).Columns, cancellationToken: ct))
+        {
+            await writer.CompleteAsync();
+        }
+
+        Assert.Equal(await File.ReadAllBytesAsync(whole, ct), await File.ReadAllBytesAsync(empty, ct));
+
+        // Another table's columns are refused; a writer disposed before completing leaves nothing behind.
+        var abandoned = dir.File("abandoned." + extension);
+        await using (var writer = await TableFileWriter.CreateAsync(abandoned, Rows(0, 0).Columns, cancellationToken: ct))
+        {
+            await writer.AppendAsync(Rows(0, 10), ct);
+            await Assert.ThrowsAsync<ArgumentException>(() => writer.AppendAsync(new ColumnTable([new StringColumn("formula", ["Fe"])]), ct));
+        }
+
+        Assert.Empty(Directory.GetFiles(dir.Path, "abandoned*"));
+    }
+
     [Fact]
     public void RejectsDuplicateColumns() =>
         Assert.Throws<InputDataException>(() => CsvTableReader.ReadText("a,a\n1,2\n"));

@@ -26,13 +26,16 @@ internal static class CompositionCommand
 
     private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string column, CancellationToken cancellationToken)
     {
-        InputTable.CheckOutput(input, output);
-        var table = InputTable.ReadAsText(input, column);
-        var result = InputTable.WithPassThrough(Describe(table.GetStrings(column), out var failed), table);
-        await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var failed = 0;
+        var rows = await InputTable.TransformAsync(input, output, [column], chunk =>
+        {
+            var described = Describe(chunk.GetStrings(column), out var bad);
+            failed += bad;
+            return described;
+        }, cancellationToken).ConfigureAwait(false);
         if (!context.Quiet)
         {
-            await context.Output.WriteLineAsync($"{result.RowCount} rows written to {output.FullName}; {failed} failed to parse.").ConfigureAwait(false);
+            await context.Output.WriteLineAsync($"{rows} rows written to {output.FullName}; {failed} failed to parse.").ConfigureAwait(false);
         }
         return 0;
     }

@@ -183,7 +183,10 @@ internal static class ModelsCommand
             var manifest = predictor.Model.Manifest;
             if (parse.GetValue(input) is { } source && parse.GetValue(output) is { } destination)
             {
-                InputTable.CheckOutput(source, destination);
+                // A file to a file: read, predicted and written a chunk at a time, so memory does not grow with it.
+                var written = await InputTable.TransformAsync(source, destination, ["formula"], chunk => Predictions(predictor, chunk.GetStrings("formula"), ct), ct).ConfigureAwait(false);
+                await context.Output.WriteLineAsync($"{written} predictions ({manifest.Target}, {manifest.Units}) written to {destination.FullName}.").ConfigureAwait(false);
+                return 0;
             }
 
             var inputTable = parse.GetValue(input) is { } file ? InputTable.ReadAsText(file, "formula") : null;
@@ -193,23 +196,16 @@ internal static class ModelsCommand
                 throw new InvalidOptionException("Give formulas on the command line or --input file.csv.");
             }
 
-            var (mean, std, errors) = predictor.Predict(rows, ct);
-            var table = new ColumnTable(
-            [
-                new StringColumn("formula", rows),
-                new DoubleColumn("prediction", [.. mean.Select(v => (double)v)]),
-                new DoubleColumn("std", [.. std.Select(v => (double)v)]),
-                new StringColumn("error", errors),
-            ]);
+            var table = Predictions(predictor, rows, ct);
+            var (mean, std, errors) = (table.GetDoubles("prediction"), table.GetDoubles("std"), table.GetStrings("error"));
             if (parse.GetValue(output) is { } target)
             {
-                table = inputTable is null ? table : InputTable.WithPassThrough(table, inputTable);
                 await TableWriter.WriteAsync(table, target.FullName, cancellationToken: ct).ConfigureAwait(false);
                 await context.Output.WriteLineAsync($"{rows.Length} predictions ({manifest.Target}, {manifest.Units}) written to {target.FullName}.").ConfigureAwait(false);
             }
             else
             {
-                var printed = rows.Select((formula, i) => new object?[] { formula, errors[i] is null ? (double)mean[i] : null, errors[i] is null ? (double)std[i] : null, errors[i] });
+                var printed = rows.Select((formula, i) => new object?[] { formula, errors[i] is null ? mean[i] : null, errors[i] is null ? std[i] : null, errors[i] });
                 await TableOutput.WriteAsync(context.Output, TableOutput.Resolve(parse.GetValue(format), parse.GetValue(json), context.Output), ["formula", "prediction", "std", "error"], printed,
                     new { model = manifest.Id, target = manifest.Target, units = manifest.Units }).ConfigureAwait(false);
             }
@@ -217,6 +213,19 @@ internal static class ModelsCommand
             return 0;
         });
         return command;
+    }
+
+    // formula, prediction, std, error for a list of formulas.
+    private static ColumnTable Predictions(FormulaPredictor predictor, string?[] formulas, CancellationToken ct)
+    {
+        var (mean, std, errors) = predictor.Predict(formulas, ct);
+        return new ColumnTable(
+        [
+            new StringColumn("formula", formulas),
+            new DoubleColumn("prediction", [.. mean.Select(v => (double)v)]),
+            new DoubleColumn("std", [.. std.Select(v => (double)v)]),
+            new StringColumn("error", errors),
+        ]);
     }
 
     // models evaluate --blend a,b: the packages' members on the folds they were held out from, averaged per fold.

@@ -59,15 +59,31 @@ internal static class StabilityCommand
 
     private static async Task<int> RunAsync(CliContext context, string referenceName, FileInfo input, FileInfo output, CancellationToken cancellationToken)
     {
-        InputTable.CheckOutput(input, output);
-        // Energies are read as text and parsed per row, so that one bad value fails its row, not the file.
-        var table = InputTable.ReadAsText(input, "formula", "e_form_per_atom");
         var reference = await ReferenceSetLoader.LoadAsync(referenceName, context.Store, cancellationToken).ConfigureAwait(false);
         var cache = new PhaseDiagramCache(reference);
-        var formulas = table.GetStrings("formula");
-        var energyText = table.GetStrings("e_form_per_atom");
-        var energies = new double[formulas.Length];
+        var failed = 0;
+        var n = await InputTable.TransformAsync(input, output, ["formula", "e_form_per_atom"], chunk =>
+        {
+            var placed = Place(chunk, cache, cancellationToken);
+            failed += placed.GetStrings("error").Count(e => e is not null);
+            return placed;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!context.Quiet)
+        {
+            await context.Output.WriteLineAsync($"{n} rows written to {output.FullName}; {failed} failed; {cache.Count} chemical systems' hulls built.").ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    // One chunk of the input: each row placed on its hull. Energies are read as text and parsed per row, so that one
+    // bad value fails its row, not the file.
+    private static ColumnTable Place(ColumnTable chunk, PhaseDiagramCache cache, CancellationToken cancellationToken)
+    {
+        var formulas = chunk.GetStrings("formula");
+        var energyText = chunk.GetStrings("e_form_per_atom");
         var n = formulas.Length;
+        var energies = new double[n];
         var above = new double[n];
         var hull = new double[n];
         var stable = new bool[n];
@@ -102,7 +118,7 @@ internal static class StabilityCommand
             decomposition[i] = [.. result.Decomposition.Select(p => new KeyValuePair<string, double>(p.Phase.ReducedFormula, p.Fraction))];
         });
 
-        var result = new ColumnTable(
+        return new ColumnTable(
         [
             new StringColumn("formula", formulas),
             new DoubleColumn("e_form_per_atom", energies),
@@ -112,12 +128,5 @@ internal static class StabilityCommand
             new PairsColumn("decomposition", decomposition, PairsLayout.StructList, "formula", "fraction"),
             new StringColumn("error", errors),
         ]);
-        result = InputTable.WithPassThrough(result, table);
-        await TableWriter.WriteAsync(result, output.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!context.Quiet)
-        {
-            await context.Output.WriteLineAsync($"{n} rows written to {output.FullName}; {errors.Count(e => e is not null)} failed; {cache.Count} chemical systems' hulls built.").ConfigureAwait(false);
-        }
-        return 0;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using nietras.SeparatedValues;
 using Parquet;
 using Parquet.Schema;
 
@@ -21,55 +20,9 @@ public static class TableWriter
     public static async Task WriteAsync(ColumnTable table, string path, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(path);
-        var extension = Path.GetExtension(path).ToLowerInvariant();
-        if (extension is not (".csv" or ".parquet"))
-        {
-            throw new InvalidOptionException($"Output '{path}' must end in .csv or .parquet.");
-        }
-
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = AtomicFile.TempPathFor(full);
-        try
-        {
-            if (extension == ".csv")
-            {
-                WriteCsv(table, temp);
-            }
-            else
-            {
-                await WriteParquetAsync(table, temp, metadata, cancellationToken).ConfigureAwait(false);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            AtomicFile.TryDelete(temp);
-        }
-    }
-
-    private static void WriteCsv(ColumnTable table, string path)
-    {
-        using var writer = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(path);
-        var columns = table.Columns;
-        if (table.RowCount == 0)
-        {
-            // Sep writes the header with the first row; an empty table still gets its header line.
-            writer.Dispose();
-            File.WriteAllText(path, string.Join(',', columns.Select(c => Quote(c.Name))) + "\n");
-            return;
-        }
-
-        for (var r = 0; r < table.RowCount; r++)
-        {
-            using var row = writer.NewRow();
-            foreach (var column in columns)
-            {
-                row[column.Name].Set(Cell(column, r) ?? string.Empty);
-            }
-        }
+        await using var writer = await TableFileWriter.CreateAsync(path, table.Columns, metadata, cancellationToken).ConfigureAwait(false);
+        await writer.AppendAsync(table, cancellationToken).ConfigureAwait(false);
+        await writer.CompleteAsync().ConfigureAwait(false);
     }
 
     /// <summary>A cell as CSV text: round-trip numbers, <c>true</c>/<c>false</c>, pairs as <c>key:value</c>; null when missing (an empty field).</summary>
@@ -83,9 +36,9 @@ public static class TableWriter
         _ => throw new ArgumentException($"Column '{column.Name}' has an unknown type.", nameof(column)),
     };
 
-    private static string Quote(string name) => name.Contains(',') || name.Contains('"') ? $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : name;
+    internal static string Quote(string name) => name.Contains(',') || name.Contains('"') ? $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : name;
 
-    private static Field FieldOf(Column column) => column switch
+    internal static Field FieldOf(Column column) => column switch
     {
         StringColumn => new DataField<string>(column.Name, true),
         BoolColumn => new DataField<bool>(column.Name, false),
@@ -96,45 +49,7 @@ public static class TableWriter
         _ => throw new ArgumentException($"Column '{column.Name}' has an unknown type.", nameof(column)),
     };
 
-    private static async Task WriteParquetAsync(ColumnTable table, string path, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
-    {
-        var fields = table.Columns.Select(FieldOf).ToArray();
-        await using var stream = File.Create(path);
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (metadata is not null)
-        {
-            writer.CustomMetadata = metadata.ToDictionary();
-        }
-
-        for (var start = 0; start < Math.Max(table.RowCount, 1); start += ParquetRowGroupSize)
-        {
-            var length = Math.Min(ParquetRowGroupSize, table.RowCount - start);
-            using var group = writer.CreateRowGroup();
-            for (var c = 0; c < fields.Length; c++)
-            {
-                switch (table.Columns[c])
-                {
-                    case StringColumn s:
-                        await group.WriteAsync((DataField)fields[c], new ArraySegment<string>(s.Values!, start, length)).ConfigureAwait(false);
-                        break;
-                    case DoubleColumn d:
-                        await group.WriteAsync((DataField)fields[c], Nullable(d, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
-                        break;
-                    case BoolColumn b:
-                        await group.WriteAsync((DataField)fields[c], new ReadOnlyMemory<bool>(b.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
-                        break;
-                    case LongColumn l:
-                        await group.WriteAsync((DataField)fields[c], new ReadOnlyMemory<long>(l.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
-                        break;
-                    case PairsColumn p:
-                        await WritePairsAsync(group, fields[c], p, start, length, cancellationToken).ConfigureAwait(false);
-                        break;
-                }
-            }
-        }
-    }
-
-    private static ReadOnlyMemory<double?> Nullable(DoubleColumn column, int start, int length)
+    internal static ReadOnlyMemory<double?> Nullable(DoubleColumn column, int start, int length)
     {
         var values = new double?[length];
         for (var i = 0; i < length; i++)
@@ -149,7 +64,7 @@ public static class TableWriter
     // Nested columns are written leaf by leaf with explicit levels, the same for both leaves: repetition 0 starts a
     // row's list and 1 continues it; definition full for a present pair, 0 for a missing cell (a null list or map). An
     // empty cell is written as missing.
-    private static async Task WritePairsAsync(ParquetRowGroupWriter group, Field field, PairsColumn column, int start, int length, CancellationToken cancellationToken)
+    internal static async Task WritePairsAsync(ParquetRowGroupWriter group, Field field, PairsColumn column, int start, int length, CancellationToken cancellationToken)
     {
         var (keyField, valueField) = field switch
         {
