@@ -18,15 +18,32 @@ internal static class DatabaseOptions
     /// <summary>The tenant whose view, and whose entries, these are.</summary>
     public static Option<string> Tenant() => new("--tenant") { Description = "The tenant whose view (and, contributing, whose entries) this is.", DefaultValueFactory = _ => "local" };
 
-    /// <summary>The energy scheme of what is contributed.</summary>
-    public static Option<string?> Scheme(string what) => new("--scheme") { Description = what + string.Join(", ", EnergySchemes.All.Select(s => s.Name)) + "." };
+    /// <summary>What a contribution is filed under: scheme, visibility, licence, reference and label.</summary>
+    /// <param name="scheme">The scheme option's description, before the list of schemes.</param>
+    /// <param name="rows">Which rows the licence and reference apply to (" of rows that name none"), or empty.</param>
+    /// <param name="label">The label option's description.</param>
+    public static Filing FilingOptions(string scheme, string rows, string label) => new(
+        new("--scheme") { Description = scheme + string.Join(", ", EnergySchemes.All.Select(s => s.Name)) + "." },
+        new("--visibility") { Description = "private (default), cluster or public." },
+        new("--licence") { Description = $"SPDX licence id{rows}, e.g. CC-BY-4.0." },
+        new("--reference") { Description = $"DOI or citation{rows}." },
+        new("--label") { Description = label });
 
-    /// <summary>Who may read what is contributed.</summary>
-    public static Option<string?> Visibility() => new("--visibility") { Description = "private (default), cluster or public." };
+    /// <summary>The filing options of one command.</summary>
+    public sealed record Filing(Option<string?> Scheme, Option<string?> Visibility, Option<string?> Licence, Option<string?> Reference, Option<string?> Label)
+    {
+        /// <summary>The options, to add to a command.</summary>
+        public IEnumerable<Option> All => [Scheme, Visibility, Licence, Reference, Label];
 
-    /// <summary>The licence of what is contributed.</summary>
-    public static Option<string?> Licence(string what) => new("--licence") { Description = $"SPDX licence id{what}, e.g. CC-BY-4.0." };
-
-    /// <summary>The reference of what is contributed.</summary>
-    public static Option<string?> Reference(string what) => new("--reference") { Description = $"DOI or citation{what}." };
+        /// <summary>The batch-wide values the command line gives, the person running it as contributor.</summary>
+        public ContributionDefaults Defaults(ParseResult parse, string? defaultLabel = null) => new()
+        {
+            Scheme = parse.GetValue(Scheme),
+            Visibility = parse.GetValue(Visibility),
+            Licence = parse.GetValue(Licence),
+            Reference = parse.GetValue(Reference),
+            Label = parse.GetValue(Label) ?? defaultLabel,
+            Contributor = Environment.UserName,
+        };
+    }
 }

@@ -115,17 +115,18 @@ internal static class DesignCommand
     private static Command Contribute(CliContext context)
     {
         var campaign = new Argument<DirectoryInfo>("campaign") { Description = "The campaign folder." };
-        var scheme = DatabaseOptions.Scheme("Energy scheme: experiment (measured results), ml (predictions), or a DFT scheme for computed formation energies: ");
-        var visibility = DatabaseOptions.Visibility();
-        var licence = DatabaseOptions.Licence(string.Empty);
-        var reference = DatabaseOptions.Reference(string.Empty);
-        var label = new Option<string?>("--label") { Description = "Batch label (default: 'design campaign <name>')." };
+        var filing = DatabaseOptions.FilingOptions("Energy scheme: experiment (measured results), ml (predictions), or a DFT scheme for computed formation energies: ", string.Empty, "Batch label (default: 'design campaign <name>').");
         var unit = new Option<string[]>("--unit") { Description = "property=unit, for a property whose objective names no units (e.g. hardness=HV).", AllowMultipleArgumentsPerToken = false };
         var (postgres, results, tenant) = (DatabaseOptions.Postgres(), DatabaseOptions.Results(), DatabaseOptions.Tenant());
         var command = new Command("contribute", "Contribute a campaign's reported results to the shared materials database (each result once, with the campaign as provenance).")
         {
-            campaign, scheme, visibility, licence, reference, label, unit, tenant, postgres, results,
+            campaign, unit, tenant, postgres, results,
         };
+        foreach (var option in filing.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, ct) =>
         {
             var units = Pairs(parse.GetValue(unit), "--unit", "property=unit");
@@ -135,19 +136,9 @@ internal static class DesignCommand
             await CampaignRunner.LoadAsync(folder, ct).ConfigureAwait(false);
             var (database, dispose) = await ServiceCommands.OpenDatabaseAsync(parse.GetValue(postgres), parse.GetValue(results), ct).ConfigureAwait(false);
             await using var _ = dispose;
-            var defaults = new MaterialsDb.Database.ContributionDefaults
-            {
-                Scheme = parse.GetValue(scheme),
-                Visibility = parse.GetValue(visibility),
-                Licence = parse.GetValue(licence),
-                Reference = parse.GetValue(reference),
-                Label = parse.GetValue(label),
-                Contributor = Environment.UserName,
-            };
-
             // Whoever runs this command has the database itself in hand: it acts as an operator (may publish).
             var viewer = new MaterialsDb.Database.Viewer(parse.GetValue(tenant), IsOperator: true);
-            var result = await MaterialsDb.Service.Materials.CampaignContributions.ContributeAsync(folder, database, viewer, defaults, units, ct).ConfigureAwait(false);
+            var result = await MaterialsDb.Service.Materials.CampaignContributions.ContributeAsync(folder, database, viewer, filing.Defaults(parse), units, ct).ConfigureAwait(false);
             await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{result.Ids.Count:N0} result(s) contributed as database version {result.Version}: {result.Ids[0]}{(result.Ids.Count > 1 ? $" to {result.Ids[^1]}" : string.Empty)}{(result.Replayed ? " (stored by an earlier attempt; now recorded in the campaign)" : string.Empty)}.")).ConfigureAwait(false);
             return 0;
         });

@@ -178,13 +178,14 @@ internal static class ServiceCommands
         });
 
         var file = new Argument<FileInfo>("file") { Description = "CSV or Parquet with columns formula, e_form_per_atom and optionally scheme, visibility, source_kind, total_energy_per_atom, band_gap, code, functional, label, reference, licence, contributor." };
-        var scheme = DatabaseOptions.Scheme("Energy scheme of rows that name none: ");
-        var visibility = DatabaseOptions.Visibility();
-        var licence = DatabaseOptions.Licence(" of rows that name none");
-        var reference = DatabaseOptions.Reference(" of rows that name none");
-        var label = new Option<string?>("--label") { Description = "Dataset or batch label (default: the file name)." };
+        var filing = DatabaseOptions.FilingOptions("Energy scheme of rows that name none: ", " of rows that name none", "Dataset or batch label (default: the file name).");
         var tenant = DatabaseOptions.Tenant();
-        var contribute = new Command("contribute", "Add computed or measured entries to the materials database in one transaction (all rows or none).") { file, scheme, visibility, licence, reference, label, tenant, postgres, results };
+        var contribute = new Command("contribute", "Add computed or measured entries to the materials database in one transaction (all rows or none).") { file, tenant, postgres, results };
+        foreach (var option in filing.All)
+        {
+            contribute.Options.Add(option);
+        }
+
         contribute.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -199,18 +200,8 @@ internal static class ServiceCommands
             var rows = MaterialsDb.Database.ContributionTable.Rows(table);
             var (database, dispose) = await OpenDatabaseAsync(parse.GetValue(postgres), parse.GetValue(results), ct).ConfigureAwait(false);
             await using var _ = dispose;
-            var defaults = new MaterialsDb.Database.ContributionDefaults
-            {
-                Scheme = parse.GetValue(scheme),
-                Visibility = parse.GetValue(visibility),
-                Licence = parse.GetValue(licence),
-                Reference = parse.GetValue(reference),
-                Label = parse.GetValue(label) ?? path.Name,
-                Contributor = Environment.UserName,
-            };
-
             // Whoever runs this command has the database itself in hand: it acts as an operator (may publish).
-            var result = await database.ContributeAsync(rows, defaults, new MaterialsDb.Database.Viewer(parse.GetValue(tenant), IsOperator: true), null, ct).ConfigureAwait(false);
+            var result = await database.ContributeAsync(rows, filing.Defaults(parse, path.Name), new MaterialsDb.Database.Viewer(parse.GetValue(tenant), IsOperator: true), null, ct).ConfigureAwait(false);
             await context.Output.WriteLineAsync(result.Ids.Count == 1
                 ? string.Create(CultureInfo.InvariantCulture, $"1 entry contributed as database version {result.Version}: {result.Ids[0]}.")
                 : string.Create(CultureInfo.InvariantCulture, $"{result.Ids.Count:N0} entries contributed as database version {result.Version}: {result.Ids[0]} to {result.Ids[^1]}.")).ConfigureAwait(false);
