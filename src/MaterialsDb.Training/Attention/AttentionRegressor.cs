@@ -15,17 +15,10 @@ public static class AttentionRegressor
     /// <exception cref="InvalidOptionException">The features do not end in element fractions, or the settings are out of range.</exception>
     public static MemberFit Train(float[] features, int width, float[] targets, int[] trainRows, int[] predictRows, AttentionOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(targets);
-        ArgumentNullException.ThrowIfNull(trainRows);
-        ArgumentNullException.ThrowIfNull(predictRows);
         ArgumentNullException.ThrowIfNull(options);
+        MiniBatches.CheckInputs(features, targets, trainRows, predictRows);
         options.Validate();
         var embedding = options.Embedding ?? throw new ArgumentException($"The settings carry no loaded embedding ('{options.EmbeddingId}'); load it with ElementEmbedding.LoadAsync.", nameof(options));
-        if (trainRows.Length == 0)
-        {
-            throw new ArgumentException("No training rows.", nameof(trainRows));
-        }
 
         var lists = ElementLists.FromFeatures(features, width);
         var scaling = FeatureScaling.Fit(features, width, trainRows);

@@ -13,6 +13,20 @@ internal static class MiniBatches
     /// <summary>Computes one slice's gradients: <paramref name="part"/> (0 … <see cref="Parts"/> − 1), its rows, and the whole batch's row count (losses are averaged over it).</summary>
     public delegate void Slice(int part, ReadOnlySpan<int> rows, int batchRows);
 
+    /// <summary>What every network trainer checks of its inputs before it starts.</summary>
+    /// <exception cref="ArgumentException">No training rows.</exception>
+    public static void CheckInputs(float[] features, float[] targets, int[] trainRows, int[] predictRows)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(trainRows);
+        ArgumentNullException.ThrowIfNull(predictRows);
+        if (trainRows.Length == 0)
+        {
+            throw new ArgumentException("No training rows.", nameof(trainRows));
+        }
+    }
+
     /// <summary>The rows a slice holds at most, for sizing workspaces.</summary>
     public static int RowsPerPart(int batchSize, int trainRows) => (Math.Min(batchSize, trainRows) + Parts - 1) / Parts;
 

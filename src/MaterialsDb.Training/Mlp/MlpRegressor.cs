@@ -23,16 +23,9 @@ public static class MlpRegressor
     /// <param name="cancellationToken">Stops training between batches.</param>
     public static MemberFit Train(float[] features, int width, float[] targets, int[] trainRows, int[] predictRows, MlpOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(targets);
-        ArgumentNullException.ThrowIfNull(trainRows);
-        ArgumentNullException.ThrowIfNull(predictRows);
         ArgumentNullException.ThrowIfNull(options);
+        MiniBatches.CheckInputs(features, targets, trainRows, predictRows);
         options.Validate();
-        if (trainRows.Length == 0)
-        {
-            throw new ArgumentException("No training rows.", nameof(trainRows));
-        }
 
         var scaling = FeatureScaling.Fit(features, width, trainRows);
         var (targetMean, targetScale) = TargetScaling(targets, trainRows);
