@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using MaterialsDb.Chemistry;
 using MaterialsDb.Stability.Internal;
@@ -32,40 +33,34 @@ public sealed class PhaseDiagram
         .Select(z => z == 0 ? null! : new PhaseEntry(PeriodicTable.FromZ(z).Symbol, FormulaParser.Parse(PeriodicTable.FromZ(z).Symbol), 0.0, ElementalReferenceSource))];
 
     private readonly byte[] _system;
-    private readonly int[] _indexByZ;
+    private readonly PhaseEntry[] _entries;
     private readonly double[] _potentials;
-    private readonly double[]?[] _inverseVertexMatrices;
-    // The phases at each facet's vertices, n per facet in one array (a whole database has millions of facets).
-    private readonly PhaseEntry[] _facetPhases;
+    // The indices into _entries of each facet's vertices, n per facet in one array: a whole database has millions of
+    // facets, and indices (unlike references) are nothing the garbage collector has to trace.
+    private readonly int[] _facetVertices;
     private readonly int _facetCount;
+    // Made on the first decomposition (most hulls never decompose anything), then one slot per facet.
+    private double[]?[]? _inverseVertexMatrices;
+    private string? _chemicalSystem;
 
-    private PhaseDiagram(byte[] system, IReadOnlyList<PhaseEntry> entries, IEnumerable<PhaseEntry> stable, PhaseEntry[] facetPhases, double[] potentials)
+    private PhaseDiagram(byte[] system, PhaseEntry[] entries, PhaseEntry[] stable, int[] facetVertices, double[] potentials)
     {
         _system = system;
-        Entries = entries;
-        _facetPhases = facetPhases;
-        _facetCount = facetPhases.Length / system.Length;
+        _entries = entries;
+        _facetVertices = facetVertices;
+        _facetCount = facetVertices.Length / system.Length;
         _potentials = potentials;
-        _inverseVertexMatrices = new double[]?[_facetCount];
-        _indexByZ = new int[PeriodicTable.MaxZ + 1];
-        Array.Fill(_indexByZ, -1);
-        for (var i = 0; i < system.Length; i++)
-        {
-            _indexByZ[system[i]] = i;
-        }
-
-        StableEntries = [.. stable.OrderBy(e => e.Composition.AtomicNumbers.Length).ThenBy(e => e.ReducedFormula, StringComparer.Ordinal)];
-        ChemicalSystem = string.Join('-', system.Select(z => PeriodicTable.FromZ(z).Symbol).Order(StringComparer.Ordinal));
+        StableEntries = stable;
     }
 
     /// <summary>Elements of the system by atomic number.</summary>
     public IReadOnlyList<Element> Elements => [.. _system.Select(z => PeriodicTable.FromZ(z))];
 
     /// <summary>The chemical system, e.g. <c>Fe-Li-O-P</c>.</summary>
-    public string ChemicalSystem { get; }
+    public string ChemicalSystem => _chemicalSystem ??= string.Join('-', _system.Select(z => PeriodicTable.FromZ(z).Symbol).Order(StringComparer.Ordinal));
 
     /// <summary>Every entry the hull was built from (the elemental reference states included).</summary>
-    public IReadOnlyList<PhaseEntry> Entries { get; }
+    public IReadOnlyList<PhaseEntry> Entries => _entries;
 
     /// <summary>The phases at the vertices of the lower hull.</summary>
     public IReadOnlyList<PhaseEntry> StableEntries { get; }
@@ -75,7 +70,7 @@ public sealed class PhaseDiagram
 
     /// <summary>The lower hull's facets, each as its stable phases (their edges are a phase diagram's tie lines).</summary>
     public IReadOnlyList<IReadOnlyList<PhaseEntry>> Facets =>
-        [.. Enumerable.Range(0, _facetCount).Select(f => (IReadOnlyList<PhaseEntry>)new ArraySegment<PhaseEntry>(_facetPhases, f * _system.Length, _system.Length))];
+        [.. Enumerable.Range(0, _facetCount).Select(f => (IReadOnlyList<PhaseEntry>)[.. _facetVertices.AsSpan(f * _system.Length, _system.Length).ToArray().Select(v => _entries[v])])];
 
     /// <summary>Builds the hull of <paramref name="system"/> (atomic numbers) from the entries that lie in it.</summary>
     /// <exception cref="ArgumentException">The system is empty or an entry has an element outside it.</exception>
@@ -90,72 +85,121 @@ public sealed class PhaseDiagram
         }
 
         var n = elements.Length;
-        var references = elements.Select(z => ElementalReferences[z]).ToArray();
+        var given = entries as PhaseEntry[] ?? [.. entries];
+        var m = given.Length;
+
+        // Every entry's atomic fractions in one flat array (m rows of n): a whole-database build sorts millions.
+        var fractions = ArrayPool<double>.Shared.Rent(Math.Max(1, m * n));
+        var order = new int[m];
+        for (var i = 0; i < m; i++)
+        {
+            FractionsOf(given[i].Composition, elements, fractions.AsSpan(i * n, n));
+            order[i] = i;
+        }
 
         // A canonical order (composition, energy, id) makes the hull independent of the input's row order.
-        var data = entries.Select(e => (Entry: e, X: Fractions(e.Composition, elements)))
-            .OrderBy(t => t.X, FractionComparer.Instance).ThenBy(t => t.Entry.EFormPerAtomEv).ThenBy(t => t.Entry.Id, StringComparer.Ordinal)
-            .ToArray();
-        var all = references.Concat(data.Select(t => t.Entry)).ToArray();
+        Array.Sort(order, (a, b) => CompareCanonical(given, fractions, n, a, b));
 
-        // Points: the elements, the helper point above the simplex, then every entry below E = 0.
-        var points = new List<double[]>();
-        var owners = new List<PhaseEntry>();
+        // The entries: the elements' reference states first, then the given ones in canonical order.
+        var all = new PhaseEntry[n + m];
         for (var i = 0; i < n; i++)
         {
-            var x = new double[n];
-            x[i] = 1;
-            points.Add(Point(x, 0));
-            owners.Add(references[i]);
+            all[i] = ElementalReferences[elements[i]];
         }
 
-        var top = data.Length == 0 ? 1.0 : Math.Max(0, data.Max(t => t.Entry.EFormPerAtomEv)) + 1.0;
-        points.Add(Point([.. Enumerable.Repeat(1.0 / n, n)], top));
-        owners.Add(references[0]);
-        foreach (var (entry, x) in data)
+        for (var i = 0; i < m; i++)
         {
-            if (entry.EFormPerAtomEv < -LowerHull.Tolerance)
-            {
-                points.Add(Point(x, entry.EFormPerAtomEv));
-                owners.Add(entry);
-            }
+            all[n + i] = given[order[i]];
         }
 
-        var facets = n == 1
-            ? [[points.Count > n + 1 ? ArgMinEnergy(points, n) : 0]]
-            : LowerHull.LowerFacets([.. points], n);
+        // Points (n per row: the fractions of elements 1..n−1, then the energy): the elements, the helper point above
+        // the simplex, then every entry below E = 0. owners[p] is the point's index in `all`.
+        var top = 1.0;
+        foreach (var e in given)
+        {
+            top = Math.Max(top, e.EFormPerAtomEv + 1.0);
+        }
 
-        var potentials = new double[facets.Count * n];
-        var phases = new PhaseEntry[facets.Count * n];
+        var coords = ArrayPool<double>.Shared.Rent((n + 1 + m) * n);
+        var owners = ArrayPool<int>.Shared.Rent(n + 1 + m);
+        try
+        {
+            var count = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var point = coords.AsSpan(count * n, n);
+                point.Clear();
+                if (i > 0)
+                {
+                    point[i - 1] = 1;
+                }
 
-        // MathNet's LU on raw arrays, reused for every facet: a high-dimensional system has thousands of facets, and
-        // building a Matrix per facet made these small solves the largest allocation of a whole-database build. The
-        // inverses decompositions need are made on first use (most facets never decompose anything).
+                owners[count++] = i;
+            }
+
+            var helper = coords.AsSpan(count * n, n);
+            helper.Fill(1.0 / n);
+            helper[n - 1] = top;
+            owners[count++] = 0;
+            for (var i = 0; i < m; i++)
+            {
+                var entry = all[n + i];
+                if (entry.EFormPerAtomEv < -LowerHull.Tolerance)
+                {
+                    var point = coords.AsSpan(count * n, n);
+                    fractions.AsSpan((order[i] * n) + 1, n - 1).CopyTo(point);
+                    point[n - 1] = entry.EFormPerAtomEv;
+                    owners[count++] = n + i;
+                }
+            }
+
+            var facets = n == 1
+                ? [owners[count > n + 1 ? ArgMinEnergy(coords, count, n) : 0]]
+                : LowerHull.LowerFacets(coords, count, n);
+            if (n > 1)
+            {
+                for (var i = 0; i < facets.Length; i++)
+                {
+                    facets[i] = owners[facets[i]];
+                }
+            }
+
+            return new PhaseDiagram(elements, all, StablePhases(all, facets), facets, Potentials(all, facets, elements));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(fractions);
+            ArrayPool<double>.Shared.Return(coords);
+            ArrayPool<int>.Shared.Return(owners);
+        }
+    }
+
+    // Each facet's chemical-potential vector w, solving C w = E for the vertex matrix C (rows: the vertices' atomic
+    // fractions over the full system). MathNet's LU on raw arrays, reused for every facet: a high-dimensional system
+    // has thousands of facets, and a Matrix per facet was the largest allocation of a whole-database build.
+    private static double[] Potentials(PhaseEntry[] all, int[] facets, byte[] elements)
+    {
+        var n = elements.Length;
+        var potentials = new double[facets.Length];
         var lu = new double[n * n];
         var pivots = new int[n];
         var energies = new double[n];
+        var x = new double[n];
         var linearAlgebra = LinearAlgebraControl.Provider;
-        var isVertex = new bool[points.Count];
-        for (var f = 0; f < facets.Count; f++)
+        for (var f = 0; f < facets.Length / n; f++)
         {
-            var vertices = facets[f];
-            var phase = phases.AsSpan(f * n, n);
+            // Column-major: lu[k * n + i] is vertex i's fraction of element k.
             for (var i = 0; i < n; i++)
             {
-                phase[i] = owners[vertices[i]];
-                isVertex[vertices[i]] = true;
-            }
-
-            // C (column-major) holds the vertices' atomic fractions over the full system as rows; w solves C w = E.
-            for (var i = 0; i < n; i++)
-            {
-                var point = points[vertices[i]];
+                var entry = all[facets[(f * n) + i]];
+                FractionsOf(entry.Composition, elements, x);
+                FractionsAsHullPointDoes(x);
                 for (var k = 0; k < n; k++)
                 {
-                    lu[(k * n) + i] = FractionOf(point, k, n);
+                    lu[(k * n) + i] = x[k];
                 }
 
-                energies[i] = point[n - 1];
+                energies[i] = entry.EFormPerAtomEv;
             }
 
             linearAlgebra.LUFactor(lu, n, pivots);
@@ -163,9 +207,51 @@ public sealed class PhaseDiagram
             energies.CopyTo(potentials, f * n);
         }
 
-        // Every point has its own entry (the helper is never a lower vertex), so the marked points are the stable phases.
-        var stable = Enumerable.Range(0, points.Count).Where(p => isVertex[p]).Select(p => owners[p]);
-        return new PhaseDiagram(elements, all, stable, phases, potentials);
+        return potentials;
+    }
+
+    // The first fraction as the hull's points carry it: not stored, but one minus the others (summed in order), so
+    // that the potentials are computed from exactly the numbers the hull was.
+    private static void FractionsAsHullPointDoes(Span<double> x)
+    {
+        var rest = 0.0;
+        for (var k = 1; k < x.Length; k++)
+        {
+            rest += x[k];
+        }
+
+        x[0] = 1 - rest;
+    }
+
+    // The phases at hull vertices, fewest elements first, then by reduced formula (ties: the entries' canonical order).
+    private static PhaseEntry[] StablePhases(PhaseEntry[] all, int[] facets)
+    {
+        var isVertex = new bool[all.Length];
+        foreach (var v in facets)
+        {
+            isVertex[v] = true;
+        }
+
+        var stable = new List<int>();
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (isVertex[i])
+            {
+                stable.Add(i);
+            }
+        }
+
+        stable.Sort((a, b) =>
+            all[a].Composition.AtomicNumbers.Length.CompareTo(all[b].Composition.AtomicNumbers.Length) is var c && c != 0 ? c
+            : string.CompareOrdinal(all[a].ReducedFormula, all[b].ReducedFormula) is var r && r != 0 ? r
+            : a.CompareTo(b));
+        var phases = new PhaseEntry[stable.Count];
+        for (var i = 0; i < phases.Length; i++)
+        {
+            phases[i] = all[stable[i]];
+        }
+
+        return phases;
     }
 
     /// <summary>Hull energy (eV/atom) at a composition of this system.</summary>
@@ -214,7 +300,7 @@ public sealed class PhaseDiagram
         {
             if (weights[i] > DecompositionTolerance)
             {
-                normalized[j++] = new DecompositionPart(_facetPhases[(facet * n) + i], weights[i] / total);
+                normalized[j++] = new DecompositionPart(_entries[_facetVertices[(facet * n) + i]], weights[i] / total);
             }
         }
 
@@ -268,7 +354,7 @@ public sealed class PhaseDiagram
         var amounts = composition.Amounts;
         for (var i = 0; i < z.Length; i++)
         {
-            var k = _indexByZ[z[i]];
+            var k = _system.AsSpan().IndexOf(z[i]);
             if (k < 0)
             {
                 throw new ArgumentException($"{composition.ReducedFormula} has {PeriodicTable.FromZ(z[i]).Symbol}, which is not in the {ChemicalSystem} system.", nameof(composition));
@@ -347,7 +433,10 @@ public sealed class PhaseDiagram
     // makes it twice and keeps one.
     private double[] InverseOf(int facet)
     {
-        if (Volatile.Read(ref _inverseVertexMatrices[facet]) is { } known)
+        var inverses = Volatile.Read(ref _inverseVertexMatrices)
+            ?? Interlocked.CompareExchange(ref _inverseVertexMatrices, new double[]?[_facetCount], null)
+            ?? _inverseVertexMatrices!;
+        if (Volatile.Read(ref inverses[facet]) is { } known)
         {
             return known;
         }
@@ -357,7 +446,7 @@ public sealed class PhaseDiagram
         Span<double> x = stackalloc double[n];
         for (var i = 0; i < n; i++)
         {
-            FractionsInto(_facetPhases[(facet * n) + i].Composition, x);
+            FractionsInto(_entries[_facetVertices[(facet * n) + i]].Composition, x);
             for (var k = 0; k < n; k++)
             {
                 c[i, k] = x[k];
@@ -365,15 +454,16 @@ public sealed class PhaseDiagram
         }
 
         var inverse = c.Transpose().Inverse().ToRowMajorArray();
-        return Interlocked.CompareExchange(ref _inverseVertexMatrices[facet], inverse, null) ?? inverse;
+        return Interlocked.CompareExchange(ref inverses[facet], inverse, null) ?? inverse;
     }
 
-    private static int ArgMinEnergy(List<double[]> points, int n)
+    // The point (rows of n in coords) of lowest energy among the entries' points, which follow the n elements and the helper.
+    private static int ArgMinEnergy(double[] coords, int count, int n)
     {
         var best = n + 1;
-        for (var i = n + 2; i < points.Count; i++)
+        for (var i = n + 2; i < count; i++)
         {
-            if (points[i][n - 1] < points[best][n - 1])
+            if (coords[(i * n) + n - 1] < coords[(best * n) + n - 1])
             {
                 best = i;
             }
@@ -382,39 +472,9 @@ public sealed class PhaseDiagram
         return best;
     }
 
-    // Hull coordinates: the fractions of elements 1..n-1, then the energy.
-    private static double[] Point(double[] x, double energy)
+    private static void FractionsOf(Composition composition, byte[] system, Span<double> x)
     {
-        var n = x.Length;
-        var p = new double[n];
-        for (var k = 1; k < n; k++)
-        {
-            p[k - 1] = x[k];
-        }
-
-        p[n - 1] = energy;
-        return p;
-    }
-
-    private static double FractionOf(double[] point, int k, int n)
-    {
-        if (k > 0)
-        {
-            return point[k - 1];
-        }
-
-        var rest = 0.0;
-        for (var i = 0; i < n - 1; i++)
-        {
-            rest += point[i];
-        }
-
-        return 1 - rest;
-    }
-
-    private static double[] Fractions(Composition composition, byte[] system)
-    {
-        var x = new double[system.Length];
+        x.Clear();
         var z = composition.AtomicNumbers;
         for (var i = 0; i < z.Length; i++)
         {
@@ -426,26 +486,29 @@ public sealed class PhaseDiagram
 
             x[k] = composition.Amounts[i] / composition.NumAtoms;
         }
-
-        return x;
     }
 
-    private sealed class FractionComparer : IComparer<double[]>
+    // Composition's fractions (lexicographically), then energy, then id; the given order last, so equal keys keep it.
+    private static int CompareCanonical(PhaseEntry[] entries, double[] fractions, int n, int a, int b)
     {
-        public static readonly FractionComparer Instance = new();
-
-        public int Compare(double[]? a, double[]? b)
+        var x = fractions.AsSpan(a * n, n);
+        var y = fractions.AsSpan(b * n, n);
+        for (var k = 0; k < n; k++)
         {
-            for (var k = 0; k < a!.Length; k++)
+            var c = x[k].CompareTo(y[k]);
+            if (c != 0)
             {
-                var c = a[k].CompareTo(b![k]);
-                if (c != 0)
-                {
-                    return c;
-                }
+                return c;
             }
-
-            return 0;
         }
+
+        var e = entries[a].EFormPerAtomEv.CompareTo(entries[b].EFormPerAtomEv);
+        if (e != 0)
+        {
+            return e;
+        }
+
+        var id = string.CompareOrdinal(entries[a].Id, entries[b].Id);
+        return id != 0 ? id : a.CompareTo(b);
     }
 }

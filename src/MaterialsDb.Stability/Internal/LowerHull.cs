@@ -59,25 +59,21 @@ internal sealed class LowerHull
     private readonly List<int> _usedRidgeSlots = [];
     private int _pendingRidges;
 
-    private LowerHull(double[][] points, int d)
+    // coords: `points` rows of d, borrowed (the caller owns and reuses it).
+    private LowerHull(double[] coords, int points, int d)
     {
         _d = d;
-        _coords = ArrayPool<double>.Shared.Rent(points.Length * d);
-        for (var p = 0; p < points.Length; p++)
-        {
-            points[p].AsSpan(0, d).CopyTo(_coords.AsSpan(p * d, d));
-        }
-
+        _coords = coords;
         _interior = new double[d];
         for (var i = 0; i <= d; i++)
         {
             for (var k = 0; k < d; k++)
             {
-                _interior[k] += points[i][k] / (d + 1);
+                _interior[k] += coords[(i * d) + k] / (d + 1);
             }
         }
 
-        _next = ArrayPool<int>.Shared.Rent(points.Length);
+        _next = ArrayPool<int>.Shared.Rent(points);
         var capacity = _capacity = 4 * (d + 1);
         _vertices = ArrayPool<int>.Shared.Rent(capacity * d);
         _neighbors = ArrayPool<int>.Shared.Rent(capacity * d);
@@ -89,31 +85,45 @@ internal sealed class LowerHull
         _tail = ArrayPool<int>.Shared.Rent(capacity);
     }
 
-    /// <summary>Builds the hull; returns the facets whose outward normal points down (E decreasing), as vertex index arrays.</summary>
-    public static IReadOnlyList<int[]> LowerFacets(double[][] points, int d)
+    /// <summary>
+    /// Builds the hull of the first <paramref name="points"/> rows of <paramref name="coords"/> (d per point); returns
+    /// the facets whose outward normal points down (E decreasing), d vertex indices per facet in one array.
+    /// </summary>
+    public static int[] LowerFacets(double[] coords, int points, int d)
     {
-        var hull = new LowerHull(points, d);
+        var hull = new LowerHull(coords, points, d);
         try
         {
-            hull.Build(points.Length);
+            hull.Build(points);
             var helper = d;
-            var lower = new List<int[]>();
+            var lower = 0;
             for (var f = 0; f < hull._count; f++)
             {
-                var vertices = hull._vertices.AsSpan(f * d, d);
-                if (hull._alive[f] && hull._normals[(f * d) + d - 1] < -1e-12 && !vertices.Contains(helper))
+                if (hull.IsLower(f, helper))
                 {
-                    lower.Add(vertices.ToArray());
+                    lower++;
                 }
             }
 
-            return lower;
+            var facets = new int[lower * d];
+            for (int f = 0, i = 0; f < hull._count; f++)
+            {
+                if (hull.IsLower(f, helper))
+                {
+                    hull._vertices.AsSpan(f * d, d).CopyTo(facets.AsSpan(i++ * d, d));
+                }
+            }
+
+            return facets;
         }
         finally
         {
             hull.Return();
         }
     }
+
+    private bool IsLower(int f, int helper) =>
+        _alive[f] && _normals[(f * _d) + _d - 1] < -1e-12 && !_vertices.AsSpan(f * _d, _d).Contains(helper);
 
     private void Build(int points)
     {
@@ -519,7 +529,6 @@ internal sealed class LowerHull
 
     private void Return()
     {
-        ArrayPool<double>.Shared.Return(_coords);
         ArrayPool<int>.Shared.Return(_next);
         ArrayPool<int>.Shared.Return(_vertices);
         ArrayPool<int>.Shared.Return(_neighbors);
