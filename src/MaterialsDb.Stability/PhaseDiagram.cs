@@ -122,6 +122,7 @@ public sealed class PhaseDiagram
 
         var coords = ArrayPool<double>.Shared.Rent((n + 1 + m) * n);
         var owners = ArrayPool<int>.Shared.Rent(n + 1 + m);
+        var present = ArrayPool<ulong>.Shared.Rent(n + 1 + m);
         try
         {
             var count = 0;
@@ -134,12 +135,14 @@ public sealed class PhaseDiagram
                     point[i - 1] = 1;
                 }
 
+                present[count] = 1UL << i;
                 owners[count++] = i;
             }
 
             var helper = coords.AsSpan(count * n, n);
             helper.Fill(1.0 / n);
             helper[n - 1] = top;
+            present[count] = ulong.MaxValue;
             owners[count++] = 0;
             for (var i = 0; i < m; i++)
             {
@@ -149,13 +152,14 @@ public sealed class PhaseDiagram
                     var point = coords.AsSpan(count * n, n);
                     fractions.AsSpan((order[i] * n) + 1, n - 1).CopyTo(point);
                     point[n - 1] = entry.EFormPerAtomEv;
+                    present[count] = Present(fractions.AsSpan(order[i] * n, n));
                     owners[count++] = n + i;
                 }
             }
 
             var facets = n == 1
                 ? [owners[count > n + 1 ? ArgMinEnergy(coords, count, n) : 0]]
-                : LowerHull.LowerFacets(coords, count, n);
+                : LowerHull.LowerFacets(coords, present, count, n);
             if (n > 1)
             {
                 for (var i = 0; i < facets.Length; i++)
@@ -171,6 +175,7 @@ public sealed class PhaseDiagram
             ArrayPool<double>.Shared.Return(fractions);
             ArrayPool<double>.Shared.Return(coords);
             ArrayPool<int>.Shared.Return(owners);
+            ArrayPool<ulong>.Shared.Return(present);
         }
     }
 
@@ -470,6 +475,21 @@ public sealed class PhaseDiagram
         }
 
         return best;
+    }
+
+    // A bit per element of the system with a non-zero fraction.
+    private static ulong Present(ReadOnlySpan<double> x)
+    {
+        ulong bits = 0;
+        for (var k = 0; k < x.Length; k++)
+        {
+            if (x[k] != 0)
+            {
+                bits |= 1UL << k;
+            }
+        }
+
+        return bits;
     }
 
     private static void FractionsOf(Composition composition, byte[] system, Span<double> x)

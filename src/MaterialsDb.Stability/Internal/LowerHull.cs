@@ -7,9 +7,14 @@ namespace MaterialsDb.Stability.Internal;
 /// </summary>
 /// <remarks>
 /// <para>Points are (x₁ … x_{d−1}, E): the atomic fractions of all elements but the first, and the formation energy.
-/// Points 0 … d−1 must be the pure elements at E = 0, point d is a helper point above the simplex (as pymatgen adds to
-/// qhull's input); they form the starting simplex, which is therefore never degenerate. Points at or above E = 0 cannot
-/// be on the lower hull and are not given to this class.</para>
+/// Points 0 … d−1 must be the pure elements at E = 0 and point d a helper above the simplex (only its position is used,
+/// to orient facets away from the inside); the elements' simplex at E = 0 is the first facet. Points at or above E = 0
+/// cannot be on the lower hull and are not given to this class.</para>
+/// <para>Only the lower hull is built: it ends at the simplex's faces, where a ridge whose points all lack one element
+/// has no neighbour. A full hull (qhull's, with pymatgen's helper point on top) also builds the facets that close it
+/// from the faces up to the helper — one per facet of each face's own hull, 85–93 % of all facets of a 7- to
+/// 9-element system — which no query ever uses. Whether a set of points lies in a face is read from which elements they
+/// contain, exactly, not from coordinates.</para>
 /// <para>A point counts as outside a facet only when it lies more than <see cref="Tolerance"/> beyond it (unit-normal
 /// distance, ≈ eV/atom), so duplicates and points on a facet (coplanar input) never become vertices and never create
 /// slivers. The construction visits points in a fixed order, so the result depends only on the input order.</para>
@@ -24,11 +29,14 @@ internal sealed class LowerHull
 
     private readonly int _d;
     private readonly double[] _coords;
+    // Per point, a bit per element of the system it contains (exact: from the composition, not the fractions).
+    private readonly ulong[] _present;
+    private readonly ulong _allPresent;
     private readonly double[] _interior;
 
     // The facets, one row of d per facet in flat arrays (a high-dimensional hull creates tens of thousands; an object
     // with four arrays each was the largest share of a whole-database build's allocations). Neighbors[f, j] shares
-    // every vertex of f but Vertices[f, j].
+    // every vertex of f but Vertices[f, j], or is None where that ridge lies on a face of the simplex.
     private int _count;
     private int _capacity;
     private int[] _vertices;
@@ -60,10 +68,12 @@ internal sealed class LowerHull
     private int _pendingRidges;
 
     // coords: `points` rows of d, borrowed (the caller owns and reuses it).
-    private LowerHull(double[] coords, int points, int d)
+    private LowerHull(double[] coords, ulong[] present, int points, int d)
     {
         _d = d;
         _coords = coords;
+        _present = present;
+        _allPresent = d == 64 ? ulong.MaxValue : (1UL << d) - 1;
         _interior = new double[d];
         for (var i = 0; i <= d; i++)
         {
@@ -86,20 +96,25 @@ internal sealed class LowerHull
     }
 
     /// <summary>
-    /// Builds the hull of the first <paramref name="points"/> rows of <paramref name="coords"/> (d per point); returns
-    /// the facets whose outward normal points down (E decreasing), d vertex indices per facet in one array.
+    /// Builds the lower hull of the first <paramref name="points"/> rows of <paramref name="coords"/> (d per point;
+    /// <paramref name="present"/>: per point, a bit per element it contains); returns its facets, d vertex indices per
+    /// facet in one array.
     /// </summary>
-    public static int[] LowerFacets(double[] coords, int points, int d)
+    public static int[] LowerFacets(double[] coords, ulong[] present, int points, int d)
     {
-        var hull = new LowerHull(coords, points, d);
+        if (d > 64)
+        {
+            throw new ArgumentException($"A hull of {d} elements is beyond what this construction handles (64).", nameof(d));
+        }
+
+        var hull = new LowerHull(coords, present, points, d);
         try
         {
             hull.Build(points);
-            var helper = d;
             var lower = 0;
             for (var f = 0; f < hull._count; f++)
             {
-                if (hull.IsLower(f, helper))
+                if (hull.IsLower(f))
                 {
                     lower++;
                 }
@@ -108,7 +123,7 @@ internal sealed class LowerHull
             var facets = new int[lower * d];
             for (int f = 0, i = 0; f < hull._count; f++)
             {
-                if (hull.IsLower(f, helper))
+                if (hull.IsLower(f))
                 {
                     hull._vertices.AsSpan(f * d, d).CopyTo(facets.AsSpan(i++ * d, d));
                 }
@@ -122,33 +137,19 @@ internal sealed class LowerHull
         }
     }
 
-    private bool IsLower(int f, int helper) =>
-        _alive[f] && _normals[(f * _d) + _d - 1] < -1e-12 && !_vertices.AsSpan(f * _d, _d).Contains(helper);
+    private bool IsLower(int f) => _alive[f] && _normals[(f * _d) + _d - 1] < -1e-12;
 
     private void Build(int points)
     {
-        // Starting simplex: the d elements and the helper point; facet i leaves out vertex i.
+        // The first facet: the elements' simplex at E = 0, every ridge of it on the domain's boundary.
         Span<int> vertices = stackalloc int[_d];
-        for (var i = 0; i <= _d; i++)
+        for (var v = 0; v < _d; v++)
         {
-            for (int v = 0, m = 0; v <= _d; v++)
-            {
-                if (v != i)
-                {
-                    vertices[m++] = v;
-                }
-            }
-
-            NewFacet(vertices);
+            vertices[v] = v;
         }
 
-        for (var i = 0; i <= _d; i++)
-        {
-            for (var j = 0; j < _d; j++)
-            {
-                _neighbors[(i * _d) + j] = _vertices[(i * _d) + j];
-            }
-        }
+        var first = NewFacet(vertices);
+        _neighbors.AsSpan(first * _d, _d).Fill(None);
 
         for (var p = _d + 1; p < points; p++)
         {
@@ -187,7 +188,7 @@ internal sealed class LowerHull
             for (var j = 0; j < d; j++)
             {
                 var neighbor = _neighbors[(f * d) + j];
-                if (!_visited[neighbor] && Distance(neighbor, apex) > Tolerance)
+                if (neighbor != None && !_visited[neighbor] && Distance(neighbor, apex) > Tolerance)
                 {
                     _visited[neighbor] = true;
                     visible.Add(neighbor);
@@ -204,7 +205,7 @@ internal sealed class LowerHull
             for (var j = 0; j < d; j++)
             {
                 var hidden = _neighbors[(facet * d) + j];
-                if (_visited[hidden])
+                if (hidden != None && _visited[hidden])
                 {
                     continue;
                 }
@@ -218,13 +219,24 @@ internal sealed class LowerHull
                 }
 
                 vertices[d - 1] = apex;
+
+                // A boundary ridge that shares a face of the simplex with the apex spans nothing with it.
+                if (hidden == None && InOneFace(vertices, skip: None))
+                {
+                    continue;
+                }
+
                 var added = NewFacet(vertices);
                 _neighbors[(added * d) + d - 1] = hidden;
-                var back = _neighbors.AsSpan(hidden * d, d);
-                back[back.IndexOf(facet)] = added;
+                if (hidden != None)
+                {
+                    var back = _neighbors.AsSpan(hidden * d, d);
+                    back[back.IndexOf(facet)] = added;
+                }
+
                 created.Add(added);
 
-                // Ridges through the apex: shared with exactly one other new facet.
+                // Ridges through the apex: on the boundary, or shared with exactly one other new facet.
                 ulong sum = 0;
                 for (var k = 0; k < d - 1; k++)
                 {
@@ -233,7 +245,14 @@ internal sealed class LowerHull
 
                 for (var k = 0; k < d - 1; k++)
                 {
-                    PairRidge(sum - Label(vertices[k]), added, k);
+                    if (InOneFace(vertices, skip: k))
+                    {
+                        _neighbors[(added * d) + k] = None;
+                    }
+                    else
+                    {
+                        PairRidge(sum - Label(vertices[k]), added, k);
+                    }
                 }
             }
         }
@@ -274,6 +293,22 @@ internal sealed class LowerHull
 
             _head[facet] = _tail[facet] = None;
         }
+    }
+
+    // True when the vertices (but vertices[skip]) all lack one element: they lie in a face of the simplex, where the
+    // lower hull ends.
+    private bool InOneFace(ReadOnlySpan<int> vertices, int skip)
+    {
+        ulong present = 0;
+        for (var i = 0; i < vertices.Length; i++)
+        {
+            if (i != skip)
+            {
+                present |= _present[vertices[i]];
+            }
+        }
+
+        return present != _allPresent;
     }
 
     // Appends point p to facet f's outside list.
