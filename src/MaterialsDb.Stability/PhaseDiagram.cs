@@ -42,6 +42,8 @@ public sealed class PhaseDiagram
     // Made on the first decomposition (most hulls never decompose anything), then one slot per facet.
     private double[]?[]? _inverseVertexMatrices;
     private string? _chemicalSystem;
+    private readonly PhaseEntry[] _stable;
+    private readonly int _wholeSystemStart;
 
     private PhaseDiagram(byte[] system, PhaseEntry[] entries, PhaseEntry[] stable, int[] facetVertices, double[] potentials)
     {
@@ -50,7 +52,15 @@ public sealed class PhaseDiagram
         _facetVertices = facetVertices;
         _facetCount = facetVertices.Length / system.Length;
         _potentials = potentials;
-        StableEntries = stable;
+        _stable = stable;
+
+        // Stable phases are sorted by element count, so those with every element of the system come last.
+        _wholeSystemStart = stable.Length;
+        while (_wholeSystemStart > 0 && stable[_wholeSystemStart - 1] is var e
+            && e.Composition.AtomicNumbers.Length == system.Length && !ReferenceEquals(e, ElementalReferences[e.Composition.AtomicNumbers[0]]))
+        {
+            _wholeSystemStart--;
+        }
     }
 
     /// <summary>Elements of the system by atomic number.</summary>
@@ -63,7 +73,13 @@ public sealed class PhaseDiagram
     public IReadOnlyList<PhaseEntry> Entries => _entries;
 
     /// <summary>The phases at the vertices of the lower hull.</summary>
-    public IReadOnlyList<PhaseEntry> StableEntries { get; }
+    public IReadOnlyList<PhaseEntry> StableEntries => _stable;
+
+    /// <summary>
+    /// The stable phases with every element of the system (no elemental reference state): what this hull adds to the
+    /// hulls of the larger systems that contain it.
+    /// </summary>
+    internal ReadOnlySpan<PhaseEntry> StableOfWholeSystem => _stable.AsSpan(_wholeSystemStart);
 
     /// <summary>Number of lower-hull facets.</summary>
     public int FacetCount => _facetCount;

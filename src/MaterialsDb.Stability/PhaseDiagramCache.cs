@@ -145,13 +145,7 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
         {
             if (Reference.HasExactSystem(sub))
             {
-                foreach (var e in For(sub).StableEntries)
-                {
-                    if (e.Source != PhaseDiagram.ElementalReferenceSource && e.Composition.ElementCount == sub.Count)
-                    {
-                        candidates.Add(e);
-                    }
-                }
+                candidates.AddRange(For(sub).StableOfWholeSystem);
             }
         }
 

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace MaterialsDb.Stability.Internal;
 
 /// <summary>
@@ -27,30 +25,36 @@ internal sealed class LowerHull
     private const int None = -1;
     private const int Removed = -2;
 
-    private readonly int _d;
-    private readonly double[] _coords;
+    // One workspace per thread, kept between hulls (a whole database builds hundreds of thousands of small ones, and
+    // renting and returning a dozen arrays each cost more than building them); one grown beyond KeptBytes is dropped.
+    [ThreadStatic]
+    private static LowerHull? t_workspace;
+    private const long KeptBytes = 4 << 20;
+
+    private int _d;
+    private double[] _coords = [];
     // Per point, a bit per element of the system it contains (exact: from the composition, not the fractions).
-    private readonly ulong[] _present;
-    private readonly ulong _allPresent;
-    private readonly double[] _interior;
+    private ulong[] _present = [];
+    private ulong _allPresent;
+    private double[] _interior = [];
 
     // The facets, one row of d per facet in flat arrays (a high-dimensional hull creates tens of thousands; an object
     // with four arrays each was the largest share of a whole-database build's allocations). Neighbors[f, j] shares
     // every vertex of f but Vertices[f, j], or is None where that ridge lies on a face of the simplex.
     private int _count;
     private int _capacity;
-    private int[] _vertices;
-    private int[] _neighbors;
-    private double[] _normals;
-    private double[] _offsets;
-    private bool[] _alive;
-    private bool[] _visited;
+    private int[] _vertices = [];
+    private int[] _neighbors = [];
+    private double[] _normals = [];
+    private double[] _offsets = [];
+    private bool[] _alive = [];
+    private bool[] _visited = [];
 
     // Each facet's outside points as a list threaded through _next (a point is outside one facet at a time), kept
     // in insertion order so that ties between equally far points fall as they always did.
-    private int[] _head;
-    private int[] _tail;
-    private readonly int[] _next;
+    private int[] _head = [];
+    private int[] _tail = [];
+    private int[] _next = [];
 
     // Scratch of AddPoint, reused: a high-dimensional hull adds thousands of points.
     private readonly List<int> _visible = [];
@@ -67,14 +71,19 @@ internal sealed class LowerHull
     private readonly List<int> _usedRidgeSlots = [];
     private int _pendingRidges;
 
-    // coords: `points` rows of d, borrowed (the caller owns and reuses it).
-    private LowerHull(double[] coords, ulong[] present, int points, int d)
+    // Starts a hull of `points` rows of d in coords (borrowed: the caller owns and reuses it).
+    private void Reset(double[] coords, ulong[] present, int points, int d)
     {
         _d = d;
         _coords = coords;
         _present = present;
         _allPresent = d == 64 ? ulong.MaxValue : (1UL << d) - 1;
-        _interior = new double[d];
+        if (_interior.Length < d)
+        {
+            _interior = new double[d];
+        }
+
+        _interior.AsSpan(0, d).Clear();
         for (var i = 0; i <= d; i++)
         {
             for (var k = 0; k < d; k++)
@@ -83,17 +92,22 @@ internal sealed class LowerHull
             }
         }
 
-        _next = ArrayPool<int>.Shared.Rent(points);
-        var capacity = _capacity = 4 * (d + 1);
-        _vertices = ArrayPool<int>.Shared.Rent(capacity * d);
-        _neighbors = ArrayPool<int>.Shared.Rent(capacity * d);
-        _normals = ArrayPool<double>.Shared.Rent(capacity * d);
-        _offsets = ArrayPool<double>.Shared.Rent(capacity);
-        _alive = ArrayPool<bool>.Shared.Rent(capacity);
-        _visited = ArrayPool<bool>.Shared.Rent(capacity);
-        _head = ArrayPool<int>.Shared.Rent(capacity);
-        _tail = ArrayPool<int>.Shared.Rent(capacity);
+        if (_next.Length < points)
+        {
+            _next = new int[Math.Max(points, 2 * _next.Length)];
+        }
+
+        _count = 0;
+        _pendingRidges = 0;
+        _capacity = Math.Min(_offsets.Length, _vertices.Length / d);
+        if (_capacity < 4 * (d + 1))
+        {
+            Grow(4 * (d + 1));
+        }
     }
+
+    private long Footprint =>
+        (_next.Length * 4L) + (_vertices.Length * 8L) + (_normals.Length * 8L) + (_offsets.Length * 18L) + (_ridgeKeys.Length * 16L);
 
     /// <summary>
     /// Builds the lower hull of the first <paramref name="points"/> rows of <paramref name="coords"/> (d per point;
@@ -107,7 +121,10 @@ internal sealed class LowerHull
             throw new ArgumentException($"A hull of {d} elements is beyond what this construction handles (64).", nameof(d));
         }
 
-        var hull = new LowerHull(coords, present, points, d);
+        var hull = t_workspace ?? new LowerHull();
+        t_workspace = null;
+        hull.Reset(coords, present, points, d);
+        var done = false;
         try
         {
             hull.Build(points);
@@ -129,11 +146,16 @@ internal sealed class LowerHull
                 }
             }
 
+            done = true;
             return facets;
         }
         finally
         {
-            hull.Return();
+            // After a failure its ridge table may hold leftovers; a finished build leaves it clear.
+            if (done && hull.Footprint <= KeptBytes)
+            {
+                t_workspace = hull;
+            }
         }
     }
 
@@ -539,11 +561,12 @@ internal sealed class LowerHull
         return f;
     }
 
-    // The facet arrays come from the shared pool and go back to it: a whole-database build makes millions of facets,
-    // and fresh arrays for each hull were most of what it allocated. Capacity is counted in facets (_offsets' rows).
-    private void Grow()
+    // Doubles the facet arrays (capacity counted in facets, _offsets' rows), keeping the facets made so far.
+    private void Grow() => Grow(2 * _count);
+
+    private void Grow(int capacity)
     {
-        var capacity = _capacity = 2 * _count;
+        _capacity = capacity;
         Grow(ref _vertices, capacity * _d, _count * _d);
         Grow(ref _neighbors, capacity * _d, _count * _d);
         Grow(ref _normals, capacity * _d, _count * _d);
@@ -556,23 +579,14 @@ internal sealed class LowerHull
 
     private static void Grow<T>(ref T[] array, int length, int used)
     {
-        var larger = ArrayPool<T>.Shared.Rent(length);
-        array.AsSpan(0, used).CopyTo(larger);
-        ArrayPool<T>.Shared.Return(array);
-        array = larger;
-    }
+        if (array.Length >= length)
+        {
+            return;
+        }
 
-    private void Return()
-    {
-        ArrayPool<int>.Shared.Return(_next);
-        ArrayPool<int>.Shared.Return(_vertices);
-        ArrayPool<int>.Shared.Return(_neighbors);
-        ArrayPool<double>.Shared.Return(_normals);
-        ArrayPool<double>.Shared.Return(_offsets);
-        ArrayPool<bool>.Shared.Return(_alive);
-        ArrayPool<bool>.Shared.Return(_visited);
-        ArrayPool<int>.Shared.Return(_head);
-        ArrayPool<int>.Shared.Return(_tail);
+        var larger = new T[length];
+        array.AsSpan(0, used).CopyTo(larger);
+        array = larger;
     }
 
     /// <summary>A non-zero n with A n = 0 for a rows × (rows + 1) matrix A of full rank (Gaussian elimination, partial pivoting).</summary>
