@@ -28,7 +28,7 @@ internal sealed class LowerHull
     // One workspace per thread, kept between hulls (a whole database builds hundreds of thousands of small ones, and
     // renting and returning a dozen arrays each cost more than building them); one grown beyond KeptBytes is dropped.
     [ThreadStatic]
-    private static LowerHull? t_workspace;
+    private static LowerHull? Workspace;
     private const long KeptBytes = 4 << 20;
 
     private int _d;
@@ -121,8 +121,8 @@ internal sealed class LowerHull
             throw new ArgumentException($"A hull of {d} elements is beyond what this construction handles (64).", nameof(d));
         }
 
-        var hull = t_workspace ?? new LowerHull();
-        t_workspace = null;
+        var hull = Workspace ?? new LowerHull();
+        Workspace = null;
         hull.Reset(coords, present, points, d);
         var done = false;
         try
@@ -154,7 +154,7 @@ internal sealed class LowerHull
             // After a failure its ridge table may hold leftovers; a finished build leaves it clear.
             if (done && hull.Footprint <= KeptBytes)
             {
-                t_workspace = hull;
+                Workspace = hull;
             }
         }
     }
