@@ -57,6 +57,58 @@ internal static class BenchmarkData
         return PhaseEntrySet.FromColumns(table.GetStrings("formula"), table.GetDoubles("target"), null, "mp_e_form");
     }
 
+    /// <summary>
+    /// A 2,000,000-entry database's hull references, one set per energy scheme as the database keeps them: mp2020 is
+    /// mp_e_form plus generated entries (2–4 of the first 83 elements without noble gases, counts 1–8, −4 to 0.5
+    /// eV/atom, seeded: the recipe of the load test's database), oqmd is the catalog's OQMD formation enthalpies.
+    /// </summary>
+    public static (PhaseEntrySet Mp2020, PhaseEntrySet Oqmd) TwoMillionEntryReferences()
+    {
+        var store = DatasetStore.FromEnvironment();
+        var oqmd = DatasetCatalog.Default.Get("oqmd_formation_enthalpy");
+        var oqmdEntries = new List<PhaseEntry>();
+        foreach (var file in oqmd.Files)
+        {
+            // As `db import` does, rows beyond ±10 eV/atom (ten of them) or without a formula are left out.
+            var table = CsvTableReader.Read(store.EnsureFileAsync(oqmd, file).GetAwaiter().GetResult(), ["formula"]);
+            var formulas = table.GetStrings("formula");
+            var energies = table.GetDoubles("target");
+            for (var i = 0; i < energies.Length; i++)
+            {
+                if (formulas[i] is { } f && FormulaParser.TryParse(f, out var composition, out _) && PhaseEntrySet.EnergyProblem(energies[i]) is null)
+                {
+                    oqmdEntries.Add(new PhaseEntry($"oqmd:{file.Name}:{i + 1}", composition, energies[i], "oqmd"));
+                }
+            }
+        }
+
+        var random = new Random(14);
+        var elements = Enumerable.Range(1, 83).Select(PeriodicTable.FromZ).Where(e => e.Symbol is not ("He" or "Ne" or "Ar" or "Kr" or "Xe")).ToArray();
+        var mp = new List<PhaseEntry>(MpEFormReference().Entries);
+        var formula = new System.Text.StringBuilder();
+        while (mp.Count + oqmdEntries.Count < 2_000_000)
+        {
+            formula.Clear();
+            foreach (var e in elements.OrderBy(_ => random.Next()).Take(random.Next(2, 5)))
+            {
+                formula.Append(e.Symbol);
+                var count = random.Next(1, 9);
+                if (count > 1)
+                {
+                    formula.Append(count);
+                }
+            }
+
+            mp.Add(new PhaseEntry($"generated:{mp.Count}", FormulaParser.Parse(formula.ToString()), Math.Round(-4 + (4.5 * random.NextDouble()), 4), "generated"));
+        }
+
+        return (PhaseEntrySet.Create(mp), PhaseEntrySet.Create(oqmdEntries));
+    }
+
+    /// <summary>The chemical systems of a reference set's entries, each once.</summary>
+    public static int[][] ChemicalSystems(PhaseEntrySet set) =>
+        [.. set.Entries.Select(e => e.Composition.ChemicalSystem).Distinct().Select(s => s.Split('-').Select(x => (int)PeriodicTable.FromSymbol(x).Z).ToArray())];
+
     /// <summary>A SMACT oxidation-state file of the catalog with SMACT's Pauling electronegativities.</summary>
     public static OxidationStateSet SmactStates(string file, string name)
     {

@@ -100,13 +100,30 @@ public sealed class PhaseDiagram
             throw new ArgumentException("A chemical system needs at least one element.", nameof(system));
         }
 
-        var n = elements.Length;
-        var given = entries as PhaseEntry[] ?? [.. entries];
-        var m = given.Length;
+        return BuildOf(elements, entries as PhaseEntry[] ?? [.. entries]);
+    }
 
+    /// <summary>Builds the hull of a system given as its atomic numbers, ascending, from entries that lie in it.</summary>
+    internal static PhaseDiagram BuildOf(byte[] elements, PhaseEntry[] given)
+    {
         // Every entry's atomic fractions in one flat array (m rows of n): a whole-database build sorts millions.
-        var fractions = ArrayPool<double>.Shared.Rent(Math.Max(1, m * n));
-        var order = new int[m];
+        var fractions = ArrayPool<double>.Shared.Rent(Math.Max(1, given.Length * elements.Length));
+        var order = ArrayPool<int>.Shared.Rent(given.Length);
+        try
+        {
+            return Build(elements, given, fractions, order);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(fractions);
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    private static PhaseDiagram Build(byte[] elements, PhaseEntry[] given, double[] fractions, int[] order)
+    {
+        var n = elements.Length;
+        var m = given.Length;
         for (var i = 0; i < m; i++)
         {
             FractionsOf(given[i].Composition, elements, fractions.AsSpan(i * n, n));
@@ -114,7 +131,7 @@ public sealed class PhaseDiagram
         }
 
         // A canonical order (composition, energy, id) makes the hull independent of the input's row order.
-        Array.Sort(order, (a, b) => CompareCanonical(given, fractions, n, a, b));
+        order.AsSpan(0, m).Sort(new CanonicalOrder(given, fractions, n));
 
         // The entries: the elements' reference states first, then the given ones in canonical order.
         var all = new PhaseEntry[n + m];
@@ -188,7 +205,6 @@ public sealed class PhaseDiagram
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(fractions);
             ArrayPool<double>.Shared.Return(coords);
             ArrayPool<int>.Shared.Return(owners);
             ArrayPool<ulong>.Shared.Return(present);
@@ -202,10 +218,8 @@ public sealed class PhaseDiagram
     {
         var n = elements.Length;
         var potentials = new double[facets.Length];
-        var lu = new double[n * n];
-        var pivots = new int[n];
-        var energies = new double[n];
-        var x = new double[n];
+        var scratch = SolveScratch.For(n);
+        var (lu, energies, x, pivots) = (scratch.Lu, scratch.Energies, scratch.X, scratch.Pivots);
         var linearAlgebra = LinearAlgebraControl.Provider;
         for (var f = 0; f < facets.Length / n; f++)
         {
@@ -213,8 +227,8 @@ public sealed class PhaseDiagram
             for (var i = 0; i < n; i++)
             {
                 var entry = all[facets[(f * n) + i]];
-                FractionsOf(entry.Composition, elements, x);
-                FractionsAsHullPointDoes(x);
+                FractionsOf(entry.Composition, elements, x.AsSpan(0, n));
+                FractionsAsHullPointDoes(x.AsSpan(0, n));
                 for (var k = 0; k < n; k++)
                 {
                     lu[(k * n) + i] = x[k];
@@ -225,10 +239,32 @@ public sealed class PhaseDiagram
 
             linearAlgebra.LUFactor(lu, n, pivots);
             linearAlgebra.LUSolveFactored(1, lu, n, pivots, energies);
-            energies.CopyTo(potentials, f * n);
+            energies.AsSpan(0, n).CopyTo(potentials.AsSpan(f * n, n));
         }
 
         return potentials;
+    }
+
+    // MathNet's LU takes whole arrays of the exact size, so each thread keeps one set per size it met (a whole
+    // database builds hundreds of thousands of hulls).
+    private sealed class SolveScratch(int n)
+    {
+        [ThreadStatic]
+        private static SolveScratch?[]? BySize;
+
+        public double[] Lu { get; } = new double[n * n];
+
+        public double[] Energies { get; } = new double[n];
+
+        public double[] X { get; } = new double[n];
+
+        public int[] Pivots { get; } = new int[n];
+
+        public static SolveScratch For(int n)
+        {
+            var sizes = BySize ??= new SolveScratch?[65];
+            return sizes[n] ??= new SolveScratch(n);
+        }
     }
 
     // The first fraction as the hull's points carry it: not stored, but one minus the others (summed in order), so
@@ -247,32 +283,39 @@ public sealed class PhaseDiagram
     // The phases at hull vertices, fewest elements first, then by reduced formula (ties: the entries' canonical order).
     private static PhaseEntry[] StablePhases(PhaseEntry[] all, int[] facets)
     {
-        var isVertex = new bool[all.Length];
-        foreach (var v in facets)
+        var isVertex = ArrayPool<bool>.Shared.Rent(all.Length);
+        var stable = ArrayPool<int>.Shared.Rent(all.Length);
+        try
         {
-            isVertex[v] = true;
-        }
-
-        var stable = new List<int>();
-        for (var i = 0; i < all.Length; i++)
-        {
-            if (isVertex[i])
+            isVertex.AsSpan(0, all.Length).Clear();
+            foreach (var v in facets)
             {
-                stable.Add(i);
+                isVertex[v] = true;
             }
-        }
 
-        stable.Sort((a, b) =>
-            all[a].Composition.AtomicNumbers.Length.CompareTo(all[b].Composition.AtomicNumbers.Length) is var c && c != 0 ? c
-            : string.CompareOrdinal(all[a].ReducedFormula, all[b].ReducedFormula) is var r && r != 0 ? r
-            : a.CompareTo(b));
-        var phases = new PhaseEntry[stable.Count];
-        for (var i = 0; i < phases.Length; i++)
+            var count = 0;
+            for (var i = 0; i < all.Length; i++)
+            {
+                if (isVertex[i])
+                {
+                    stable[count++] = i;
+                }
+            }
+
+            stable.AsSpan(0, count).Sort(new StableOrder(all));
+            var phases = new PhaseEntry[count];
+            for (var i = 0; i < count; i++)
+            {
+                phases[i] = all[stable[i]];
+            }
+
+            return phases;
+        }
+        finally
         {
-            phases[i] = all[stable[i]];
+            ArrayPool<bool>.Shared.Return(isVertex);
+            ArrayPool<int>.Shared.Return(stable);
         }
-
-        return phases;
     }
 
     /// <summary>Hull energy (eV/atom) at a composition of this system.</summary>
@@ -524,27 +567,39 @@ public sealed class PhaseDiagram
         }
     }
 
-    // Composition's fractions (lexicographically), then energy, then id; the given order last, so equal keys keep it.
-    private static int CompareCanonical(PhaseEntry[] entries, double[] fractions, int n, int a, int b)
+    private readonly struct StableOrder(PhaseEntry[] all) : IComparer<int>
     {
-        var x = fractions.AsSpan(a * n, n);
-        var y = fractions.AsSpan(b * n, n);
-        for (var k = 0; k < n; k++)
+        public int Compare(int a, int b) =>
+            all[a].Composition.AtomicNumbers.Length.CompareTo(all[b].Composition.AtomicNumbers.Length) is var c && c != 0 ? c
+            : string.CompareOrdinal(all[a].ReducedFormula, all[b].ReducedFormula) is var r && r != 0 ? r
+            : a.CompareTo(b);
+    }
+
+    // Composition's fractions (lexicographically), then energy, then id; the given order last, so equal keys keep it.
+    // A struct, so the sort is made for it and nothing is allocated per hull.
+    private readonly struct CanonicalOrder(PhaseEntry[] entries, double[] fractions, int n) : IComparer<int>
+    {
+        public int Compare(int a, int b)
         {
-            var c = x[k].CompareTo(y[k]);
-            if (c != 0)
+            var x = fractions.AsSpan(a * n, n);
+            var y = fractions.AsSpan(b * n, n);
+            for (var k = 0; k < n; k++)
             {
-                return c;
+                var c = x[k].CompareTo(y[k]);
+                if (c != 0)
+                {
+                    return c;
+                }
             }
-        }
 
-        var e = entries[a].EFormPerAtomEv.CompareTo(entries[b].EFormPerAtomEv);
-        if (e != 0)
-        {
-            return e;
-        }
+            var e = entries[a].EFormPerAtomEv.CompareTo(entries[b].EFormPerAtomEv);
+            if (e != 0)
+            {
+                return e;
+            }
 
-        var id = string.CompareOrdinal(entries[a].Id, entries[b].Id);
-        return id != 0 ? id : a.CompareTo(b);
+            var id = string.CompareOrdinal(entries[a].Id, entries[b].Id);
+            return id != 0 ? id : a.CompareTo(b);
+        }
     }
 }

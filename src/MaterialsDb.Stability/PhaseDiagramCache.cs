@@ -79,7 +79,9 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         foreach (var level in needed.GroupBy(m => m.Count).OrderBy(g => g.Key))
         {
-            Parallel.ForEach(level, options, m => For(m));
+            // In element order, so that neighbours share subsystems whose hulls are still in the cache (in the set's
+            // hash order a 2,000,000-entry database built a fifth slower); each thread takes a contiguous range.
+            Parallel.ForEach(level.OrderBy(m => m.Bits).ToArray(), options, m => For(m));
         }
 
         return Count;
@@ -133,19 +135,36 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
     // A lookup first: GetOrAdd's factory is a new closure on every call, and subsystems are looked up far more often
     // than built.
     private PhaseDiagram For(SystemMask system) =>
-        (_diagrams.TryGetValue(system, out var known) ? known : _diagrams.GetOrAdd(system, m => new Lazy<PhaseDiagram>(() => PhaseDiagram.Build(m.AtomicNumbers(), Candidates(m))))).Value;
+        (_diagrams.TryGetValue(system, out var known) ? known : _diagrams.GetOrAdd(system, m => new Lazy<PhaseDiagram>(() => PhaseDiagram.BuildOf(m.Elements(), Candidates(m))))).Value;
 
-    private List<PhaseEntry> Candidates(SystemMask system)
+    // The system's own entries and, from each proper subsystem that has entries of its own, those of them that are
+    // stable in it (elemental reference states are added by Build anyway), in one array of the exact size.
+    private PhaseEntry[] Candidates(SystemMask system)
     {
-        var candidates = new List<PhaseEntry>(Reference.InExactSystem(system));
-
-        // Each proper subsystem that has entries of its own contributes those of them that are stable in it
-        // (elemental reference states are added by Build anyway).
+        var own = Reference.ExactSystemIndices(system);
+        var count = own.Length;
         foreach (var sub in system.ProperSubsystems())
         {
             if (Reference.HasExactSystem(sub))
             {
-                candidates.AddRange(For(sub).StableOfWholeSystem);
+                count += For(sub).StableOfWholeSystem.Length;
+            }
+        }
+
+        var candidates = new PhaseEntry[count];
+        var filled = 0;
+        foreach (var i in own)
+        {
+            candidates[filled++] = Reference.Entries[i];
+        }
+
+        foreach (var sub in system.ProperSubsystems())
+        {
+            if (Reference.HasExactSystem(sub))
+            {
+                var stable = For(sub).StableOfWholeSystem;
+                stable.CopyTo(candidates.AsSpan(filled));
+                filled += stable.Length;
             }
         }
 

@@ -121,6 +121,10 @@ public sealed class PhaseEntrySet
     internal IEnumerable<PhaseEntry> InExactSystem(SystemMask system) =>
         _bySystem.TryGetValue(system, out var list) ? list.Select(i => _entries[i]) : [];
 
+    /// <summary>The indices of the entries whose chemical system is exactly <paramref name="system"/>, in the set's order.</summary>
+    internal ReadOnlySpan<int> ExactSystemIndices(SystemMask system) =>
+        _bySystem.TryGetValue(system, out var list) ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : [];
+
     /// <summary>Entries whose elements all belong to <paramref name="system"/> (atomic numbers), in the set's order.</summary>
     public IEnumerable<PhaseEntry> InSystem(IEnumerable<int> system)
     {

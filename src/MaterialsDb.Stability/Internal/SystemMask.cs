@@ -51,6 +51,20 @@ internal readonly record struct SystemMask(UInt128 Bits)
         return zs;
     }
 
+    /// <summary>The atomic numbers as bytes, ascending (a hull's system).</summary>
+    public byte[] Elements()
+    {
+        var zs = new byte[Count];
+        var rest = Bits;
+        for (var i = 0; rest != 0; i++)
+        {
+            zs[i] = (byte)UInt128.TrailingZeroCount(rest);
+            rest &= rest - 1;
+        }
+
+        return zs;
+    }
+
     /// <summary>Every non-empty proper subsystem.</summary>
     public IEnumerable<SystemMask> ProperSubsystems()
     {
