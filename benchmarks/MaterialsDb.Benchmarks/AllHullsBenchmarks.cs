@@ -24,8 +24,7 @@ public class AllHullsBenchmarks
     public void Setup()
     {
         _set = BenchmarkData.MpEFormReference();
-        _systems = [.. _set.Entries.Select(e => e.Composition.ChemicalSystem).Distinct()
-            .Select(s => s.Split('-').Select(x => PeriodicTable.FromSymbol(x).Z).ToArray())];
+        _systems = BenchmarkData.ChemicalSystems(_set);
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
         _built = new PhaseDiagramCache(_set);

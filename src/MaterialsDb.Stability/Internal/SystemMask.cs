@@ -38,18 +38,7 @@ internal readonly record struct SystemMask(UInt128 Bits)
     public bool Contains(SystemMask other) => (other.Bits & ~Bits) == 0;
 
     /// <summary>The atomic numbers, ascending.</summary>
-    public int[] AtomicNumbers()
-    {
-        var zs = new int[Count];
-        var rest = Bits;
-        for (var i = 0; rest != 0; i++)
-        {
-            zs[i] = (int)UInt128.TrailingZeroCount(rest);
-            rest &= rest - 1;
-        }
-
-        return zs;
-    }
+    public int[] AtomicNumbers() => Array.ConvertAll(Elements(), z => (int)z);
 
     /// <summary>The atomic numbers as bytes, ascending (a hull's system).</summary>
     public byte[] Elements()
