@@ -54,13 +54,48 @@ internal readonly record struct SystemMask(UInt128 Bits)
         return zs;
     }
 
-    /// <summary>Every non-empty proper subsystem.</summary>
-    public IEnumerable<SystemMask> ProperSubsystems()
+    /// <summary>Every non-empty proper subsystem, largest bit pattern first.</summary>
+    public Subsystems ProperSubsystems() => new(Bits);
+
+    /// <summary>
+    /// The proper subsystems as a struct that <c>foreach</c> walks without allocating: a whole-database build walks
+    /// them for each of hundreds of thousands of systems, and an iterator object each was 190 MB of a 2,000,000-entry
+    /// build.
+    /// </summary>
+    internal readonly struct Subsystems(UInt128 bits) : IEnumerable<SystemMask>
     {
-        var bits = Bits;
-        for (var sub = (bits - 1) & bits; sub != 0; sub = (sub - 1) & bits)
+        public Enumerator GetEnumerator() => new(bits);
+
+        IEnumerator<SystemMask> IEnumerable<SystemMask>.GetEnumerator() => GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        internal struct Enumerator(UInt128 bits) : IEnumerator<SystemMask>
         {
-            yield return new SystemMask(sub);
+            private UInt128 _next = (bits - 1) & bits;
+            private UInt128 _current;
+
+            public readonly SystemMask Current => new(_current);
+
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            public bool MoveNext()
+            {
+                if (_next == 0)
+                {
+                    return false;
+                }
+
+                _current = _next;
+                _next = (_next - 1) & bits;
+                return true;
+            }
+
+            public void Reset() => _next = (bits - 1) & bits;
+
+            public readonly void Dispose()
+            {
+            }
         }
     }
 }
