@@ -131,7 +131,7 @@ public sealed class PhaseDiagram
         }
 
         // A canonical order (composition, energy, id) makes the hull independent of the input's row order.
-        order.AsSpan(0, m).Sort(new CanonicalOrder(given, fractions, n));
+        order.AsSpan(0, m).Sort((a, b) => CompareCanonical(given, fractions, n, a, b));
 
         // The entries: the elements' reference states first, then the given ones in canonical order.
         var all = new PhaseEntry[n + m];
@@ -302,7 +302,7 @@ public sealed class PhaseDiagram
                 }
             }
 
-            stable.AsSpan(0, count).Sort(new StableOrder(all));
+            stable.AsSpan(0, count).Sort((a, b) => CompareStable(all, a, b));
             var phases = new PhaseEntry[count];
             for (var i = 0; i < count; i++)
             {
@@ -567,39 +567,32 @@ public sealed class PhaseDiagram
         }
     }
 
-    private readonly struct StableOrder(PhaseEntry[] all) : IComparer<int>
-    {
-        public int Compare(int a, int b) =>
-            all[a].Composition.AtomicNumbers.Length.CompareTo(all[b].Composition.AtomicNumbers.Length) is var c && c != 0 ? c
-            : string.CompareOrdinal(all[a].ReducedFormula, all[b].ReducedFormula) is var r && r != 0 ? r
-            : a.CompareTo(b);
-    }
+    private static int CompareStable(PhaseEntry[] all, int a, int b) =>
+        all[a].Composition.AtomicNumbers.Length.CompareTo(all[b].Composition.AtomicNumbers.Length) is var c && c != 0 ? c
+        : string.CompareOrdinal(all[a].ReducedFormula, all[b].ReducedFormula) is var r && r != 0 ? r
+        : a.CompareTo(b);
 
     // Composition's fractions (lexicographically), then energy, then id; the given order last, so equal keys keep it.
-    // A struct, so the sort is made for it and nothing is allocated per hull.
-    private readonly struct CanonicalOrder(PhaseEntry[] entries, double[] fractions, int n) : IComparer<int>
+    private static int CompareCanonical(PhaseEntry[] entries, double[] fractions, int n, int a, int b)
     {
-        public int Compare(int a, int b)
+        var x = fractions.AsSpan(a * n, n);
+        var y = fractions.AsSpan(b * n, n);
+        for (var k = 0; k < n; k++)
         {
-            var x = fractions.AsSpan(a * n, n);
-            var y = fractions.AsSpan(b * n, n);
-            for (var k = 0; k < n; k++)
+            var c = x[k].CompareTo(y[k]);
+            if (c != 0)
             {
-                var c = x[k].CompareTo(y[k]);
-                if (c != 0)
-                {
-                    return c;
-                }
+                return c;
             }
-
-            var e = entries[a].EFormPerAtomEv.CompareTo(entries[b].EFormPerAtomEv);
-            if (e != 0)
-            {
-                return e;
-            }
-
-            var id = string.CompareOrdinal(entries[a].Id, entries[b].Id);
-            return id != 0 ? id : a.CompareTo(b);
         }
+
+        var e = entries[a].EFormPerAtomEv.CompareTo(entries[b].EFormPerAtomEv);
+        if (e != 0)
+        {
+            return e;
+        }
+
+        var id = string.CompareOrdinal(entries[a].Id, entries[b].Id);
+        return id != 0 ? id : a.CompareTo(b);
     }
 }

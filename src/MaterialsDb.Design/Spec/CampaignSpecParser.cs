@@ -138,6 +138,17 @@ public static partial class CampaignSpecParser
         }
     }
 
+    // An optional section: null when absent, and null with the problem named when it is not a mapping.
+    private static YamlMappingNode? Section(YamlNode? node, string problem, List<string> p)
+    {
+        if (node is not null and not YamlMappingNode)
+        {
+            p.Add(problem);
+        }
+
+        return node as YamlMappingNode;
+    }
+
     private static ContinuousSpace? Continuous(YamlNode? node, List<string> p)
     {
         if (node is not YamlMappingNode map)
@@ -309,14 +320,8 @@ public static partial class CampaignSpecParser
     {
         var result = new List<PropertyConstraint>();
         Bound? hhiP = null, hhiR = null;
-        if (node is null)
+        if (Section(node, "constraints: must be a map like {yield_strength: {min: 1000, probability: 0.8}, hhi_production: {max: 3000}}", p) is not { } map)
         {
-            return (result, null, null);
-        }
-
-        if (node is not YamlMappingNode map)
-        {
-            p.Add("constraints: must be a map like {yield_strength: {min: 1000, probability: 0.8}, hhi_production: {max: 3000}}");
             return (result, null, null);
         }
 
@@ -379,14 +384,8 @@ public static partial class CampaignSpecParser
 
     private static ObservationSource? Observations(YamlNode? node, SpecOrigin origin, IReadOnlyCollection<string>? uploads, List<string> p)
     {
-        if (node is null)
+        if (Section(node, "observations: must be a mapping with 'csv', 'dataset' or 'database'", p) is not { } map)
         {
-            return null;
-        }
-
-        if (node is not YamlMappingNode map)
-        {
-            p.Add("observations: must be a mapping with 'csv', 'dataset' or 'database'");
             return null;
         }
 
@@ -431,14 +430,8 @@ public static partial class CampaignSpecParser
     // The query's element symbols and formula are checked here, so a bad one is named by its path before anything runs.
     private static DatabaseObservationQuery? Database(YamlNode? node, List<string> p)
     {
-        if (node is null)
+        if (Section(node, "observations.database: must be a mapping with 'scheme' and optionally one of 'chemsys', 'elements', 'formula'", p) is not { } map)
         {
-            return null;
-        }
-
-        if (node is not YamlMappingNode map)
-        {
-            p.Add("observations.database: must be a mapping with 'scheme' and optionally one of 'chemsys', 'elements', 'formula'");
             return null;
         }
 
@@ -488,14 +481,8 @@ public static partial class CampaignSpecParser
     private static SurrogateSpec Surrogate(YamlNode? node, List<string> p)
     {
         var defaults = new SurrogateSpec();
-        if (node is null)
+        if (Section(node, "surrogate: must be a mapping", p) is not { } map)
         {
-            return defaults;
-        }
-
-        if (node is not YamlMappingNode map)
-        {
-            p.Add("surrogate: must be a mapping");
             return defaults;
         }
 
@@ -540,14 +527,8 @@ public static partial class CampaignSpecParser
     private static AcquisitionSpec Acquisition(YamlNode? node, bool continuous, List<string> p)
     {
         var fallback = new AcquisitionSpec(AcquisitionKind.Ei, 2, 10, continuous ? 0.02 : 0.05);
-        if (node is null)
+        if (Section(node, "acquisition: must be a mapping", p) is not { } map)
         {
-            return fallback;
-        }
-
-        if (node is not YamlMappingNode map)
-        {
-            p.Add("acquisition: must be a mapping");
             return fallback;
         }
 
