@@ -81,7 +81,7 @@ internal static class DatabaseScale
         }
 
         var generated = Generate(target - catalog);
-        // Two uploads in flight, as a computing center's pipeline would send them: one is checked while the other is written.
+        // Two uploads in flight, as a computing center's pipeline would send them (PostgreSQL writes both at once).
         var csvs = new List<string>();
         for (var start = 0; start < generated.Count; start += Batch)
         {

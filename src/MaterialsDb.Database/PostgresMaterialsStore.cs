@@ -6,8 +6,8 @@ namespace MaterialsDb.Database;
 
 /// <summary>
 /// The cluster store: one row per revision in <c>materialsdb.entries</c> with the searched fields as indexed columns
-/// and the whole revision as JSON. A write takes the database version row's lock first, so writers are serialized,
-/// versions and entry numbers are gap-free within a change, and an idempotency key is checked under the same lock.
+/// and the whole revision as JSON. Writers run side by side and publish their versions in order
+/// (<see cref="PostgresVersionOrder"/>); a change's entry numbers are contiguous.
 /// </summary>
 public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMaterialsStore
 {
@@ -82,7 +82,7 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var command = new NpgsqlCommand(Schema, connection, tx))
+        await using (var command = new NpgsqlCommand(Schema + PostgresVersionOrder.Schema, connection, tx))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -135,31 +135,20 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         ArgumentNullException.ThrowIfNull(scopes);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // The new rows' counts are worked out before the version lock, which serializes every writer.
-        var counts = new LiveCounts().Added(revisions);
-        var version = await BumpVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false);
-        if (idempotency is not null)
+        var revised = revisions.Where(r => r.Number != 0).ToArray();
+        if (revised.Length > 0)
         {
-            await using var find = new NpgsqlCommand("SELECT body_sha256, version, numbers FROM materialsdb.idempotency WHERE owner = $1 AND key = $2", connection, tx);
-            find.Parameters.Add(new() { Value = owner });
-            find.Parameters.Add(new() { Value = idempotency.Key });
-            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var (sha, earlier, numbers) = (reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<long[]>(2));
-                await reader.DisposeAsync().ConfigureAwait(false);
-                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                if (sha != idempotency.BodySha256)
-                {
-                    throw new EntryConflictException($"Idempotency-Key '{idempotency.Key}' was used for a different contribution; use a new key for a new body.");
-                }
-
-                var stored = await ReadAsync("SELECT record, version, superseded_version FROM materialsdb.entries WHERE number = ANY($1) AND version = $2 ORDER BY number", [numbers, earlier], cancellationToken).ConfigureAwait(false);
-                return (earlier, stored, true);
-            }
+            // Changes of existing entries one at a time: each one's check reads what the previous one wrote.
+            await PostgresVersionOrder.LockRevisionsAsync(connection, tx, cancellationToken).ConfigureAwait(false);
         }
 
-        var revised = revisions.Where(r => r.Number != 0).ToArray();
+        if (idempotency is not null && await FindIdempotentAsync(connection, tx, owner, idempotency, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return earlier;
+        }
+
+        var counts = new LiveCounts().Added(revisions);
         if (revised.Length > 0)
         {
             await using var check = new NpgsqlCommand("SELECT number, max(revision) FROM materialsdb.entries WHERE number = ANY($1) GROUP BY number", connection, tx);
@@ -177,7 +166,12 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             {
                 throw new EntryConflictException($"Entry '{stale.Id}' changed meanwhile (now at revision {latest.GetValueOrDefault(stale.Number)}); read it again and repeat the change.");
             }
+        }
 
+        var allocation = await PostgresVersionOrder.AllocateAsync(connection, tx, revisions.Count(r => r.Number == 0)).ConfigureAwait(false);
+        var version = allocation.Version;
+        if (revised.Length > 0)
+        {
             await using var supersede = new NpgsqlCommand("UPDATE materialsdb.entries SET superseded_version = $2 WHERE number = ANY($1) AND superseded_version IS NULL RETURNING nelements, audience, owner, retracted, elements", connection, tx);
             supersede.Parameters.Add(new() { Value = revised.Select(r => r.Number).ToArray() });
             supersede.Parameters.Add(new() { Value = version });
@@ -191,24 +185,59 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             }
         }
 
-        var next = await TakeNumbersAsync(connection, tx, revisions.Count(r => r.Number == 0), cancellationToken).ConfigureAwait(false);
+        var next = allocation.FirstNumber;
         var result = revisions.Select(r => r with { Number = r.Number == 0 ? next++ : r.Number, Version = version }).ToArray();
         await InsertAsync(connection, result, cancellationToken).ConfigureAwait(false);
         await AddCountsAsync(connection, tx, counts, version, cancellationToken).ConfigureAwait(false);
-        await SetScopesAsync(connection, tx, scopes, version, cancellationToken).ConfigureAwait(false);
+        await PostgresVersionOrder.AwaitLowerAsync(connection, tx, allocation, cancellationToken).ConfigureAwait(false);
         if (idempotency is not null)
         {
-            await using var remember = new NpgsqlCommand("INSERT INTO materialsdb.idempotency VALUES ($1, $2, $3, $4, $5)", connection, tx);
+            await using var remember = new NpgsqlCommand("INSERT INTO materialsdb.idempotency VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", connection, tx);
             remember.Parameters.Add(new() { Value = owner });
             remember.Parameters.Add(new() { Value = idempotency.Key });
             remember.Parameters.Add(new() { Value = idempotency.BodySha256 });
             remember.Parameters.Add(new() { Value = version });
             remember.Parameters.Add(new() { Value = result.Select(r => r.Number).ToArray() });
-            await remember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await remember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                // The same key's upload ran alongside this one and committed first: this one is its retry.
+                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return await FindIdempotentAsync(connection, null, owner, idempotency, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("An idempotency key vanished.");
+            }
         }
 
+        await PostgresVersionOrder.PublishAsync(connection, tx, scopes, version, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (version, result, false);
+    }
+
+    // The stored outcome of an earlier upload with the same key: a replay, or a conflict if the body differs.
+    private async Task<(long Version, IReadOnlyList<MaterialEntry> Stored, bool Replayed)?> FindIdempotentAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string owner, IdempotencyKey idempotency, CancellationToken cancellationToken)
+    {
+        await using var find = new NpgsqlCommand("SELECT body_sha256, version, numbers FROM materialsdb.idempotency WHERE owner = $1 AND key = $2", connection, tx);
+        find.Parameters.Add(new() { Value = owner });
+        find.Parameters.Add(new() { Value = idempotency.Key });
+        string sha;
+        long earlier;
+        long[] numbers;
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            (sha, earlier, numbers) = (reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<long[]>(2));
+        }
+
+        if (sha != idempotency.BodySha256)
+        {
+            throw new EntryConflictException($"Idempotency-Key '{idempotency.Key}' was used for a different contribution; use a new key for a new body.");
+        }
+
+        var stored = await ReadAsync("SELECT record, version, superseded_version FROM materialsdb.entries WHERE number = ANY($1) AND version = $2 ORDER BY number", [numbers, earlier], cancellationToken).ConfigureAwait(false);
+        return (earlier, stored, true);
     }
 
     public Task<IReadOnlyList<MaterialEntry>> RevisionsAsync(long number, CancellationToken cancellationToken = default) =>
@@ -366,7 +395,14 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         ArgumentNullException.ThrowIfNull(entries);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var version = await BumpVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+        var allocation = await PostgresVersionOrder.AllocateAsync(connection, tx, entries.Count).ConfigureAwait(false);
+        var version = allocation.Version;
+        var next = allocation.FirstNumber;
+        var rows = entries.Select(e => e with { Number = next++, Version = version }).ToArray();
+        await InsertAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+        await AddCountsAsync(connection, tx, new LiveCounts().Added(rows), version, cancellationToken).ConfigureAwait(false);
+        await PostgresVersionOrder.AwaitLowerAsync(connection, tx, allocation, cancellationToken).ConfigureAwait(false);
+        // Marked after the lower versions ended, so two nodes importing the same dataset never wait on each other.
         await using (var mark = new NpgsqlCommand("INSERT INTO materialsdb.catalog_imports VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", connection, tx))
         {
             mark.Parameters.Add(new() { Value = datasetId });
@@ -380,11 +416,7 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             }
         }
 
-        var next = await TakeNumbersAsync(connection, tx, entries.Count, cancellationToken).ConfigureAwait(false);
-        var rows = entries.Select(e => e with { Number = next++, Version = version }).ToArray();
-        await InsertAsync(connection, rows, cancellationToken).ConfigureAwait(false);
-        await AddCountsAsync(connection, tx, new LiveCounts().Added(rows), version, cancellationToken).ConfigureAwait(false);
-        await SetScopesAsync(connection, tx, [Viewer.PublicScope], version, cancellationToken).ConfigureAwait(false);
+        await PostgresVersionOrder.PublishAsync(connection, tx, [Viewer.PublicScope], version, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return version;
     }
@@ -550,26 +582,6 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
 
     private static object Typed(object? value, NpgsqlDbType type) => new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 
-    // Takes the version row's lock for the rest of the transaction: writers queue here.
-    private static async Task<long> BumpVersionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
-    {
-        await using var bump = new NpgsqlCommand("UPDATE materialsdb.database_version SET version = version + 1 WHERE id = 1 RETURNING version", connection, tx);
-        return (long)(await bump.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
-
-    private static async Task<long> TakeNumbersAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int count, CancellationToken cancellationToken)
-    {
-        if (count == 0)
-        {
-            return 0;
-        }
-
-        // Under the version lock no other writer takes numbers, so the block is contiguous.
-        await using var take = new NpgsqlCommand("SELECT setval('materialsdb.entry_numbers', nextval('materialsdb.entry_numbers') + $1 - 1)", connection, tx);
-        take.Parameters.Add(new() { Value = (long)count });
-        return (long)(await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! - count + 1;
-    }
-
     private static async Task AddCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LiveCounts counts, long version, CancellationToken cancellationToken)
     {
         var groups = counts.Groups.Where(g => g.Value != 0).ToArray();
@@ -632,14 +644,6 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
             Visibility.Cluster => 1,
             _ => 2,
         };
-    }
-
-    private static async Task SetScopesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IEnumerable<string> scopes, long version, CancellationToken cancellationToken)
-    {
-        await using var set = new NpgsqlCommand("INSERT INTO materialsdb.scope_versions SELECT unnest($1::text[]), $2 ON CONFLICT (scope) DO UPDATE SET version = excluded.version", connection, tx);
-        set.Parameters.Add(new() { Value = scopes.ToArray() });
-        set.Parameters.Add(new() { Value = version });
-        await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task InsertAsync(NpgsqlConnection connection, IReadOnlyList<MaterialEntry> entries, CancellationToken cancellationToken)
