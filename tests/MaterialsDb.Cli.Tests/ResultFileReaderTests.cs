@@ -130,6 +130,33 @@ public sealed class ResultFileReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task FeaturizeOutputKeepsEachRowsValuesInItsRowAroundBadFormulas()
+    {
+        // A column holds only the rows with values (plus one definition level per row): a slip would shift every later
+        // row's values. LinO has mean atomic number (3n + 8) / (n + 1), so every row can be checked on its own.
+        var formulas = Enumerable.Range(1, 100).Select(n => n % 7 == 3 ? $"Xx{n}" : $"Li{n}O").ToArray();
+        var input = _dir.File("rows.csv");
+        await File.WriteAllTextAsync(input, "formula\n" + string.Join('\n', formulas) + "\n", TestContext.Current.CancellationToken);
+        var output = _dir.File("rows.parquet");
+        var (exit, _, stderr) = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "featurize", "-i", input, "-o", output, "--preset", "magpie");
+        Assert.True(exit == 0, stderr);
+        var rows = DuckDb.Rows($"SELECT formula, \"MagpieData mean Number\" FROM {DuckDb.Literal(output)}");
+        Assert.Equal(formulas, rows.Select(r => (string)r[0]));
+        for (var i = 0; i < formulas.Length; i++)
+        {
+            var n = i + 1;
+            if (n % 7 == 3)
+            {
+                Assert.Equal(DBNull.Value, rows[i][1]);
+            }
+            else
+            {
+                Assert.Equal((3.0 * n + 8) / (n + 1), Convert.ToDouble(rows[i][1], CultureInfo.InvariantCulture), tolerance: 1e-5);
+            }
+        }
+    }
+
+    [Fact]
     public async Task CompositionAndStabilityOutputsAreReadableToo()
     {
         var input = _dir.File("q.csv");
@@ -142,5 +169,12 @@ public sealed class ResultFileReaderTests : IDisposable
         Assert.Equal(DBNull.Value, DuckDb.Scalar($"SELECT fractions FROM {DuckDb.Literal(composition)} WHERE formula = 'Xx'"));
         var s = DuckDb.Rows($"SELECT count(e_above_hull), count(decomposition), count(error) FROM {DuckDb.Literal(stability)}")[0];
         Assert.Equal([2L, 2L, 1L], s.Select(v => Convert.ToInt64(v, CultureInfo.InvariantCulture)));
+
+        // Each row's numbers stay in its row around the bad one (a number column holds only the rows that have one).
+        var placed = DuckDb.Rows($"SELECT formula, e_form_per_atom, hull_energy IS NULL FROM {DuckDb.Literal(stability)}");
+        Assert.Equal(["Li2O", "Xx", "LiCoO2"], placed.Select(r => (string)r[0]));
+        Assert.Equal(-2.1, Convert.ToDouble(placed[0][1], CultureInfo.InvariantCulture));
+        Assert.Equal(-1.5, Convert.ToDouble(placed[2][1], CultureInfo.InvariantCulture));
+        Assert.Equal([false, true, false], placed.Select(r => (bool)r[2]));
     }
 }

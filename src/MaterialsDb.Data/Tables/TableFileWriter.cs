@@ -65,7 +65,8 @@ public sealed class TableFileWriter : IAsyncDisposable
         }
 
         var fields = schema.Select(TableWriter.FieldOf).ToArray();
-        var stream = File.Create(temp);
+        // Parquet.Net writes page by page; a large buffer turns those into few system calls.
+        var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
         try
         {
             var parquet = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -197,7 +198,7 @@ public sealed class TableFileWriter : IAsyncDisposable
                     await group.WriteAsync((DataField)_fields[c], new ArraySegment<string>(s.Values!, start, length)).ConfigureAwait(false);
                     break;
                 case DoubleColumn d:
-                    await group.WriteAsync((DataField)_fields[c], TableWriter.Nullable(d, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await TableWriter.WriteDoublesAsync(group, (DataField)_fields[c], d, start, length, cancellationToken).ConfigureAwait(false);
                     break;
                 case BoolColumn b:
                     await group.WriteAsync((DataField)_fields[c], new ReadOnlyMemory<bool>(b.Values, start, length), cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -49,16 +49,25 @@ public static class TableWriter
         _ => throw new ArgumentException($"Column '{column.Name}' has an unknown type.", nameof(column)),
     };
 
-    internal static ReadOnlyMemory<double?> Nullable(DoubleColumn column, int start, int length)
+    // A double column as Parquet.Net's parts of a nullable column: the values that are there and one definition level
+    // per row (0 for a missing value, NaN unless NaN is a value) — the same bytes as a double? per cell, without them.
+    internal static Task WriteDoublesAsync(ParquetRowGroupWriter group, DataField field, DoubleColumn column, int start, int length, CancellationToken cancellationToken)
     {
-        var values = new double?[length];
-        for (var i = 0; i < length; i++)
+        var values = new double[length];
+        var definitions = new int[length];
+        var present = 0;
+        var source = column.Values.AsSpan(start, length);
+        for (var i = 0; i < source.Length; i++)
         {
-            var v = column.Values[start + i];
-            values[i] = double.IsNaN(v) && !column.NaNIsValue ? null : v;
+            var missing = double.IsNaN(source[i]) && !column.NaNIsValue;
+            definitions[i] = missing ? 0 : 1;
+            if (!missing)
+            {
+                values[present++] = source[i];
+            }
         }
 
-        return values;
+        return group.WriteAllPartsAsync(field, new ReadOnlyMemory<double>(values, 0, present), definitions, null, cancellationToken);
     }
 
     // Nested columns are written leaf by leaf with explicit levels, the same for both leaves: repetition 0 starts a
