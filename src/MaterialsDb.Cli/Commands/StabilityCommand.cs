@@ -115,7 +115,13 @@ internal static class StabilityCommand
             above[i] = result.EAboveHullEvPerAtom;
             hull[i] = result.HullEnergyEvPerAtom;
             stable[i] = result.IsStable;
-            decomposition[i] = [.. result.Decomposition.Select(p => new KeyValuePair<string, double>(p.Phase.ReducedFormula, p.Fraction))];
+            var parts = new KeyValuePair<string, double>[result.Decomposition.Count];
+            for (var k = 0; k < parts.Length; k++)
+            {
+                parts[k] = new(result.Decomposition[k].Phase.ReducedFormula, result.Decomposition[k].Fraction);
+            }
+
+            decomposition[i] = parts;
         });
 
         return new ColumnTable(
