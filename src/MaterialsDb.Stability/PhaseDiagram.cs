@@ -333,13 +333,52 @@ public sealed class PhaseDiagram
     /// <summary>The full answer for one composition: hull energy, energy above hull and decomposition.</summary>
     public StabilityResult GetDecompositionAndEAboveHull(Composition composition, double eFormPerAtomEv)
     {
-        var n = _system.Length;
-        Span<double> x = stackalloc double[n];
+        Span<double> x = stackalloc double[_system.Length];
         FractionsInto(composition, x);
-        var hull = BestFacet(x, out var facet);
+        var parts = new DecompositionPart[_system.Length];
+        var count = Decompose(x, parts, out var hull);
+        Array.Resize(ref parts, count);
+        return new StabilityResult(hull, eFormPerAtomEv - hull, parts);
+    }
+
+    /// <summary>
+    /// <see cref="GetDecompositionAndEAboveHull"/> without allocating, for millions of rows: the composition as atomic
+    /// numbers and atomic fractions (a <see cref="CompositionBatch"/> row), the stable phases it decomposes into written
+    /// largest first into <paramref name="parts"/> (at least as long as the system has elements).
+    /// </summary>
+    /// <returns>How many parts were written.</returns>
+    /// <exception cref="ArgumentException">An element is outside the system, or <paramref name="parts"/> is too short.</exception>
+    public int Decompose(ReadOnlySpan<byte> atomicNumbers, ReadOnlySpan<double> fractions, Span<DecompositionPart> parts, out double hullEnergy)
+    {
+        Span<double> x = stackalloc double[_system.Length];
+        x.Clear();
+        for (var i = 0; i < atomicNumbers.Length; i++)
+        {
+            var k = _system.AsSpan().IndexOf(atomicNumbers[i]);
+            if (k < 0)
+            {
+                throw new ArgumentException($"{PeriodicTable.FromZ(atomicNumbers[i]).Symbol} is not in the {ChemicalSystem} system.", nameof(atomicNumbers));
+            }
+
+            x[k] = fractions[i];
+        }
+
+        return Decompose(x, parts, out hullEnergy);
+    }
+
+    // The decomposition of a composition given by its atomic fractions in system order.
+    private int Decompose(ReadOnlySpan<double> x, Span<DecompositionPart> parts, out double hullEnergy)
+    {
+        var n = _system.Length;
+        if (parts.Length < n)
+        {
+            throw new ArgumentException($"Room for {parts.Length} parts; the {ChemicalSystem} system may need {n}.", nameof(parts));
+        }
+
+        hullEnergy = BestFacet(x, out var facet);
         var inverse = InverseOf(facet);
 
-        // Plain loops and one array: the stability command asks this for every one of millions of rows.
+        // Plain loops and no allocation: the stability command asks this for every one of millions of rows.
         Span<double> weights = stackalloc double[n];
         var count = 0;
         var total = 0.0;
@@ -359,17 +398,16 @@ public sealed class PhaseDiagram
             }
         }
 
-        var normalized = new DecompositionPart[count];
         for (int i = 0, j = 0; i < n; i++)
         {
             if (weights[i] > DecompositionTolerance)
             {
-                normalized[j++] = new DecompositionPart(_entries[_facetVertices[(facet * n) + i]], weights[i] / total);
+                parts[j++] = new DecompositionPart(_entries[_facetVertices[(facet * n) + i]], weights[i] / total);
             }
         }
 
-        Array.Sort(normalized, LargestFirst);
-        return new StabilityResult(hull, eFormPerAtomEv - hull, normalized);
+        parts[..count].Sort(LargestFirst);
+        return count;
     }
 
     /// <summary>

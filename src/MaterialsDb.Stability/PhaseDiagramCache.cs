@@ -31,6 +31,9 @@ public sealed class PhaseDiagramCache(PhaseEntrySet reference)
         return For(SystemMask.Of(composition));
     }
 
+    /// <summary>The hull of the system spanned by these elements (atomic numbers, any order; a <c>CompositionBatch</c> row's).</summary>
+    public PhaseDiagram For(ReadOnlySpan<byte> atomicNumbers) => For(SystemMask.Of(atomicNumbers));
+
     /// <summary>The hull of a system given as <c>Fe-Li-O-P</c> (any order).</summary>
     /// <exception cref="MaterialsDbException">A symbol is not an element.</exception>
     public PhaseDiagram For(string chemicalSystem)

@@ -35,6 +35,36 @@ public sealed class PymatgenHullTests(ReferenceSetFixture reference) : IClassFix
     }
 
     [Fact]
+    public void BatchRowDecompositionsMatchPymatgenAndTheCompositionPath()
+    {
+        // What `materialsdb stability` runs per row: the row parsed into a batch, its hull found from its atomic numbers,
+        // the decomposition written into a span.
+        var cache = new PhaseDiagramCache(reference.Set);
+        var batch = new CompositionBatch();
+        var parts = new DecompositionPart[10];
+        foreach (var (formula, energy, expected, chemsys, _) in ReadRows())
+        {
+            batch.Clear();
+            Assert.True(batch.TryAdd(formula, out _));
+            var diagram = cache.For(batch.RowAtomicNumbers(0));
+            Assert.Same(cache.For(chemsys), diagram);
+            var count = diagram.Decompose(batch.RowAtomicNumbers(0), batch.RowFractions(0), parts, out var hull);
+            Assert.InRange(energy - hull - expected, -Tolerance, Tolerance);
+            var single = diagram.GetDecompositionAndEAboveHull(Composition.Parse(formula), energy);
+            Assert.Equal(single.HullEnergyEvPerAtom, hull);
+            Assert.Equal(single.Decomposition, parts[..count]);
+        }
+
+        var liO = cache.For("Li-O");
+        batch.Clear();
+        batch.TryAdd("LiFeO2", out _);
+        Assert.Throws<ArgumentException>(() => liO.Decompose(batch.RowAtomicNumbers(0), batch.RowFractions(0), parts, out _));
+        batch.Clear();
+        batch.TryAdd("Li2O", out _);
+        Assert.Throws<ArgumentException>(() => liO.Decompose(batch.RowAtomicNumbers(0), batch.RowFractions(0), new DecompositionPart[1], out _));
+    }
+
+    [Fact]
     public void BatchedSimdQueriesMatchSingleQueries()
     {
         var cache = new PhaseDiagramCache(reference.Set);

@@ -11,6 +11,9 @@ namespace MaterialsDb.Cli.Commands;
 /// <summary><c>materialsdb stability</c> and <c>materialsdb hull</c>.</summary>
 internal static class StabilityCommand
 {
+    // Rows parsed and placed together by one worker.
+    private const int PlaceBlock = 4096;
+
     public static Command CreateStability(CliContext context)
     {
         var reference = ReferenceOption();
@@ -77,7 +80,9 @@ internal static class StabilityCommand
     }
 
     // One chunk of the input: each row placed on its hull. Energies are read as text and parsed per row, so that one
-    // bad value fails its row, not the file.
+    // bad value fails its row, not the file. Rows go in blocks, each parsed into one CompositionBatch and decomposed
+    // into spans: a row makes no objects but its decomposition's pairs (a chunk's objects outlive the young
+    // generation, so each one costs a copy by the garbage collector).
     private static ColumnTable Place(ColumnTable chunk, PhaseDiagramCache cache, CancellationToken cancellationToken)
     {
         var formulas = chunk.GetStrings("formula");
@@ -89,40 +94,55 @@ internal static class StabilityCommand
         var stable = new bool[n];
         var decomposition = new KeyValuePair<string, double>[]?[n];
         var errors = new string?[n];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(0, (n + PlaceBlock - 1) / PlaceBlock, options, () => new CompositionBatch(PlaceBlock), (block, _, batch) =>
         {
-            above[i] = hull[i] = double.NaN;
-            if (!FormulaParser.TryParse(formulas[i] ?? string.Empty, out var composition, out var error))
+            var first = block * PlaceBlock;
+            batch.Clear();
+            var parts = new DecompositionPart[8];
+            for (var i = first; i < Math.Min(n, first + PlaceBlock); i++)
             {
-                errors[i] = error.Message;
-                return;
+                above[i] = hull[i] = double.NaN;
+                if (!batch.TryAdd(formulas[i] ?? string.Empty, out var error))
+                {
+                    errors[i] = error.Message;
+                    continue;
+                }
+
+                if (energyText[i] is not { } text || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out energies[i]))
+                {
+                    energies[i] = double.NaN;
+                    errors[i] = energyText[i] is null ? "e_form_per_atom is missing" : $"e_form_per_atom '{energyText[i]}' is not a number";
+                    continue;
+                }
+
+                if (PhaseEntrySet.EnergyProblem(energies[i]) is { } why)
+                {
+                    errors[i] = "e_form_per_atom: " + why;
+                    continue;
+                }
+
+                var row = batch.Count - 1;
+                var z = batch.RowAtomicNumbers(row);
+                if (parts.Length < z.Length)
+                {
+                    parts = new DecompositionPart[z.Length];
+                }
+
+                var count = cache.For(z).Decompose(z, batch.RowFractions(row), parts, out hull[i]);
+                above[i] = energies[i] - hull[i];
+                stable[i] = above[i] <= PhaseDiagram.StabilityTolerance;
+                var pairs = new KeyValuePair<string, double>[count];
+                for (var k = 0; k < count; k++)
+                {
+                    pairs[k] = new(parts[k].Phase.ReducedFormula, parts[k].Fraction);
+                }
+
+                decomposition[i] = pairs;
             }
 
-            if (energyText[i] is not { } text || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out energies[i]))
-            {
-                energies[i] = double.NaN;
-                errors[i] = energyText[i] is null ? "e_form_per_atom is missing" : $"e_form_per_atom '{energyText[i]}' is not a number";
-                return;
-            }
-
-            if (PhaseEntrySet.EnergyProblem(energies[i]) is { } why)
-            {
-                errors[i] = "e_form_per_atom: " + why;
-                return;
-            }
-
-            var result = cache.For(composition).GetDecompositionAndEAboveHull(composition, energies[i]);
-            above[i] = result.EAboveHullEvPerAtom;
-            hull[i] = result.HullEnergyEvPerAtom;
-            stable[i] = result.IsStable;
-            var parts = new KeyValuePair<string, double>[result.Decomposition.Count];
-            for (var k = 0; k < parts.Length; k++)
-            {
-                parts[k] = new(result.Decomposition[k].Phase.ReducedFormula, result.Decomposition[k].Fraction);
-            }
-
-            decomposition[i] = parts;
-        });
+            return batch;
+        }, _ => { });
 
         return new ColumnTable(
         [

@@ -22,6 +22,18 @@ internal readonly record struct SystemMask(UInt128 Bits)
         return new SystemMask(bits);
     }
 
+    /// <summary>The system of these elements (atomic numbers, any order).</summary>
+    public static SystemMask Of(ReadOnlySpan<byte> atomicNumbers)
+    {
+        UInt128 bits = 0;
+        foreach (var z in atomicNumbers)
+        {
+            bits |= UInt128.One << z;
+        }
+
+        return new SystemMask(bits);
+    }
+
     /// <summary>The system of a composition's elements.</summary>
     public static SystemMask Of(Composition composition)
     {
