@@ -47,22 +47,29 @@ internal static class InputTable
         ArgumentNullException.ThrowIfNull(transform);
         CheckOutput(input, output);
         TableFileWriter? writer = null;
+        // One chunk is encoded and written (on one core) while the next is read and transformed.
+        var writing = Task.CompletedTask;
         long rows = 0;
         try
         {
             foreach (var chunk in ReadAsTextChunks(input, TableWriter.ParquetRowGroupSize, required))
             {
                 var produced = WithPassThrough(transform(chunk), chunk);
+                await writing.ConfigureAwait(false);
                 writer ??= await TableFileWriter.CreateAsync(output.FullName, produced.Columns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await writer.AppendAsync(produced, cancellationToken).ConfigureAwait(false);
+                var current = writer;
+                writing = Task.Run(() => current.AppendAsync(produced, cancellationToken), cancellationToken);
                 rows += chunk.RowCount;
             }
 
+            await writing.ConfigureAwait(false);
             await writer!.CompleteAsync().ConfigureAwait(false);
             return rows;
         }
         finally
         {
+            // A failure while a chunk was read must not dispose the writer under the previous chunk's write.
+            await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (writer is not null)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
