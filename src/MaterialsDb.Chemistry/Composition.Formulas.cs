@@ -37,7 +37,43 @@ public sealed partial class Composition
     }
 
     /// <summary>The chemical system: element symbols in alphabetical order joined by <c>-</c> (<c>Fe-Li-O-P</c>).</summary>
-    public string ChemicalSystem => string.Join('-', _z.Select(z => PeriodicTable.FromZ(z).Symbol).Order(StringComparer.Ordinal));
+    public string ChemicalSystem
+    {
+        get
+        {
+            // Plain loops, not LINQ: the file commands ask this for every one of millions of rows.
+            Span<int> order = stackalloc int[_z.Length];
+            var length = Math.Max(0, _z.Length - 1);
+            for (var i = 0; i < order.Length; i++)
+            {
+                var symbol = PeriodicTable.FromZ(_z[i]).Symbol;
+                length += symbol.Length;
+                var j = i;
+                for (; j > 0 && string.CompareOrdinal(PeriodicTable.FromZ(_z[order[j - 1]]).Symbol, symbol) > 0; j--)
+                {
+                    order[j] = order[j - 1];
+                }
+
+                order[j] = i;
+            }
+
+            Span<char> text = stackalloc char[length];
+            var at = 0;
+            for (var i = 0; i < order.Length; i++)
+            {
+                if (i > 0)
+                {
+                    text[at++] = '-';
+                }
+
+                var symbol = PeriodicTable.FromZ(_z[order[i]]).Symbol;
+                symbol.CopyTo(text[at..]);
+                at += symbol.Length;
+            }
+
+            return new string(text);
+        }
+    }
 
     /// <summary>The Hill formula: C first, then H, then the rest alphabetically; without carbon, all alphabetically.</summary>
     public string HillFormula => Write(_z, _amounts, FormulaOrder.Hill(_z));
@@ -76,7 +112,15 @@ public sealed partial class Composition
         {
             if (rounded != 1)
             {
-                sb.Append(rounded.ToString("0", CultureInfo.InvariantCulture));
+                // A whole number as an integer: the same digits as the "0" format, without parsing a format per call.
+                if (Math.Abs(rounded) < 1e15)
+                {
+                    sb.Append((long)rounded);
+                }
+                else
+                {
+                    sb.Append(rounded.ToString("0", CultureInfo.InvariantCulture));
+                }
             }
         }
         else

@@ -58,6 +58,19 @@ public sealed class CompositionTests
     public void WritesChemicalSystemAlphabetically(string formula, string chemsys) =>
         Assert.Equal(chemsys, Composition.Parse(formula).ChemicalSystem);
 
+    [Fact]
+    public void ChemicalSystemSortsSymbolsOrdinallyForAnyElements()
+    {
+        // Symbols in ordinal order, whatever the atomic numbers say (B before Ba, Cl before Co before Cs).
+        var random = new Random(7);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var elements = Enumerable.Range(1, 103).OrderBy(_ => random.Next()).Take(random.Next(1, 12)).Select(PeriodicTable.FromZ).ToArray();
+            var composition = Composition.FromAmounts(elements.Select(e => new KeyValuePair<Element, double>(e, random.Next(1, 9))));
+            Assert.Equal(string.Join('-', elements.Select(e => e.Symbol).Order(StringComparer.Ordinal)), composition.ChemicalSystem);
+        }
+    }
+
     [Theory]
     [InlineData("C6H12O6", "C6H12O6")]
     [InlineData("H2O", "H2O")]
