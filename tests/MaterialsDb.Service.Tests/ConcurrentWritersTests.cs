@@ -19,11 +19,8 @@ public sealed class ConcurrentWritersTests(PostgresFixture postgres) : IClassFix
     public async Task AChangeWaitsForEveryLowerVersionBeforeItIsPublished(bool slowWriterCommits)
     {
         var ct = TestContext.Current.CancellationToken;
-        postgres.Require();
-        await using var source = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        var store = new PostgresMaterialsStore(source);
-        await store.InitializeAsync(ct);
-        var db = new MaterialsDatabase(store);
+        var (source, store, db) = await OpenAsync(ct);
+        await using var _ = source;
         var first = await db.ContributeAsync([new ContributionRow { Formula = "Li2O", EFormPerAtom = -2.0, Visibility = "public" }], Dft, Acme, cancellationToken: ct);
 
         // A writer that took the next version and is still writing (as a large upload would be).
@@ -62,11 +59,8 @@ public sealed class ConcurrentWritersTests(PostgresFixture postgres) : IClassFix
     public async Task ManyWritersAtOnceGiveEachChangeItsOwnVersionAndContiguousNumbers()
     {
         var ct = TestContext.Current.CancellationToken;
-        postgres.Require();
-        await using var source = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        var store = new PostgresMaterialsStore(source);
-        await store.InitializeAsync(ct);
-        var db = new MaterialsDatabase(store);
+        var (source, store, db) = await OpenAsync(ct);
+        await using var _ = source;
         string[] formulas = ["Li2O", "LiO2", "Li2O2", "Na2O", "NaO2", "K2O", "KO2", "MgO"];
 
         // Eight uploads of different sizes at once; the last two are one upload sent twice with the same idempotency key.
@@ -96,6 +90,16 @@ public sealed class ConcurrentWritersTests(PostgresFixture postgres) : IClassFix
         }
 
         Assert.Equal(results.Max(r => r.Version), await store.LatestVersionAsync(ct));
+    }
+
+    // A new PostgreSQL database with the store's tables.
+    private async Task<(NpgsqlDataSource Source, PostgresMaterialsStore Store, MaterialsDatabase Db)> OpenAsync(CancellationToken ct)
+    {
+        postgres.Require();
+        var source = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        var store = new PostgresMaterialsStore(source);
+        await store.InitializeAsync(ct);
+        return (source, store, new MaterialsDatabase(store));
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource source, string sql, CancellationToken ct)
