@@ -402,7 +402,8 @@ public sealed class PostgresMaterialsStore(NpgsqlDataSource dataSource) : IMater
         await InsertAsync(connection, rows, cancellationToken).ConfigureAwait(false);
         await AddCountsAsync(connection, tx, new LiveCounts().Added(rows), version, cancellationToken).ConfigureAwait(false);
         await PostgresVersionOrder.AwaitLowerAsync(connection, tx, allocation, cancellationToken).ConfigureAwait(false);
-        // Marked after the lower versions ended, so two nodes importing the same dataset never wait on each other.
+        // Marked only after the lower versions ended: a lower version importing the same dataset must never wait on this
+        // one's uncommitted mark while this one waits for it.
         await using (var mark = new NpgsqlCommand("INSERT INTO materialsdb.catalog_imports VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", connection, tx))
         {
             mark.Parameters.Add(new() { Value = datasetId });
