@@ -9,9 +9,6 @@ namespace MaterialsDb.Cli.Commands;
 /// <summary><c>materialsdb composition --input formulas.csv --output out.(csv|parquet)</c>.</summary>
 internal static class CompositionCommand
 {
-    // Rows described together by one worker.
-    private const int Block = 4096;
-
     public static Command Create(CliContext context)
     {
         var input = new Option<FileInfo>("--input", "-i") { Description = "CSV file with a 'formula' column.", Required = true };
@@ -52,33 +49,31 @@ internal static class CompositionCommand
         var chemsys = new string?[n];
         var fractions = new KeyValuePair<string, double>[]?[n];
         var errors = new string?[n];
-        // Rows in blocks on every core (each row stands alone); pairs by plain loops, not LINQ, for millions of rows.
-        Parallel.For(0, (n + Block - 1) / Block, block =>
+        failed = 0;
+        // Pairs by plain loops, not LINQ: millions of rows come through here.
+        for (var i = 0; i < n; i++)
         {
-            for (var i = block * Block; i < Math.Min(n, (block + 1) * Block); i++)
+            if (!FormulaParser.TryParse(formulas[i] ?? string.Empty, out var composition, out var error))
             {
-                if (!FormulaParser.TryParse(formulas[i] ?? string.Empty, out var composition, out var error))
-                {
-                    numAtoms[i] = double.NaN;
-                    errors[i] = error.Message;
-                    continue;
-                }
-
-                reduced[i] = composition.ReducedFormula;
-                numAtoms[i] = composition.NumAtoms;
-                chemsys[i] = composition.ChemicalSystem;
-                var z = composition.AtomicNumbers;
-                var amounts = composition.Amounts;
-                var pairs = new KeyValuePair<string, double>[z.Length];
-                for (var k = 0; k < pairs.Length; k++)
-                {
-                    pairs[k] = new(PeriodicTable.FromZ(z[k]).Symbol, amounts[k] / composition.NumAtoms);
-                }
-
-                fractions[i] = pairs;
+                numAtoms[i] = double.NaN;
+                errors[i] = error.Message;
+                failed++;
+                continue;
             }
-        });
-        failed = errors.Count(e => e is not null);
+
+            reduced[i] = composition.ReducedFormula;
+            numAtoms[i] = composition.NumAtoms;
+            chemsys[i] = composition.ChemicalSystem;
+            var z = composition.AtomicNumbers;
+            var amounts = composition.Amounts;
+            var pairs = new KeyValuePair<string, double>[z.Length];
+            for (var k = 0; k < pairs.Length; k++)
+            {
+                pairs[k] = new(PeriodicTable.FromZ(z[k]).Symbol, amounts[k] / composition.NumAtoms);
+            }
+
+            fractions[i] = pairs;
+        }
 
         return new ColumnTable(
         [

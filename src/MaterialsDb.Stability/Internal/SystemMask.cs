@@ -35,16 +35,7 @@ internal readonly record struct SystemMask(UInt128 Bits)
     }
 
     /// <summary>The system of a composition's elements.</summary>
-    public static SystemMask Of(Composition composition)
-    {
-        UInt128 bits = 0;
-        foreach (var z in composition.AtomicNumbers)
-        {
-            bits |= UInt128.One << z;
-        }
-
-        return new SystemMask(bits);
-    }
+    public static SystemMask Of(Composition composition) => Of(composition.AtomicNumbers);
 
     /// <summary>True when every element of <paramref name="other"/> is one of this system's.</summary>
     public bool Contains(SystemMask other) => (other.Bits & ~Bits) == 0;
