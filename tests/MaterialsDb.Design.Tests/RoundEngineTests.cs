@@ -1,3 +1,4 @@
+using MaterialsDb.Chemistry;
 using MaterialsDb.Design.Benchmark;
 using MaterialsDb.Design.Rounds;
 using MaterialsDb.Design.Space;
@@ -57,6 +58,35 @@ public sealed class RoundEngineTests
         // Another seed draws other bootstrap samples.
         var other = RoundEngine.Propose(Synthetic.Context(spec), data, exclude, candidates, 43, TestContext.Current.CancellationToken);
         Assert.NotEqual(one.Proposals.Select(p => p.Mean[0]), other.Proposals.Select(p => p.Mean[0]));
+    }
+
+    [Fact]
+    public void EqualValuesAreNotOrderedByThePoolsRows()
+    {
+        // Every observation has the same value, so every candidate gets the same mean and σ: which ones are proposed
+        // must not depend on where they stand in the pool (a file sorted by the property would otherwise choose).
+        var (pool, _) = Synthetic.Grid();
+        var reversed = new CompositionBatch(pool.Count);
+        for (var r = pool.Count - 1; r >= 0; r--)
+        {
+            reversed.AddRow(pool, r);
+        }
+
+        var flat = Enumerable.Repeat(50.0, pool.Count).ToArray();
+        var data = Synthetic.Observations(pool, flat, Enumerable.Range(0, pool.Count).Where(i => i % 37 == 0));
+        var spec = Synthetic.Spec(AcquisitionKind.Greedy, batch: 6);
+        IEnumerable<ulong> Proposed(CompositionBatch order, int seed)
+        {
+            var candidates = new CandidatePool(order, Synthetic.Featurizer);
+            var result = RoundEngine.Propose(Synthetic.Context(spec), data, new HashSet<ulong>(), candidates, seed, TestContext.Current.CancellationToken);
+            Assert.All(result.Proposals, p => Assert.Equal(50.0, p.Mean[0], 9));
+            return result.Proposals.Select(p => candidates.Keys[p.PoolRow]);
+        }
+
+        var forward = Proposed(pool, 7).ToList();
+        Assert.Equal(6, forward.Count);
+        Assert.Equal(forward, Proposed(reversed, 7));
+        Assert.NotEqual(forward, Proposed(pool, 8));
     }
 
     [Fact]

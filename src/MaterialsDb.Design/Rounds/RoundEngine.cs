@@ -75,15 +75,18 @@ public static class RoundEngine
     }
 
     // Scores the pool in tiles on every thread; each thread keeps its best rows, and the merge orders them by value,
-    // then by row, so the finalists do not depend on the thread count.
+    // then by a draw seeded by the round and the composition, then by row, so the finalists do not depend on the
+    // thread count. Equal values are common (trees predict the same for every row beyond their data, a model may be
+    // flat): ordering those by row would let the order of the pool's file choose, and a file sorted by the property
+    // would hand the answer to a simulated campaign.
     private static (List<(double Value, int Row)> Finalists, long Feasible) TopOfPool(DesignContext context, Scorer scorer, CandidatePool pool, IReadOnlySet<ulong> exclude, int keep, int seed, CancellationToken cancellationToken)
     {
         var tiles = (pool.Count + TileRows - 1) / TileRows;
-        var heaps = new List<PriorityQueue<int, (double, int)>>();
+        var heaps = new List<PriorityQueue<int, (double, double, int)>>();
         long feasible = 0;
         var gate = new object();
         Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = context.ThreadCount, CancellationToken = cancellationToken },
-            () => (Heap: new PriorityQueue<int, (double, int)>(), Work: scorer.NewWorkspace(TileRows), Feasible: 0L),
+            () => (Heap: new PriorityQueue<int, (double, double, int)>(), Work: scorer.NewWorkspace(TileRows), Feasible: 0L),
             (tile, state, local) =>
             {
                 var start = tile * TileRows;
@@ -99,8 +102,8 @@ public static class RoundEngine
                     }
 
                     local.Feasible++;
-                    // The heap's minimum is the worst kept: lowest value, then highest row.
-                    var item = (v, -(start + r));
+                    // The heap's minimum is the worst kept: lowest value, then lowest draw, then highest row.
+                    var item = (v, Seeds.Uniform(seed, pool.Keys[start + r]), -(start + r));
                     if (local.Heap.Count < keep)
                     {
                         local.Heap.Enqueue(start + r, item);
@@ -122,8 +125,8 @@ public static class RoundEngine
                 }
             });
 
-        var all = heaps.SelectMany(h => h.UnorderedItems.Select(x => (Value: x.Priority.Item1, Row: x.Element)))
-            .OrderByDescending(x => x.Value).ThenBy(x => x.Row).Take(keep).ToList();
+        var all = heaps.SelectMany(h => h.UnorderedItems)
+            .OrderByDescending(x => x.Priority).Take(keep).Select(x => (Value: x.Priority.Item1, Row: x.Element)).ToList();
         return (all, feasible);
     }
 
