@@ -106,7 +106,7 @@ public sealed class DesignCommandTests : IDisposable
         // The linear surrogate through the same command: a quadratic optimum inside the grid is no place for a linear
         // law, but the run completes and reports every function.
         var linear = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "-q", "design", "benchmark", "--dataset", csv, "--target", "strength", "--goal", "max", "--top-percent", "5",
-            "--initial", "15", "--batch", "4", "--rounds", "3", "--seeds", "3", "--acquisition", "ucb", "--featurizer", "fractions", "--surrogate", "linear");
+            "--initial", "15", "--batch", "4", "--rounds", "3", "--seeds", "3", "--acquisition", "ucb", "--featurizer", "fractions", "--surrogate", "linear", "--focus", "2");
         Assert.True(linear.Exit == 0, linear.Error);
         Assert.Contains("\nucb\t", linear.Output, StringComparison.Ordinal);
     }
@@ -118,6 +118,7 @@ public sealed class DesignCommandTests : IDisposable
     [InlineData("--top-percent", "0")]
     [InlineData("--initial", "1")]
     [InlineData("--surrogate", "gp")]
+    [InlineData("--focus", "2")]
     public async Task BenchmarkUsageErrors(string option, string value)
     {
         var run = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "design", "benchmark", "--dataset", "steels_yield", option, value);

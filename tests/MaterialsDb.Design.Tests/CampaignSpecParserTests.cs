@@ -49,6 +49,8 @@ public sealed class CampaignSpecParserTests
         Assert.Equal(40, spec.Observations!.Sample);
         Assert.Equal(SurrogateModel.Trees, spec.Surrogate.Model);
         Assert.Equal(SurrogateModel.Linear, CampaignSpecParser.Parse(Steel + "\nsurrogate: {model: linear, featurizer: fractions}").Surrogate.Model);
+        Assert.Equal(0, spec.Surrogate.Focus);
+        Assert.Equal(2, CampaignSpecParser.Parse(Steel + "\nsurrogate: {model: linear, focus: 2}").Surrogate.Focus);
     }
 
     [Fact]
@@ -112,6 +114,9 @@ public sealed class CampaignSpecParserTests
     [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: experiment, where: x}}", "observations.database.where: is not a field here")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {featurizer: nope}", "surrogate.featurizer: 'nope' is not a preset")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {model: gp}", "surrogate.model: 'gp' is not one of: trees, linear")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {focus: 2}", "surrogate.focus: weighs the observations of the linear surrogate")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {model: linear, focus: -1}", "surrogate.focus: must be in [0, 8]")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {model: linear, focus: .nan}", "surrogate.focus: ")]
     [InlineData("objectives: [{property: gap, goal: max}]\nbudget: 3", "budget: is not a field here")]
     public void EveryProblemNamesItsField(string tail, string expected)
     {

@@ -116,4 +116,54 @@ public sealed class LinearSurrogateTests
         Assert.Equal(1, linear.MedianEvaluationsToFirstHit);
         Assert.True(trees.MedianEvaluationsToFirstHit > 1, $"trees' median {trees.MedianEvaluationsToFirstHit}");
     }
+
+    [Fact]
+    public void FocusWeightsRankObservationsByTheGoal()
+    {
+        double[] values = [5, 1, 3, 3, 9];
+        // Ranks by value 4, 1, 2.5, 2.5, 5 of 5.
+        Assert.Equal([0.64, 0.04, 0.25, 0.25, 1], Surrogates.FocusWeights(values, new Objective("y", Goal.Max), 2).Select(w => Math.Round(w, 12)));
+        Assert.Equal([0.4, 1, 0.7, 0.7, 0.2], Surrogates.FocusWeights(values, new Objective("y", Goal.Min), 1).Select(w => Math.Round(w, 12)));
+        // A window ranks by the distance to it: 3 is inside (best, shared), 5 and 1 are 2 away, 9 is 6 away.
+        Assert.Equal([0.5, 0.5, 0.9, 0.9, 0.2], Surrogates.FocusWeights(values, new Objective("y", Goal.Window, 2.5, 3.5), 1).Select(w => Math.Round(w, 12)));
+    }
+
+    [Fact]
+    public void WeightsOfOneChangeNothingAndFocusFitsTheLawWhereTheGoalLies()
+    {
+        // A hinge: flat at 0 below x0 = 0.5, then rising with slope 10. The top of the data lies on the rising side.
+        var random = new Random(4);
+        const int rows = 120;
+        var x = new float[rows * 3];
+        var y = new double[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                x[(r * 3) + j] = (float)random.NextDouble();
+            }
+
+            y[r] = Math.Max(0, 10 * (x[r * 3] - 0.5)) + (0.05 * Gaussian(random));
+        }
+
+        var plain = LinearSurrogate.Fit(x, 3, y);
+        var ones = LinearSurrogate.Fit(x, 3, y, observationWeights: [.. Enumerable.Repeat(1.0, rows)]);
+        float[] probe = [0.9f, 0.5f, 0.5f, 1.2f, 0.5f, 0.5f];
+        var (m0, s0, m1, s1) = (new double[2], new double[2], new double[2], new double[2]);
+        plain.Predict(probe, 2, m0, s0, default);
+        ones.Predict(probe, 2, m1, s1, default);
+        Assert.Equal(m0, m1);
+        Assert.Equal(s0, s1);
+
+        var focused = LinearSurrogate.Fit(x, 3, y, observationWeights: Surrogates.FocusWeights(y, new Objective("y", Goal.Max), 2));
+        var m2 = new double[2];
+        focused.Predict(probe, 2, m2, new double[2], default);
+        // The truth at x0 = 0.9 and 1.2: 4 and 7, slope 10. Unweighted, the flat half pulls the slope down to about 5.
+        var slope = (m0[1] - m0[0]) / 0.3;
+        var focusedSlope = (m2[1] - m2[0]) / 0.3;
+        Assert.True(focusedSlope > slope + 1, $"slope {slope:F2} unweighted, {focusedSlope:F2} with focus");
+        Assert.True(Math.Abs(m2[1] - 7) < Math.Abs(m0[1] - 7), $"at 1.2: {m2[1]:F2} with focus, {m0[1]:F2} without");
+        Assert.Throws<ArgumentException>(() => LinearSurrogate.Fit(x, 3, y, observationWeights: [1, 2]));
+        Assert.Throws<ArgumentException>(() => LinearSurrogate.Fit(x, 3, y, observationWeights: [.. Enumerable.Repeat(double.NaN, rows)]));
+    }
 }

@@ -182,12 +182,13 @@ internal static class DesignCommand
         var featurizerOption = new Option<string>("--featurizer") { Description = "The surrogate's featurizer preset.", DefaultValueFactory = _ => new SurrogateSpec().Featurizer };
         featurizerOption.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
         var trees = new Option<int>("--trees") { Description = "Trees per surrogate member.", DefaultValueFactory = _ => new SurrogateSpec().Trees };
+        var focus = new Option<double>("--focus") { Description = "With --surrogate linear: weigh an observation of rank r among n (1 the worst by the goal) by (r/n)^focus, so the law is fitted where the goal lies; 0 weighs all alike.", DefaultValueFactory = _ => new SurrogateSpec().Focus };
         var model = new Option<SurrogateModel>("--surrogate") { Description = "The surrogate: trees (a bootstrap LightGBM ensemble) or linear (Bayesian linear regression with relevance determination: extrapolates trends).", DefaultValueFactory = _ => SurrogateModel.Trees };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON: {\"results\": [{acquisition, median_evaluations_to_first_hit, discovery_yield, acceleration_factor}, ...]}." };
         var threads = new Option<int>("--threads") { Description = "Campaigns run at once (default: all cores). The results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("benchmark", "Simulated campaigns on a labelled pool: evaluations to the first hit, discovery yield and acceleration over random, per acquisition function.")
         {
-            dataset, target, space, truth, goal, top, initial, batch, rounds, seeds, acquisition, kappa, distance, members, featurizerOption, trees, model, json, threads,
+            dataset, target, space, truth, goal, top, initial, batch, rounds, seeds, acquisition, kappa, distance, members, featurizerOption, trees, model, focus, json, threads,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -203,10 +204,15 @@ internal static class DesignCommand
                 kinds.Add(kind);
             }
 
-            var options = new SimulationOptions(parse.GetValue(initial), parse.GetValue(batch), parse.GetValue(rounds), parse.GetValue(seeds), kinds, new SurrogateSpec { Members = parse.GetValue(members), Featurizer = parse.GetValue(featurizerOption)!, Trees = parse.GetValue(trees), Model = parse.GetValue(model) }, parse.GetValue(kappa), parse.GetValue(distance), parse.GetValue(threads));
+            var options = new SimulationOptions(parse.GetValue(initial), parse.GetValue(batch), parse.GetValue(rounds), parse.GetValue(seeds), kinds, new SurrogateSpec { Members = parse.GetValue(members), Featurizer = parse.GetValue(featurizerOption)!, Trees = parse.GetValue(trees), Model = parse.GetValue(model), Focus = parse.GetValue(focus) }, parse.GetValue(kappa), parse.GetValue(distance), parse.GetValue(threads));
             if (options.Initial < EnsembleSurrogateMinimum || options.Batch < 1 || options.Rounds < 1 || options.Seeds < 1 || options.Threads < 1 || options.Surrogate.Members is < 2 or > CampaignSpecParser.MaxMembers || options.Surrogate.Trees is < 1 or > 5000 || !(parse.GetValue(top) is > 0 and < 100) || options.Kappa < 0 || options.MinDistance is < 0 or >= 1)
             {
                 throw new InvalidOptionException($"Need --initial ≥ {EnsembleSurrogateMinimum}, --batch, --rounds, --seeds and --threads ≥ 1, 2 ≤ --members ≤ {CampaignSpecParser.MaxMembers}, 0 < --top-percent < 100, --kappa ≥ 0 and 0 ≤ --min-distance < 1.");
+            }
+
+            if (options.Surrogate.Focus is not (>= 0 and <= SurrogateSpec.MaxFocus) || (options.Surrogate.Focus > 0 && options.Surrogate.Model != SurrogateModel.Linear))
+            {
+                throw new InvalidOptionException($"--focus: from 0 to {SurrogateSpec.MaxFocus}, and only with --surrogate linear.");
             }
 
             var (task, featurizer, supply) = await LoadTaskAsync(context, options.Surrogate.Featurizer, parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(space), parse.GetValue(truth), objective, parse.GetValue(top), ct).ConfigureAwait(false);

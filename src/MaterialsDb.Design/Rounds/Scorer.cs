@@ -68,7 +68,8 @@ internal sealed class Scorer
                 features.AsSpan(rows[i] * width, width).CopyTo(x.AsSpan(i * width));
             }
 
-            surrogates[p] = Surrogates.Fit(x, width, [.. rows.Select(r => values[r])], spec.Surrogate, Seeds.Derive(seed, p, 3), properties[p]);
+            var goal = spec.Objectives.FirstOrDefault(o => o.Property == properties[p]);
+            surrogates[p] = Surrogates.Fit(x, width, [.. rows.Select(r => values[r])], spec.Surrogate, Seeds.Derive(seed, p, 3), properties[p], goal);
         }
 
         // The best observed utility per objective, and for two objectives the observed front in the utility frame

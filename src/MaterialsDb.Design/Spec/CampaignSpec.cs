@@ -93,7 +93,23 @@ public enum SurrogateModel
 }
 
 /// <summary>The surrogate: per property, a bootstrap ensemble of small LightGBM models (the default) or a Bayesian linear model.</summary>
-public sealed record SurrogateSpec(int Members = 8, int Trees = 50, int Leaves = 8, double LearningRate = 0.15, int MinLeaf = 2, double FeatureFraction = 0.7, string Featurizer = "magpie", SurrogateModel Model = SurrogateModel.Trees);
+/// <param name="Members">Bootstrap members of the tree ensemble.</param>
+/// <param name="Trees">Trees per member.</param>
+/// <param name="Leaves">Leaves per tree.</param>
+/// <param name="LearningRate">Boosting learning rate.</param>
+/// <param name="MinLeaf">Fewest observations in a leaf.</param>
+/// <param name="FeatureFraction">Share of the features each tree may use.</param>
+/// <param name="Featurizer">The featurizer preset of the surrogate's inputs.</param>
+/// <param name="Model">Trees, or the Bayesian linear model.</param>
+/// <param name="Focus">
+/// The linear surrogate only: an objective's observation of rank r among n (1 the worst by the goal, n the best) counts
+/// with weight (r / n)^Focus in the fit, so the law is fitted where the goal lies; 0 weighs every observation alike.
+/// </param>
+public sealed record SurrogateSpec(int Members = 8, int Trees = 50, int Leaves = 8, double LearningRate = 0.15, int MinLeaf = 2, double FeatureFraction = 0.7, string Featurizer = "magpie", SurrogateModel Model = SurrogateModel.Trees, double Focus = 0)
+{
+    /// <summary>The largest <see cref="Focus"/> accepted.</summary>
+    public const double MaxFocus = 8;
+}
 
 /// <summary>Acquisition functions.</summary>
 public enum AcquisitionKind

@@ -30,7 +30,7 @@ public static partial class CampaignSpecParser
     private static readonly string[] ConstraintFields = ["min", "max", "probability"];
     private static readonly string[] ObservationFields = ["csv", "dataset", "database", "formula_column", "columns", "sample"];
     private static readonly string[] DatabaseFields = ["scheme", "chemsys", "elements", "formula", "version"];
-    private static readonly string[] SurrogateFields = ["model", "members", "trees", "leaves", "learning_rate", "min_leaf", "feature_fraction", "featurizer"];
+    private static readonly string[] SurrogateFields = ["model", "members", "trees", "leaves", "learning_rate", "min_leaf", "feature_fraction", "featurizer", "focus"];
     private static readonly string[] AcquisitionFields = ["function", "kappa", "batch", "min_distance"];
 
     /// <summary>Built-in quantities a top-level constraint may bound besides the modelled properties.</summary>
@@ -506,6 +506,16 @@ public static partial class CampaignSpecParser
             }
         }
 
+        var focus = Double(map, "focus", "surrogate.focus", p) ?? defaults.Focus;
+        if (focus is not (>= 0 and <= SurrogateSpec.MaxFocus))
+        {
+            p.Add($"surrogate.focus: must be in [0, {SurrogateSpec.MaxFocus}]");
+        }
+        else if (focus > 0 && model != SurrogateModel.Linear)
+        {
+            p.Add("surrogate.focus: weighs the observations of the linear surrogate; set model: linear, or leave focus out");
+        }
+
         var fraction = Double(map, "feature_fraction", "surrogate.feature_fraction", p) ?? defaults.FeatureFraction;
         var rate = Double(map, "learning_rate", "surrogate.learning_rate", p) ?? defaults.LearningRate;
         if (fraction is not (> 0 and <= 1) || rate is not (> 0 and <= 1))
@@ -521,7 +531,8 @@ public static partial class CampaignSpecParser
             (int)(Integer(map, "min_leaf", "surrogate.min_leaf", p, 1, 1000) ?? defaults.MinLeaf),
             fraction,
             featurizer,
-            model);
+            model,
+            focus);
     }
 
     private static AcquisitionSpec Acquisition(YamlNode? node, bool continuous, List<string> p)

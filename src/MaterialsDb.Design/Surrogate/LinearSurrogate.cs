@@ -71,8 +71,13 @@ public sealed class LinearSurrogate : ISurrogate
     /// <param name="width">Features per row.</param>
     /// <param name="targets">One finite value per observation.</param>
     /// <param name="property">Names the property in errors.</param>
+    /// <param name="observationWeights">
+    /// Optional, one per observation, finite and non-negative (<see cref="Surrogates.FocusWeights"/>): observation i
+    /// counts as wᵢ observations — its noise precision is β wᵢ, and the centering is the weighted mean. σ is the
+    /// spread at weight 1.
+    /// </param>
     /// <exception cref="InputDataException">Fewer than <see cref="EnsembleSurrogate.MinimumObservations"/> observations.</exception>
-    public static LinearSurrogate Fit(float[] features, int width, double[] targets, string property = "the property")
+    public static LinearSurrogate Fit(float[] features, int width, double[] targets, string property = "the property", double[]? observationWeights = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
@@ -82,14 +87,36 @@ public sealed class LinearSurrogate : ISurrogate
             throw new InputDataException($"{property}: {n} observation(s) with a value; a surrogate needs at least {EnsembleSurrogate.MinimumObservations}.");
         }
 
+        var ow = observationWeights;
+        if (ow is not null && (ow.Length != n || ow.Any(w => !(w >= 0) || !double.IsFinite(w)) || !(ow.Sum() > 0)))
+        {
+            throw new ArgumentException("One finite, non-negative weight per observation, not all zero.", nameof(observationWeights));
+        }
+
         // Standardize every feature that varies among the observations; a constant one carries no information.
         var (columns, center, scale) = Standardization(features, width, n);
         var d = columns.Length;
         var yMean = targets.Average();
         var ySd = Math.Sqrt(targets.Sum(v => (v - yMean) * (v - yMean)) / n);
+        var effective = (double)n;
+        if (ow is not null)
+        {
+            // The model has no intercept of its own: with weights, center on the weighted means.
+            effective = ow.Sum();
+            yMean = targets.Select((v, i) => v * ow[i]).Sum() / effective;
+            ySd = Math.Sqrt(targets.Select((v, i) => ow[i] * (v - yMean) * (v - yMean)).Sum() / effective);
+            for (var k = 0; k < d; k++)
+            {
+                center[k] = Enumerable.Range(0, n).Sum(i => ow[i] * features[(i * width) + columns[k]]) / effective;
+            }
+        }
+
         var yScale = ySd > 0 ? ySd : 1;
-        var z = Matrix<double>.Build.Dense(n, d, (i, k) => (features[(i * width) + columns[k]] - center[k]) / scale[k]);
-        var t = Vector<double>.Build.Dense(n, i => (targets[i] - yMean) / yScale);
+
+        // Rows scaled by √wᵢ turn the likelihood's β wᵢ rᵢ² into β (√wᵢ rᵢ)²: the algebra below stays as without weights.
+        var root = ow?.Select(Math.Sqrt).ToArray();
+        var z = Matrix<double>.Build.Dense(n, d, (i, k) => (features[(i * width) + columns[k]] - center[k]) / scale[k] * (root?[i] ?? 1));
+        var t = Vector<double>.Build.Dense(n, i => (targets[i] - yMean) / yScale * (root?[i] ?? 1));
 
         var active = Enumerable.Range(0, d).ToList();
         var lambda = Enumerable.Repeat(1.0, d).ToArray();
@@ -119,7 +146,7 @@ public sealed class LinearSurrogate : ISurrogate
                 lambda[j] = gamma / Math.Max(m[k] * m[k], 1e-12);
             }
 
-            beta = Math.Max(n - gammaSum, 1e-6) / Math.Max(residual.DotProduct(residual), 1e-12);
+            beta = Math.Max(effective - gammaSum, 1e-6) / Math.Max(residual.DotProduct(residual), 1e-12);
             var pruned = active.Where(j => lambda[j] > PruneThreshold).ToList();
             foreach (var j in pruned)
             {
@@ -145,7 +172,7 @@ public sealed class LinearSurrogate : ISurrogate
         var cov = keep.Length == 0 ? Matrix<double>.Build.Dense(0, 0) : a.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(keep.Length));
         var w = keep.Length == 0 ? Vector<double>.Build.Dense(0) : cov * x.TransposeThisAndMultiply(t) * beta;
 
-        // Leave-one-out z-scores from the hat values.
+        // Leave-one-out z-scores from the hat values (with weights, each against its own noise 1 / (β wᵢ)).
         double sum = 0;
         for (var i = 0; i < n; i++)
         {
@@ -156,7 +183,9 @@ public sealed class LinearSurrogate : ISurrogate
             sum += score * score;
         }
 
-        var calibration = n < 5 ? 1 : Math.Sqrt(sum / n);
+        // A row of weight 0 scores 0 and says nothing: average over the others.
+        var counted = ow?.Count(v => v > 0) ?? n;
+        var calibration = counted < 5 ? 1 : Math.Sqrt(sum / counted);
         calibration = double.IsFinite(calibration) ? Math.Clamp(calibration, 0.25, 20) : 1;
         return new LinearSurrogate(
             width,
