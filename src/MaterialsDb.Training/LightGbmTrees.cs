@@ -16,15 +16,16 @@ public static class LightGbmTrees
     /// <param name="targets">One target per row of <paramref name="features"/>.</param>
     /// <param name="rows">Rows to train on.</param>
     /// <param name="options">Trainer settings.</param>
-    public static TreeEnsemble Fit(float[] features, int width, float[] targets, int[] rows, LightGbmOptions options)
+    /// <param name="rowWeight">Optional: each row's weight in the loss (LightGBM's example weights).</param>
+    public static TreeEnsemble Fit(float[] features, int width, float[] targets, int[] rows, LightGbmOptions options, Func<int, float>? rowWeight = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
         var ml = new MLContext(seed: options.Seed);
-        var model = ml.Regression.Trainers.LightGbm(LightGbmRegressor.TrainerSettings(options, weighted: false))
-            .Fit(MlRows.Labelled(ml, features, width, rows, r => targets[r]));
+        var model = ml.Regression.Trainers.LightGbm(LightGbmRegressor.TrainerSettings(options, weighted: rowWeight is not null))
+            .Fit(MlRows.Labelled(ml, features, width, rows, r => targets[r], rowWeight));
         var ensemble = model.Model.TrainedTreeEnsemble;
         var trees = new List<BinaryTree>(ensemble.Trees.Count);
         for (var t = 0; t < ensemble.Trees.Count; t++)

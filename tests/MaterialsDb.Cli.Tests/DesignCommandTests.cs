@@ -118,7 +118,7 @@ public sealed class DesignCommandTests : IDisposable
     [InlineData("--top-percent", "0")]
     [InlineData("--initial", "1")]
     [InlineData("--surrogate", "gp")]
-    [InlineData("--focus", "2")]
+    [InlineData("--focus", "9")]
     public async Task BenchmarkUsageErrors(string option, string value)
     {
         var run = await CliRunner.RunAsync(SharedFiles.MirrorStore(), "design", "benchmark", "--dataset", "steels_yield", option, value);

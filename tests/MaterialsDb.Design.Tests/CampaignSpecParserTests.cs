@@ -51,6 +51,7 @@ public sealed class CampaignSpecParserTests
         Assert.Equal(SurrogateModel.Linear, CampaignSpecParser.Parse(Steel + "\nsurrogate: {model: linear, featurizer: fractions}").Surrogate.Model);
         Assert.Equal(0, spec.Surrogate.Focus);
         Assert.Equal(2, CampaignSpecParser.Parse(Steel + "\nsurrogate: {model: linear, focus: 2}").Surrogate.Focus);
+        Assert.Equal(1.5, CampaignSpecParser.Parse(Steel + "\nsurrogate: {focus: 1.5}").Surrogate.Focus);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class CampaignSpecParserTests
     [InlineData("objectives: [{property: gap, goal: max}]\nobservations: {database: {scheme: experiment, where: x}}", "observations.database.where: is not a field here")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {featurizer: nope}", "surrogate.featurizer: 'nope' is not a preset")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {model: gp}", "surrogate.model: 'gp' is not one of: trees, linear")]
-    [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {focus: 2}", "surrogate.focus: weighs the observations of the linear surrogate")]
+    [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {focus: 9}", "surrogate.focus: must be in [0, 8]")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {model: linear, focus: -1}", "surrogate.focus: must be in [0, 8]")]
     [InlineData("objectives: [{property: gap, goal: max}]\nsurrogate: {model: linear, focus: .nan}", "surrogate.focus: ")]
     [InlineData("objectives: [{property: gap, goal: max}]\nbudget: 3", "budget: is not a field here")]

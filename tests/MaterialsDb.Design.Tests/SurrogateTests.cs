@@ -67,4 +67,25 @@ public sealed class SurrogateTests
         var e = Assert.Throws<InputDataException>(() => EnsembleSurrogate.Fit(new float[6], 3, [1, 2], new SurrogateSpec(), 1, "band_gap"));
         Assert.Contains("band_gap: 2 observation(s)", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ObservationWeightsDecideWhatTheTreesFit()
+    {
+        // Every point twice: once on the law, once 10 above it. Weighted 1 and 0.001, the trees follow the law;
+        // unweighted, they split the difference.
+        var (x, _, clean) = Noisy(200, 3);
+        var doubled = x.Concat(x).ToArray();
+        var y = clean.Concat(clean.Select(v => v + 10)).ToArray();
+        var weights = Enumerable.Repeat(1.0, 200).Concat(Enumerable.Repeat(0.001, 200)).ToArray();
+        var spec = new SurrogateSpec(Members: 4, Trees: 60);
+        var weighted = EnsembleSurrogate.Fit(doubled, 3, y, spec, 5, observationWeights: weights);
+        var plain = EnsembleSurrogate.Fit(doubled, 3, y, spec, 5);
+        var (mw, mp) = (new double[200], new double[200]);
+        weighted.Predict(x, 200, mw, new double[200], new float[200 * 4]);
+        plain.Predict(x, 200, mp, new double[200], new float[200 * 4]);
+        var offWeighted = Enumerable.Range(0, 200).Average(i => mw[i] - clean[i]);
+        var offPlain = Enumerable.Range(0, 200).Average(i => mp[i] - clean[i]);
+        Assert.InRange(offWeighted, -0.5, 0.5);
+        Assert.InRange(offPlain, 4, 6);
+    }
 }

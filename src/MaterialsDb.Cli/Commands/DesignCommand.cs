@@ -182,7 +182,7 @@ internal static class DesignCommand
         var featurizerOption = new Option<string>("--featurizer") { Description = "The surrogate's featurizer preset.", DefaultValueFactory = _ => new SurrogateSpec().Featurizer };
         featurizerOption.AcceptOnlyFromAmong([.. FeaturizerPresets.Names]);
         var trees = new Option<int>("--trees") { Description = "Trees per surrogate member.", DefaultValueFactory = _ => new SurrogateSpec().Trees };
-        var focus = new Option<double>("--focus") { Description = "With --surrogate linear: weigh an observation of rank r among n (1 the worst by the goal) by (r/n)^focus, so the law is fitted where the goal lies; 0 weighs all alike.", DefaultValueFactory = _ => new SurrogateSpec().Focus };
+        var focus = new Option<double>("--focus") { Description = "Weigh an observation of rank r among n (1 the worst by the goal) by (r/n)^focus in the surrogate's fit, so it is fitted where the goal lies; 0 weighs all alike.", DefaultValueFactory = _ => new SurrogateSpec().Focus };
         var model = new Option<SurrogateModel>("--surrogate") { Description = "The surrogate: trees (a bootstrap LightGBM ensemble) or linear (Bayesian linear regression with relevance determination: extrapolates trends).", DefaultValueFactory = _ => SurrogateModel.Trees };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON: {\"results\": [{acquisition, median_evaluations_to_first_hit, discovery_yield, acceleration_factor}, ...]}." };
         var threads = new Option<int>("--threads") { Description = "Campaigns run at once (default: all cores). The results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -210,9 +210,9 @@ internal static class DesignCommand
                 throw new InvalidOptionException($"Need --initial ≥ {EnsembleSurrogateMinimum}, --batch, --rounds, --seeds and --threads ≥ 1, 2 ≤ --members ≤ {CampaignSpecParser.MaxMembers}, 0 < --top-percent < 100, --kappa ≥ 0 and 0 ≤ --min-distance < 1.");
             }
 
-            if (options.Surrogate.Focus is not (>= 0 and <= SurrogateSpec.MaxFocus) || (options.Surrogate.Focus > 0 && options.Surrogate.Model != SurrogateModel.Linear))
+            if (options.Surrogate.Focus is not (>= 0 and <= SurrogateSpec.MaxFocus))
             {
-                throw new InvalidOptionException($"--focus: from 0 to {SurrogateSpec.MaxFocus}, and only with --surrogate linear.");
+                throw new InvalidOptionException($"--focus: from 0 to {SurrogateSpec.MaxFocus}.");
             }
 
             var (task, featurizer, supply) = await LoadTaskAsync(context, options.Surrogate.Featurizer, parse.GetValue(dataset), parse.GetValue(target), parse.GetValue(space), parse.GetValue(truth), objective, parse.GetValue(top), ct).ConfigureAwait(false);

@@ -102,8 +102,9 @@ public enum SurrogateModel
 /// <param name="Featurizer">The featurizer preset of the surrogate's inputs.</param>
 /// <param name="Model">Trees, or the Bayesian linear model.</param>
 /// <param name="Focus">
-/// The linear surrogate only: an objective's observation of rank r among n (1 the worst by the goal, n the best) counts
-/// with weight (r / n)^Focus in the fit, so the law is fitted where the goal lies; 0 weighs every observation alike.
+/// An objective's observation of rank r among n (1 the worst by the goal, n the best) counts with weight (r / n)^Focus
+/// in the fit (the linear model's likelihood, the trees' loss), so the surrogate is fitted where the goal lies; 0
+/// weighs every observation alike.
 /// </param>
 public sealed record SurrogateSpec(int Members = 8, int Trees = 50, int Leaves = 8, double LearningRate = 0.15, int MinLeaf = 2, double FeatureFraction = 0.7, string Featurizer = "magpie", SurrogateModel Model = SurrogateModel.Trees, double Focus = 0)
 {

@@ -511,10 +511,6 @@ public static partial class CampaignSpecParser
         {
             p.Add($"surrogate.focus: must be in [0, {SurrogateSpec.MaxFocus}]");
         }
-        else if (focus > 0 && model != SurrogateModel.Linear)
-        {
-            p.Add("surrogate.focus: weighs the observations of the linear surrogate; set model: linear, or leave focus out");
-        }
 
         var fraction = Double(map, "feature_fraction", "surrogate.feature_fraction", p) ?? defaults.FeatureFraction;
         var rate = Double(map, "learning_rate", "surrogate.learning_rate", p) ?? defaults.LearningRate;

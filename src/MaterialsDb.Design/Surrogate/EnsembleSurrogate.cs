@@ -53,8 +53,9 @@ public sealed class EnsembleSurrogate : ISurrogate
     /// <param name="spec">Ensemble settings.</param>
     /// <param name="seed">Seeds the resamples and the trees.</param>
     /// <param name="property">Names the property in errors.</param>
+    /// <param name="observationWeights">Optional, one per observation (<see cref="Surrogates.FocusWeights"/>): each observation's weight in every member's loss.</param>
     /// <exception cref="InputDataException">Fewer than <see cref="MinimumObservations"/> observations.</exception>
-    public static EnsembleSurrogate Fit(float[] features, int width, double[] targets, SurrogateSpec spec, int seed, string property = "the property")
+    public static EnsembleSurrogate Fit(float[] features, int width, double[] targets, SurrogateSpec spec, int seed, string property = "the property", double[]? observationWeights = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
@@ -88,7 +89,7 @@ public sealed class EnsembleSurrogate : ISurrogate
             }
 
             inBag[m] = bag;
-            members[m] = LightGbmTrees.Fit(features, width, y, rows, options with { Seed = Rounds.Seeds.Derive(seed, m, 2) });
+            members[m] = LightGbmTrees.Fit(features, width, y, rows, options with { Seed = Rounds.Seeds.Derive(seed, m, 2) }, observationWeights is null ? null : r => (float)observationWeights[r]);
         });
 
         var predictions = new float[spec.Members * n];

@@ -16,10 +16,12 @@ public static class Surrogates
     public static ISurrogate Fit(float[] features, int width, double[] targets, SurrogateSpec spec, int seed, string property = "the property", Objective? goal = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(targets);
+        var weights = goal is null || spec.Focus <= 0 ? null : FocusWeights(targets, goal, spec.Focus);
         return spec.Model switch
         {
-            SurrogateModel.Linear => LinearSurrogate.Fit(features, width, targets, property, goal is null || spec.Focus <= 0 ? null : FocusWeights(targets, goal, spec.Focus)),
-            _ => EnsembleSurrogate.Fit(features, width, targets, spec, seed, property),
+            SurrogateModel.Linear => LinearSurrogate.Fit(features, width, targets, property, weights),
+            _ => EnsembleSurrogate.Fit(features, width, targets, spec, seed, property, weights),
         };
     }
 
