@@ -102,13 +102,21 @@ public static class RoundEngine
                     }
 
                     local.Feasible++;
-                    // The heap's minimum is the worst kept: lowest value, then lowest draw, then highest row.
+                    // The heap's minimum is the worst kept: lowest value, then lowest draw, then highest row. Most rows
+                    // fall below it on value alone, so the draw is made only for the others.
+                    var full = local.Heap.Count >= keep;
+                    (double, double, int) worst = default;
+                    if (full && local.Heap.TryPeek(out _, out worst) && v < worst.Item1)
+                    {
+                        continue;
+                    }
+
                     var item = (v, Seeds.Uniform(seed, pool.Keys[start + r]), -(start + r));
-                    if (local.Heap.Count < keep)
+                    if (!full)
                     {
                         local.Heap.Enqueue(start + r, item);
                     }
-                    else if (local.Heap.TryPeek(out var worstRow, out var worst) && item.CompareTo(worst) > 0)
+                    else if (item.CompareTo(worst) > 0)
                     {
                         local.Heap.EnqueueDequeue(start + r, item);
                     }

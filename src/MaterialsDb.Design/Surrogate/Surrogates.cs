@@ -31,12 +31,13 @@ public static class Surrogates
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(goal);
         var n = targets.Length;
-        var order = Enumerable.Range(0, n).OrderBy(i => goal.Utility(targets[i])).ToArray();
+        var utility = targets.Select(goal.Utility).ToArray();
+        var order = Enumerable.Range(0, n).OrderBy(i => utility[i]).ToArray();
         var weights = new double[n];
         for (var start = 0; start < n;)
         {
             var end = start;
-            while (end + 1 < n && goal.Utility(targets[order[end + 1]]) == goal.Utility(targets[order[start]]))
+            while (end + 1 < n && utility[order[end + 1]] == utility[order[start]])
             {
                 end++;
             }
