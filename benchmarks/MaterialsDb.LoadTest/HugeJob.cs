@@ -20,7 +20,7 @@ namespace MaterialsDb.LoadTest;
 /// </summary>
 internal static partial class HugeJob
 {
-    public static async Task<int> RunAsync(string postgres, string specPath, int[] processCounts, DatasetStore datasets, ModelRegistry registry, string results)
+    public static async Task<int> RunAsync(string postgres, string specPath, int[] processCounts, long chunkSize, DatasetStore datasets, ModelRegistry registry, string results)
     {
         var spec = await File.ReadAllTextAsync(specPath);
         var cli = Path.Combine(AppContext.BaseDirectory, "materialsdb.dll");
@@ -53,23 +53,26 @@ internal static partial class HugeJob
             // All processes together against the CLI on as many cores as they share.
             var sameCores = cliRates[Math.Min(n, Environment.ProcessorCount) == 1 ? 1 : Environment.ProcessorCount];
             problems += await ScratchCluster.RunAsync(postgres, "materialsdb_huge", (connection, workers) =>
-                ClusterAsync(connection, spec, n, candidates, cliRates[1], sameCores, reference, datasets, registry, Path.Combine(results, $"cluster-{n}"), workers));
+                ClusterAsync(connection, spec, n, chunkSize, candidates, cliRates[1], sameCores, reference, datasets, registry, Path.Combine(results, $"cluster-{n}"), workers));
         }
 
         return problems == 0 ? 0 : 1;
     }
 
-    private static async Task<int> ClusterAsync(string postgres, string spec, int processes, long candidates, double cliRate, double cliSameCores, ColumnTable reference, DatasetStore datasets, ModelRegistry registry, string results, List<Process> workers)
+    private static async Task<int> ClusterAsync(string postgres, string spec, int processes, long chunkSize, long candidates, double cliRate, double cliSameCores, ColumnTable reference, DatasetStore datasets, ModelRegistry registry, string results, List<Process> workers)
     {
         var store = await ServiceHost.OpenStoreAsync(postgres);
         var (_, key) = await ApiKeys.CreateAsync(store, "huge", Role.Member);
-        await using var app = ServiceHost.BuildServer(new ServiceOptions { Urls = "http://127.0.0.1:0", Postgres = postgres, ResultsFolder = results, Workers = 0 }, datasets, registry);
+        // The limit is the one the CLI screened (an operator raises it for a space this large on every node).
+        var limit = Math.Max(candidates, new ServiceOptions().MaxCandidates);
+        var options = new ServiceOptions { Urls = "http://127.0.0.1:0", Postgres = postgres, ResultsFolder = results, Workers = 0, ChunkSize = chunkSize }.WithMaxCandidates(limit);
+        await using var app = ServiceHost.BuildServer(options, datasets, registry);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(10) };
         http.DefaultRequestHeaders.Add(ApiKeys.Header, key);
         for (var i = 0; i < processes; i++)
         {
-            workers.Add(ScratchCluster.StartWorker(postgres, results));
+            workers.Add(ScratchCluster.StartWorker(postgres, results, "--max-candidates", limit.ToString(CultureInfo.InvariantCulture)));
         }
 
         await Task.Delay(3000);   // the workers start and load their models, as a cluster's would before a job arrives

@@ -16,10 +16,11 @@
 //     sustained mixed load for 10 minutes on an API node and two worker processes: submissions and polls, status
 //     reads, 10^6-row CSV downloads, /predict batches, OPTIMADE filters; latency per endpoint, errors, memory, and
 //     every screening checked against a reference run.
-//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- huge "<postgres connection string>" [spec.yaml] [1,2,3]
+//   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- huge "<postgres connection string>" [spec.yaml] [1,2,3] [chunk-size]
 //     one large screening (default: huge-space.yaml beside this program, 7.9 M candidates) through `materialsdb screen`
 //     on one thread, then as a chunked job with 1, 2 and 3 worker processes (one core each) in a new PostgreSQL
 //     database: throughput per process against the CLI's, peak memory per worker, plan and merge times, same rows.
+//     Chunks of 100,000 candidates by default; billion-space.yaml (1.2·10^9 candidates) is run with chunks of 2,000,000.
 //   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- explorer [repeats]
 //     the results explorer on a 10^6-row result over HTTP: pages, sorts, filters, plot points, heatmap, a filtered download.
 using System.Diagnostics;
@@ -148,7 +149,8 @@ else if (args is ["huge", var hugePostgres, ..])
     Directory.CreateDirectory(results);
     var spec = args.Length > 2 ? Path.GetFullPath(args[2]) : Path.Combine(AppContext.BaseDirectory, "huge-space.yaml");
     var counts = args.Length > 3 ? args[3].Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 2, 3];
-    var huge = await MaterialsDb.LoadTest.HugeJob.RunAsync(hugePostgres, spec, counts, datasets, registry, results);
+    var chunkSize = args.Length > 4 ? long.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : new MaterialsDb.Service.ServiceOptions().ChunkSize;
+    var huge = await MaterialsDb.LoadTest.HugeJob.RunAsync(hugePostgres, spec, counts, chunkSize, datasets, registry, results);
     Directory.Delete(results, recursive: true);
     return huge;
 }
@@ -159,7 +161,7 @@ else if (args is ["explorer", ..])
 }
 else
 {
-    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | soak \"<postgres connection string>\" [minutes] [kill-every-seconds] | mixed \"<postgres connection string>\" [minutes] | huge \"<postgres connection string>\" [spec.yaml] [1,2,3] | explorer [repeats]");
+    Console.Error.WriteLine("usage: http [clients] [seconds] | jobs \"<postgres connection string>\" [jobs] | database \"<postgres connection string>\" [entries] [repeats] | soak \"<postgres connection string>\" [minutes] [kill-every-seconds] | mixed \"<postgres connection string>\" [minutes] | huge \"<postgres connection string>\" [spec.yaml] [1,2,3] [chunk-size] | explorer [repeats]");
     return 2;
 }
 

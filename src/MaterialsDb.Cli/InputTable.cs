@@ -42,10 +42,11 @@ internal static class InputTable
     /// does not grow with the file, and the output is the same bytes as writing the whole table at once.
     /// </summary>
     /// <returns>The number of rows.</returns>
-    public static async Task<long> TransformAsync(FileInfo input, FileInfo output, string[] required, Func<ColumnTable, ColumnTable> transform, CancellationToken cancellationToken)
+    public static async Task<long> TransformAsync(FileInfo input, FileInfo output, string[] required, Func<ColumnTable, ColumnTable> transform, CancellationToken cancellationToken, ParquetCompression compression = ParquetCompression.Snappy)
     {
         ArgumentNullException.ThrowIfNull(transform);
         CheckOutput(input, output);
+        TableFileWriter.CheckCompression(output.FullName, compression);
         TableFileWriter? writer = null;
         // One chunk is encoded and written (on one core) while the next is read and transformed.
         var writing = Task.CompletedTask;
@@ -56,7 +57,7 @@ internal static class InputTable
             {
                 var produced = WithPassThrough(transform(chunk), chunk);
                 await writing.ConfigureAwait(false);
-                writer ??= await TableFileWriter.CreateAsync(output.FullName, produced.Columns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                writer ??= await TableFileWriter.CreateAsync(output.FullName, produced.Columns, cancellationToken: cancellationToken, compression: compression).ConfigureAwait(false);
                 var current = writer;
                 writing = Task.Run(() => current.AppendAsync(produced, cancellationToken), cancellationToken);
                 rows += chunk.RowCount;

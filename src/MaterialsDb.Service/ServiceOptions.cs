@@ -106,7 +106,8 @@ public sealed record ServiceOptions
         Check(Workers >= 0, $"--workers must be 0 (API only) or more, not {Workers}");
         Check(ExplorerRows >= 1, "the explorer's row budget must be at least 1");
         Check(Queues.Count > 0 && Queues.All(q => q.Length > 0 && q.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')), "--queues must name at least one queue, each lowercase letters, digits or '_'");
-        Check(MaxCandidates >= 1 && MaxRawCompositions >= MaxCandidates, "the candidate limits must be positive, the raw one at least the filtered one");
+        Check(MaxCandidates >= 1, $"--max-candidates must be at least 1, not {MaxCandidates}");
+        Check(MaxRawCompositions >= MaxCandidates, "the raw-composition limit must be at least --max-candidates");
         Check(MaxActivePerTenant >= 1, $"the active screenings per tenant must be at least 1, not {MaxActivePerTenant}");
         Check(RequestsPerMinute >= 1 && FailedKeyLookupsPerMinute >= 1, "rate limits must be at least 1 per minute");
         Check(MaxBodyBytes >= 1_024 && MaxUploadBytes >= MaxBodyBytes, "body limits must be at least 1 kB, the upload limit at least the body limit");
@@ -120,6 +121,13 @@ public sealed record ServiceOptions
             throw new InvalidOptionException("Cannot start the service: " + string.Join("; ", problems) + ".");
         }
     }
+
+    /// <summary>
+    /// These options with <paramref name="maxCandidates"/> as the candidate limit; the limit before the chemical filters
+    /// rises with it when it would be lower, since every candidate is one raw composition.
+    /// </summary>
+    public ServiceOptions WithMaxCandidates(long maxCandidates) =>
+        this with { MaxCandidates = maxCandidates, MaxRawCompositions = Math.Max(MaxRawCompositions, maxCandidates) };
 
     /// <summary>The retry delays in seconds, for messages.</summary>
     internal string RetryText => string.Join(", ", RetryDelays.Select(d => d.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s"));

@@ -34,7 +34,8 @@ public sealed class ScreenInterruptTests : IDisposable
                 stderr.AppendLine(e.Data);
             }
 
-            if (e.Data?.StartsWith("screened", StringComparison.Ordinal) == true)
+            // The total is counted beside the screening, so the first lines may come before it is known.
+            if (e.Data?.StartsWith("screened", StringComparison.Ordinal) == true && e.Data.Contains(" / ", StringComparison.Ordinal))
             {
                 started.TrySetResult();
             }
@@ -42,7 +43,7 @@ public sealed class ScreenInterruptTests : IDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
-        // Wait until it is screening (a progress line), then interrupt it as Ctrl-C would.
+        // Wait until it is screening (a progress line with the space's total), then interrupt it as Ctrl-C would.
         await started.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {

@@ -74,6 +74,38 @@ public sealed class ScreeningEngineTests(ScreeningFixture fixture) : IClassFixtu
         }
     }
 
+    [Fact]
+    public void LimitsAndProgressHoldWhileTheNextTileIsEnumerated()
+    {
+        // On several threads the next tile is enumerated while the workers screen this one, and the progress total is
+        // counted beside the run: a skip and a limit must still cut the same candidates, and progress must only grow.
+        var plan = fixture.Plan(ScreeningFixture.Spec);
+        var available = ScreeningEngine.CountEnumerated(plan.Space!, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(available, ScreeningEngine.CountEnumerated(plan.Space!, threads: 2, TestContext.Current.CancellationToken));
+        var limit = available - 40;   // cuts the stream inside a tile
+        var reference = ScreeningEngine.Run(plan, new ScreeningOptions { TileSize = 37, Threads = 1, Skip = 13, Limit = limit }, TestContext.Current.CancellationToken);
+        var reports = new List<ScreeningProgress>();
+        var other = ScreeningEngine.Run(plan, new ScreeningOptions { TileSize = 37, Threads = 2, Skip = 13, Limit = limit, Progress = new Listener(reports.Add) }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(limit, reference.Processed);
+        Assert.Equal(limit, other.Processed);
+        Assert.Equal(reference.Rows.Select(r => r.Sequence), other.Rows.Select(r => r.Sequence));
+        Assert.Equal(reference.Rows.SelectMany(r => r.Values), other.Rows.SelectMany(r => r.Values));
+        Assert.Equal(reference.Stages.Select(s => s.Passed), other.Stages.Select(s => s.Passed));
+        Assert.Equal(limit, reports[^1].Processed);
+        Assert.Equal(reports.Select(r => r.Processed).Order(), reports.Select(r => r.Processed));
+        Assert.All(reports.Where(r => r.Total is not null), r => Assert.Equal(limit, r.Total));
+    }
+
+    [Fact]
+    public void CancellingWhileATileIsInFlightStopsTheRun()
+    {
+        using var cts = new CancellationTokenSource();
+        var plan = fixture.Plan(ScreeningFixture.Spec);
+        var options = new ScreeningOptions { TileSize = 16, Threads = 2, Progress = new Listener(_ => cts.Cancel()) };
+        Assert.ThrowsAny<OperationCanceledException>(() => ScreeningEngine.Run(plan, options, cts.Token));
+    }
+
     [Theory]
     [InlineData("by: [-band-gap-pbe]")]
     [InlineData("pareto: [e_above_hull, -band-gap-pbe]")]
@@ -211,6 +243,12 @@ public sealed class ScreeningEngineTests(ScreeningFixture fixture) : IClassFixtu
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => ScreeningEngine.Run(fixture.Plan(ScreeningFixture.Spec), new ScreeningOptions { TileSize = 64 }, cts.Token));
+    }
+
+    // Reports on the calling thread, unlike Progress<T>, which posts to the thread pool.
+    private sealed class Listener(Action<ScreeningProgress> report) : IProgress<ScreeningProgress>
+    {
+        public void Report(ScreeningProgress value) => report(value);
     }
 
     private static string Formula(CandidateRow row)

@@ -8,6 +8,7 @@ public sealed class OptionsTests
     [Theory]
     [InlineData("--chunk-size", "0", "--chunk-size must be at least 1")]
     [InlineData("--workers", "-1", "--workers must be 0")]
+    [InlineData("--max-candidates", "0", "--max-candidates must be at least 1")]
     [InlineData("--urls", "not a url", "--urls 'not a url' is not an absolute URL")]
     public async Task ServeRefusesBadOptionsAsUsageErrors(string option, string value, string message)
     {
@@ -27,5 +28,17 @@ public sealed class OptionsTests
         Assert.Contains("--workers", e.Message, StringComparison.Ordinal);
         Assert.Contains("rate limits", e.Message, StringComparison.Ordinal);
         new ServiceOptions().Validate();
+    }
+
+    [Fact]
+    public void RaisingTheCandidateLimitRaisesTheRawLimitWithIt()
+    {
+        var defaults = new ServiceOptions();
+        var billion = defaults.WithMaxCandidates(2_000_000_000);
+        Assert.Equal(2_000_000_000, billion.MaxCandidates);
+        Assert.Equal(defaults.MaxRawCompositions, billion.MaxRawCompositions);
+        var huge = defaults.WithMaxCandidates(50_000_000_000);
+        Assert.Equal(50_000_000_000, huge.MaxRawCompositions);
+        huge.Validate();
     }
 }

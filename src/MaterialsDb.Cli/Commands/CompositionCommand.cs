@@ -14,17 +14,18 @@ internal static class CompositionCommand
         var input = new Option<FileInfo>("--input", "-i") { Description = "CSV file with a 'formula' column.", Required = true };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Output file, .csv or .parquet.", Required = true };
         var column = new Option<string>("--column") { Description = "Name of the formula column.", DefaultValueFactory = _ => "formula" };
+        var compression = CompressionOption.Create();
         var command = new Command(
             "composition",
             "Parse formulas and write formula, reduced_formula, num_atoms, chemsys, fractions (Symbol:fraction by atomic number) and error per row. A bad row never stops the file.")
         {
-            input, output, column,
+            input, output, column, compression,
         };
-        command.SetAction((parse, ct) => RunAsync(context, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(column)!, ct));
+        command.SetAction((parse, ct) => RunAsync(context, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(column)!, CompressionOption.Value(parse, compression), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string column, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string column, ParquetCompression compression, CancellationToken cancellationToken)
     {
         var failed = 0;
         var rows = await InputTable.TransformAsync(input, output, [column], chunk =>
@@ -32,7 +33,7 @@ internal static class CompositionCommand
             var described = Describe(chunk.GetStrings(column), out var bad);
             failed += bad;
             return described;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, compression).ConfigureAwait(false);
         if (!context.Quiet)
         {
             await context.Output.WriteLineAsync($"{rows} rows written to {output.FullName}; {failed} failed to parse.").ConfigureAwait(false);

@@ -23,11 +23,12 @@ internal static class FeaturizeCommand
         var column = new Option<string>("--column") { Description = "Name of the formula column.", DefaultValueFactory = _ => "formula" };
         var strict = new Option<bool>("--no-impute") { Description = "Leave missing element values missing (statistics become NaN) instead of using the property mean (matminer impute_nan=False)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads; 0 uses every core.", DefaultValueFactory = _ => 0 };
+        var compression = CompressionOption.Create();
         var command = new Command(
             "featurize",
             "Compute composition descriptors for every formula: 'formula', one column per feature, then 'error'. A row that fails to parse gets no features (null) and its error; the file is never aborted.")
         {
-            input, output, preset, column, strict, threads,
+            input, output, preset, column, strict, threads, compression,
         };
         command.SetAction((parse, ct) => RunAsync(
             context,
@@ -37,13 +38,15 @@ internal static class FeaturizeCommand
             parse.GetValue(column)!,
             !parse.GetValue(strict),
             parse.GetValue(threads),
+            CompressionOption.Value(parse, compression),
             ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string presetName, string column, bool impute, int threads, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string presetName, string column, bool impute, int threads, ParquetCompression compression, CancellationToken cancellationToken)
     {
         InputTable.CheckOutput(input, output);
+        TableFileWriter.CheckCompression(output.FullName, compression);
         if (threads < 0)
         {
             throw new InvalidOptionException($"--threads must be 0 (all cores) or positive, not {threads}.");
@@ -75,7 +78,7 @@ internal static class FeaturizeCommand
         };
         // Input columns other than the formula (an id, say) follow the error column, chunk by chunk.
         var kept = InputTable.PassThrough(first, [column, "formula", "error", .. featurizer.FeatureLabels]).Select(c => c.Name).ToArray();
-        await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error", .. kept], cancellationToken, metadata, missingWhen: "error").ConfigureAwait(false);
+        await using var writer = await ChunkedTableWriter.CreateAsync(output.FullName, ["formula"], featurizer.FeatureLabels, ["error", .. kept], cancellationToken, metadata, missingWhen: "error", compression: compression).ConfigureAwait(false);
         // Two sets of chunk buffers: while one chunk is encoded and written (Parquet encoding is the slowest stage and
         // runs on one core), the next is read, parsed and featurized into the other.
         var capacity = Math.Max(1, Math.Min(ChunkRows, first.RowCount));

@@ -175,16 +175,23 @@ internal static class ModelsCommand
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Output .csv or .parquet (with --input); default: print." };
         var format = TableOutput.FormatOption();
         var json = TableOutput.JsonOption();
-        var command = new Command("predict", "Predict a property with a model package: formula, prediction, std (ensemble spread). Rows that fail to parse get an error and no prediction.") { model, formulas, input, output, format, json };
+        var compression = CompressionOption.Create();
+        var command = new Command("predict", "Predict a property with a model package: formula, prediction, std (ensemble spread). Rows that fail to parse get an error and no prediction.") { model, formulas, input, output, format, json, compression };
         command.SetAction(async (parse, ct) =>
         {
             var folder = ModelRegistry.FromEnvironment().Resolve(parse.GetValue(model)!);
             using var predictor = await FormulaPredictor.LoadAsync(folder, context.Store, ct).ConfigureAwait(false);
             var manifest = predictor.Model.Manifest;
+            var compressed = CompressionOption.Value(parse, compression);
+            if (compressed != ParquetCompression.Snappy && parse.GetValue(output) is null)
+            {
+                throw new InvalidOptionException("--compression applies to the --output file; give --input and --output.");
+            }
+
             if (parse.GetValue(input) is { } source && parse.GetValue(output) is { } destination)
             {
                 // A file to a file: read, predicted and written a chunk at a time, so memory does not grow with it.
-                var written = await InputTable.TransformAsync(source, destination, ["formula"], chunk => Predictions(predictor, chunk.GetStrings("formula"), ct), ct).ConfigureAwait(false);
+                var written = await InputTable.TransformAsync(source, destination, ["formula"], chunk => Predictions(predictor, chunk.GetStrings("formula"), ct), ct, compressed).ConfigureAwait(false);
                 await context.Output.WriteLineAsync($"{written} predictions ({manifest.Target}, {manifest.Units}) written to {destination.FullName}.").ConfigureAwait(false);
                 return 0;
             }
@@ -200,7 +207,7 @@ internal static class ModelsCommand
             var (mean, std, errors) = (table.GetDoubles("prediction"), table.GetDoubles("std"), table.GetStrings("error"));
             if (parse.GetValue(output) is { } target)
             {
-                await TableWriter.WriteAsync(table, target.FullName, cancellationToken: ct).ConfigureAwait(false);
+                await TableWriter.WriteAsync(table, target.FullName, cancellationToken: ct, compression: compressed).ConfigureAwait(false);
                 await context.Output.WriteLineAsync($"{rows.Length} predictions ({manifest.Target}, {manifest.Units}) written to {target.FullName}.").ConfigureAwait(false);
             }
             else

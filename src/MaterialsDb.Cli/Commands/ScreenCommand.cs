@@ -92,7 +92,7 @@ internal static class ScreenCommand
         if (plan.Space is { } space)
         {
             var raw = SpaceCounter.Count(space);
-            total = ScreeningEngine.CountEnumerated(space);
+            total = ScreeningEngine.CountEnumerated(space, options.Threads, ct);
             await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Space: {raw:N0} reduced compositions; {total:N0} pass the chemical filters{(space.ChargeNeutral ? $" (charge neutrality with {space.OxidationStates!.Name}{(space.ElectronegativityTest ? ", electronegativity test" : string.Empty)})" : string.Empty)}.")).ConfigureAwait(false);
         }
         else

@@ -62,6 +62,13 @@ internal static class ServiceCommands
 
     private static Option<string?> PostgresOption(string description) => new("--postgres") { Description = description };
 
+    // The plan job enforces the limit on the node that runs it, so API and worker nodes take the same option.
+    private static Option<long> MaxCandidatesOption() => new("--max-candidates")
+    {
+        Description = "Largest space (candidates after the chemical filters) one screening may have; give API and worker nodes the same value.",
+        DefaultValueFactory = _ => new ServiceOptions().MaxCandidates,
+    };
+
     private static Command Serve(CliContext context)
     {
         var urls = new Option<string>("--urls") { Description = "Listen address.", DefaultValueFactory = _ => new ServiceOptions().Urls };
@@ -69,13 +76,14 @@ internal static class ServiceCommands
         var results = new Option<string?>("--results") { Description = "Results folder (all nodes must reach it; default $MATERIALSDB_HOME/service/results)." };
         var workers = new Option<int>("--workers") { Description = "Local Hangfire workers (0: API only).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var chunk = new Option<long>("--chunk-size") { Description = "Candidates per chunk job.", DefaultValueFactory = _ => new ServiceOptions().ChunkSize };
+        var limit = MaxCandidatesOption();
         var command = new Command("serve", "Run the screening service: REST API under /api/v1 (OpenAPI at /api/v1/openapi.json), Hangfire dashboard at /hangfire (operators), local workers.")
         {
-            urls, postgres, results, workers, chunk,
+            urls, postgres, results, workers, chunk, limit,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var options = new ServiceOptions { Urls = parse.GetValue(urls)!, Postgres = parse.GetValue(postgres), Workers = parse.GetValue(workers), ChunkSize = parse.GetValue(chunk) };
+            var options = new ServiceOptions { Urls = parse.GetValue(urls)!, Postgres = parse.GetValue(postgres), Workers = parse.GetValue(workers), ChunkSize = parse.GetValue(chunk) }.WithMaxCandidates(parse.GetValue(limit));
             options = parse.GetValue(results) is { } r ? options with { ResultsFolder = Path.GetFullPath(r) } : options;
             IServiceStore? state = options.Postgres is null ? new MemoryStore(new KeyFile(KeyFile.DefaultPath)) : null;
             await using var app = ServiceHost.BuildServer(options, context.Store, ModelRegistry.FromEnvironment(), state);
@@ -92,10 +100,11 @@ internal static class ServiceCommands
         var workers = new Option<int>("--workers") { Description = "Hangfire workers (each screens one chunk on one thread).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var results = new Option<string?>("--results") { Description = "The shared results folder." };
         var invisibility = new Option<int>("--invisibility-timeout") { Description = "Seconds after which a job held by a dead worker goes to another one.", DefaultValueFactory = _ => (int)new ServiceOptions().InvisibilityTimeout.TotalSeconds };
-        var command = new Command("worker", "Run a worker node: takes chunk and merge jobs from the shared PostgreSQL queue.") { postgres, queues, workers, results, invisibility };
+        var limit = MaxCandidatesOption();
+        var command = new Command("worker", "Run a worker node: takes chunk and merge jobs from the shared PostgreSQL queue.") { postgres, queues, workers, results, invisibility, limit };
         command.SetAction(async (parse, ct) =>
         {
-            var options = new ServiceOptions { Postgres = parse.GetValue(postgres), Queues = parse.GetValue(queues)!, Workers = parse.GetValue(workers), InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(invisibility))) };
+            var options = new ServiceOptions { Postgres = parse.GetValue(postgres), Queues = parse.GetValue(queues)!, Workers = parse.GetValue(workers), InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(5, parse.GetValue(invisibility))) }.WithMaxCandidates(parse.GetValue(limit));
             options = parse.GetValue(results) is { } r ? options with { ResultsFolder = Path.GetFullPath(r) } : options;
             using var host = ServiceHost.BuildWorker(options, context.Store, ModelRegistry.FromEnvironment());
             return await RunUntilStoppedAsync(host, () => $"MaterialsDb worker: {options.Workers} worker(s) on queues {string.Join(", ", options.Queues)}.", context, ct).ConfigureAwait(false);

@@ -19,13 +19,14 @@ internal static class StabilityCommand
         var reference = ReferenceOption();
         var input = new Option<FileInfo>("--input", "-i") { Description = "CSV with 'formula' and 'e_form_per_atom' (eV/atom) columns.", Required = true };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Output file, .csv or .parquet.", Required = true };
+        var compression = CompressionOption.Create();
         var command = new Command(
             "stability",
             "Energy above the convex hull of the reference set for each row: adds e_above_hull, hull_energy (eV/atom), is_stable and decomposition (reduced_formula:fraction, largest first). A bad row gets an error and never stops the file.")
         {
-            reference, input, output,
+            reference, input, output, compression,
         };
-        command.SetAction((parse, ct) => RunAsync(context, parse.GetValue(reference)!, parse.GetValue(input)!, parse.GetValue(output)!, ct));
+        command.SetAction((parse, ct) => RunAsync(context, parse.GetValue(reference)!, parse.GetValue(input)!, parse.GetValue(output)!, CompressionOption.Value(parse, compression), ct));
         return command;
     }
 
@@ -60,7 +61,7 @@ internal static class StabilityCommand
         DefaultValueFactory = _ => ReferenceSetLoader.DefaultReference,
     };
 
-    private static async Task<int> RunAsync(CliContext context, string referenceName, FileInfo input, FileInfo output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string referenceName, FileInfo input, FileInfo output, ParquetCompression compression, CancellationToken cancellationToken)
     {
         var reference = await ReferenceSetLoader.LoadAsync(referenceName, context.Store, cancellationToken).ConfigureAwait(false);
         var cache = new PhaseDiagramCache(reference);
@@ -70,7 +71,7 @@ internal static class StabilityCommand
             var placed = Place(chunk, cache, cancellationToken);
             failed += placed.GetStrings("error").Count(e => e is not null);
             return placed;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, compression).ConfigureAwait(false);
         if (!context.Quiet)
         {
             await context.Output.WriteLineAsync($"{n} rows written to {output.FullName}; {failed} failed; {cache.Count} chemical systems' hulls built.").ConfigureAwait(false);

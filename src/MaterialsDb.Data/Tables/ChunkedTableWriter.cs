@@ -69,9 +69,12 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
     /// <param name="cancellationToken">Stops creating the file.</param>
     /// <param name="metadata">Parquet footer key-value metadata (preset, labels checksum, software version).</param>
     /// <param name="missingWhen">A trailing text column whose non-null cell marks a row without values (e.g. <c>error</c>).</param>
-    public static async Task<ChunkedTableWriter> CreateAsync(string path, IReadOnlyList<string> leadingTextColumns, IReadOnlyList<string> floatColumns, IReadOnlyList<string> trailingTextColumns, CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? metadata = null, string? missingWhen = null)
+    /// <param name="compression">How Parquet pages are compressed; a CSV file takes only the default.</param>
+    /// <exception cref="InvalidOptionException">The extension is neither, or a compression is asked of a CSV file.</exception>
+    public static async Task<ChunkedTableWriter> CreateAsync(string path, IReadOnlyList<string> leadingTextColumns, IReadOnlyList<string> floatColumns, IReadOnlyList<string> trailingTextColumns, CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? metadata = null, string? missingWhen = null, ParquetCompression compression = ParquetCompression.Snappy)
     {
         ArgumentNullException.ThrowIfNull(path);
+        TableFileWriter.CheckCompression(path, compression);
         var writer = new ChunkedTableWriter(path, [.. leadingTextColumns], [.. floatColumns], [.. trailingTextColumns]);
         writer._missingColumn = missingWhen is null ? -1 : Array.IndexOf(writer._trailing, missingWhen);
         if (missingWhen is not null && writer._missingColumn < 0)
@@ -87,7 +90,7 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
                 .. writer._floats.Select(n => (DataField)new DataField<float?>(n, true)),
                 .. writer._trailing.Select(n => (DataField)new DataField<string>(n, true)),
             ];
-            writer._parquetWriter = await ParquetWriter.CreateAsync(new ParquetSchema(writer._fields), writer._stream!, cancellationToken: cancellationToken).ConfigureAwait(false);
+            writer._parquetWriter = await ParquetWriter.CreateAsync(new ParquetSchema(writer._fields), writer._stream!, ParquetCompressions.Options(compression), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (metadata is not null)
             {
                 writer._parquetWriter.CustomMetadata = metadata.ToDictionary();

@@ -45,16 +45,14 @@ public sealed class TableFileWriter : IAsyncDisposable
     /// <param name="schema">Columns of the kind every appended chunk has.</param>
     /// <param name="metadata">Key-value metadata in a Parquet file's footer; CSV has no place for it.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    /// <exception cref="InvalidOptionException">The extension is neither.</exception>
-    public static async Task<TableFileWriter> CreateAsync(string path, IReadOnlyList<Column> schema, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    /// <param name="compression">How Parquet pages are compressed; a CSV file takes only the default.</param>
+    /// <exception cref="InvalidOptionException">The extension is neither, or a compression is asked of a CSV file.</exception>
+    public static async Task<TableFileWriter> CreateAsync(string path, IReadOnlyList<Column> schema, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default, ParquetCompression compression = ParquetCompression.Snappy)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(schema);
+        CheckCompression(path, compression);
         var extension = Path.GetExtension(path).ToLowerInvariant();
-        if (extension is not (".csv" or ".parquet"))
-        {
-            throw new InvalidOptionException($"Output '{path}' must end in .csv or .parquet.");
-        }
 
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -69,7 +67,7 @@ public sealed class TableFileWriter : IAsyncDisposable
         var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
         try
         {
-            var parquet = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var parquet = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, ParquetCompressions.Options(compression), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (metadata is not null)
             {
                 parquet.CustomMetadata = metadata.ToDictionary();
@@ -82,6 +80,22 @@ public sealed class TableFileWriter : IAsyncDisposable
             await stream.DisposeAsync().ConfigureAwait(false);
             AtomicFile.TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>Checks that <paramref name="path"/> is a <c>.csv</c> or <c>.parquet</c> file, and that only Parquet is asked for a compression.</summary>
+    /// <exception cref="InvalidOptionException">Either is not so.</exception>
+    public static void CheckCompression(string path, ParquetCompression compression)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is not (".csv" or ".parquet"))
+        {
+            throw new InvalidOptionException($"Output '{path}' must end in .csv or .parquet.");
+        }
+
+        if (extension == ".csv" && compression != ParquetCompression.Snappy)
+        {
+            throw new InvalidOptionException($"--compression {compression.ToString().ToLowerInvariant()} applies to Parquet output; '{path}' is CSV.");
         }
     }
 

@@ -16,11 +16,12 @@ public static class TableWriter
     /// <param name="path">Output file.</param>
     /// <param name="metadata">Key-value metadata stored in a Parquet file's footer (units, provenance); CSV has no place for it.</param>
     /// <param name="cancellationToken">Stops the write; nothing is left behind.</param>
-    /// <exception cref="ArgumentException">The extension is neither.</exception>
-    public static async Task WriteAsync(ColumnTable table, string path, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    /// <param name="compression">How Parquet pages are compressed; a CSV file takes only the default.</param>
+    /// <exception cref="InvalidOptionException">The extension is neither, or a compression is asked of a CSV file.</exception>
+    public static async Task WriteAsync(ColumnTable table, string path, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default, ParquetCompression compression = ParquetCompression.Snappy)
     {
         ArgumentNullException.ThrowIfNull(table);
-        await using var writer = await TableFileWriter.CreateAsync(path, table.Columns, metadata, cancellationToken).ConfigureAwait(false);
+        await using var writer = await TableFileWriter.CreateAsync(path, table.Columns, metadata, cancellationToken, compression).ConfigureAwait(false);
         await writer.AppendAsync(table, cancellationToken).ConfigureAwait(false);
         await writer.CompleteAsync().ConfigureAwait(false);
     }

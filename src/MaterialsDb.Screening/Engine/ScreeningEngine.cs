@@ -72,17 +72,32 @@ public static class ScreeningEngine
         var clock = Stopwatch.StartNew();
         var threads = Math.Max(1, options.Threads);
         var workers = Enumerable.Range(0, threads).Select(_ => new TileWorker(plan)).ToArray();
+        var run = new ScreeningRun(plan, options, workers, cancellationToken);
+        using var counted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? counting = null;
         try
         {
-            var run = new ScreeningRun(plan, options, workers, cancellationToken);
             if (plan.Space is { } space)
             {
                 // The total only feeds progress reports; counting costs a second pass over the space, so skip it
-                // when nobody listens (service chunks, benchmarks).
+                // when nobody listens (service chunks, benchmarks). On several threads it runs beside the screening,
+                // whose enumeration leaves cores idle, and progress has no total until it is known.
                 if (options.Progress is not null && options.Start is null)
                 {
-                    var available = Math.Max(0, CountEnumerated(space) - options.Skip);
-                    run.Total = options.Limit is { } l ? Math.Min(l, available) : available;
+                    void Count(int countThreads)
+                    {
+                        var available = Math.Max(0, CountEnumerated(space, countThreads, counted.Token) - options.Skip);
+                        run.Total = options.Limit is { } l ? Math.Min(l, available) : available;
+                    }
+
+                    if (threads == 1)
+                    {
+                        Count(1);
+                    }
+                    else
+                    {
+                        counting = Task.Run(() => Count(threads), counted.Token);
+                    }
                 }
 
                 run.Enumerate(space);
@@ -99,6 +114,9 @@ public static class ScreeningEngine
         }
         finally
         {
+            counted.Cancel();
+            counting?.ContinueWith(static _ => { }, TaskScheduler.Default).Wait(CancellationToken.None);
+            run.Drain();
             foreach (var w in workers)
             {
                 w.Dispose();
@@ -150,20 +168,39 @@ public static class ScreeningEngine
             : throw new InputDataException($"{full}: no text column 'formula'; the columns are: {string.Join(", ", table.Columns.Select(c => c.Name))}.");
     }
 
-    /// <summary>Candidates an enumerated space yields after its chemical filters (enumerates without screening; tens of millions per second).</summary>
-    public static long CountEnumerated(CandidateSpace space) => CandidateEnumerator.Enumerate(space, static (_, _) => { });
+    /// <summary>Candidates an enumerated space yields after its chemical filters (enumerates without screening; tens of millions per second per thread).</summary>
+    /// <param name="space">The space.</param>
+    /// <param name="threads">Threads that count element combinations in parallel.</param>
+    /// <param name="cancellationToken">Stops counting.</param>
+    public static long CountEnumerated(CandidateSpace space, int threads = 1, CancellationToken cancellationToken = default) => threads <= 1
+        ? CandidateEnumerator.Enumerate(space, static (_, _) => { })
+        : SpacePartitioner.Partition(space, long.MaxValue, threads: threads, cancellationToken: cancellationToken).Candidates;
 
     private sealed class ScreeningRun(ScreeningPlan plan, ScreeningOptions options, TileWorker[] workers, CancellationToken cancellationToken)
     {
-        private readonly CompositionBatch _tile = new(options.TileSize);
         private readonly List<CandidateRow>[] _survivors = [.. workers.Select(_ => new List<CandidateRow>())];
         private readonly TopK? _top = plan.Ranking.IsPareto ? null : new TopK(plan.Spec.Top, plan.Ranking);
         private readonly List<CandidateRow> _all = [];
         private readonly double[] _amounts = new double[FormulaParser.MaxDistinctElements];
         private string?[]? _sources;
         private long _tileStart;
+        private long _total = -1;
 
-        public long? Total { get; set; }
+        // The tile being filled, and the one the workers screen meanwhile (enumeration is serial: on several threads the
+        // next tile is enumerated while this one is screened).
+        private CompositionBatch _tile = new(options.TileSize);
+        private CompositionBatch _inFlight = new(options.TileSize);
+        private Task? _screening;
+
+        // Candidates handed to the workers; Processed counts those whose survivors are merged.
+        private long _dispatched;
+
+        // Set by the counting task while the run goes on.
+        public long? Total
+        {
+            get => Volatile.Read(ref _total) is var t and >= 0 ? t : null;
+            set => Volatile.Write(ref _total, value ?? -1);
+        }
 
         public long Processed { get; private set; }
 
@@ -196,10 +233,10 @@ public static class ScreeningEngine
                     }
 
                     _tile.Add(z, _amounts.AsSpan(0, coefficients.Length));
-                    if (_tile.Count == options.TileSize || Processed + _tile.Count == options.Limit)
+                    if (_tile.Count == options.TileSize || _dispatched + _tile.Count == options.Limit)
                     {
-                        Flush();
-                        if (Processed == options.Limit)
+                        Dispatch(wait: workers.Length == 1);
+                        if (_dispatched == options.Limit)
                         {
                             throw new LimitReached();
                         }
@@ -239,19 +276,69 @@ public static class ScreeningEngine
             }
         }
 
-        public void Flush()
+        /// <summary>Screens the tile being filled and merges every survivor so far.</summary>
+        public void Flush() => Dispatch(wait: true);
+
+        /// <summary>Waits for a tile in flight, if any, without merging it (the run is failing or cancelled).</summary>
+        public void Drain()
+        {
+            try
+            {
+                _screening?.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // Its exception is the run's, already thrown or superseded by the one that ends the run.
+            }
+
+            _screening = null;
+        }
+
+        // Completes the tile in flight, then hands the filled tile to the workers; with wait, completes it too.
+        private void Dispatch(bool wait)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            Complete();
             var count = _tile.Count;
             if (count == 0)
             {
                 return;
             }
 
+            (_tile, _inFlight) = (_inFlight, _tile);
+            var tile = _inFlight;
+            var first = _tileStart;
             var share = (count + workers.Length - 1) / workers.Length;
-            Parallel.For(0, workers.Length, new ParallelOptions { MaxDegreeOfParallelism = workers.Length, CancellationToken = cancellationToken }, w =>
-                workers[w].Process(_tile, Math.Min(count, w * share), Math.Min(count, (w + 1) * share), _tileStart, _sources, _survivors[w], cancellationToken));
+            void Screen() => Parallel.For(0, workers.Length, new ParallelOptions { MaxDegreeOfParallelism = workers.Length, CancellationToken = cancellationToken }, w =>
+                workers[w].Process(tile, Math.Min(count, w * share), Math.Min(count, (w + 1) * share), first, _sources, _survivors[w], cancellationToken));
+            _dispatched += count;
+            _tileStart += count;
+            if (wait)
+            {
+                Screen();
+                Merge(count);
+            }
+            else
+            {
+                _screening = Task.Run(Screen, CancellationToken.None);
+            }
+        }
 
+        // Waits for the tile in flight and merges its survivors.
+        private void Complete()
+        {
+            if (_screening is not { } screening)
+            {
+                return;
+            }
+
+            _screening = null;
+            screening.GetAwaiter().GetResult();
+            Merge(_inFlight.Count);
+        }
+
+        private void Merge(int count)
+        {
             // Merge in worker order, i.e. candidate order.
             foreach (var list in _survivors)
             {
@@ -272,8 +359,7 @@ public static class ScreeningEngine
             }
 
             Processed += count;
-            _tileStart += count;
-            _tile.Clear();
+            _inFlight.Clear();
             if (options.Progress is { } progress)
             {
                 var stages = plan.StageNames.Select((name, i) => new StageReport(name, workers.Sum(w => w.Counts[i]), workers.Sum(w => w.Ticks[i]) / (double)Stopwatch.Frequency)).ToArray();
