@@ -10,7 +10,7 @@ internal static class CompressionOption
     {
         var option = new Option<string>("--compression")
         {
-            Description = "Parquet page compression: snappy (default; read everywhere), none (fastest to write, about 2.4× larger for features), lz4, zstd (smallest, slower), gzip.",
+            Description = "Parquet page compression: snappy (default; read everywhere), none (fastest to write, about 2.5× larger for features), lz4, zstd (smallest, slower), gzip.",
             DefaultValueFactory = _ => "snappy",
         };
         option.AcceptOnlyFromAmong([.. ParquetCompressions.Names]);
