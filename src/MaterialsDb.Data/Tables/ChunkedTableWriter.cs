@@ -34,12 +34,8 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
 
     private ChunkedTableWriter(string path, string[] leading, string[] floats, string[] trailing)
     {
+        // CreateAsync has checked the extension.
         var extension = Path.GetExtension(path).ToLowerInvariant();
-        if (extension is not (".csv" or ".parquet"))
-        {
-            throw new InvalidOptionException($"Output '{path}' must end in .csv or .parquet.");
-        }
-
         _path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         _temp = AtomicFile.TempPathFor(_path);

@@ -115,7 +115,15 @@ public static class ScreeningEngine
         finally
         {
             counted.Cancel();
-            counting?.ContinueWith(static _ => { }, TaskScheduler.Default).Wait(CancellationToken.None);
+            try
+            {
+                counting?.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // Stopped with the run; the total only fed progress.
+            }
+
             run.Drain();
             foreach (var w in workers)
             {
