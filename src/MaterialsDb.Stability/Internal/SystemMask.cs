@@ -5,6 +5,12 @@ namespace MaterialsDb.Stability.Internal;
 /// <summary>A chemical system as one bit per element (bit Z), so subsystems are bit subsets and keys cost no strings.</summary>
 internal readonly record struct SystemMask(UInt128 Bits)
 {
+    // UInt128's own hash XORs its four 32-bit words, so elements Z and Z + 32 land on one bit and cancel: the
+    // ternaries of the first 94 elements share a hash code three or four to one, and every lookup walked a chain. A
+    // multiply by an odd constant per half spreads every bit into the high word kept here.
+    public override int GetHashCode() =>
+        (int)((((ulong)Bits * 0x9E3779B97F4A7C15UL) ^ ((ulong)(Bits >> 64) * 0xC2B2AE3D27D4EB4FUL)) >> 32);
+
     /// <summary>Number of elements.</summary>
     public int Count => (int)UInt128.PopCount(Bits);
 
