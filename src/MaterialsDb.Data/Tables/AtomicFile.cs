@@ -48,6 +48,39 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Closes a writer of a temporary file that is being thrown away. Closing flushes, and a flush that fails (the disk
+    /// that filled up and failed the write, say) must neither hide the write's own error nor keep the file from being
+    /// deleted.
+    /// </summary>
+    public static async ValueTask AbandonAsync(IAsyncDisposable? writer)
+    {
+        try
+        {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The file is being deleted.
+        }
+    }
+
+    /// <inheritdoc cref="AbandonAsync(IAsyncDisposable?)"/>
+    public static void Abandon(IDisposable? writer)
+    {
+        try
+        {
+            writer?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The file is being deleted.
+        }
+    }
+
     /// <summary>Deletes a file if it exists, ignoring failures (it is only a leftover).</summary>
     public static void TryDelete(string path)
     {

@@ -164,24 +164,9 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
             return;
         }
 
-        try
-        {
-            if (_parquetWriter is not null)
-            {
-                await _parquetWriter.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
-        {
-            // The file is being thrown away.
-        }
-
-        _csv?.Dispose();
-        if (_stream is not null)
-        {
-            await _stream.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await AtomicFile.AbandonAsync(_parquetWriter).ConfigureAwait(false);
+        AtomicFile.Abandon(_csv);
+        await AtomicFile.AbandonAsync(_stream).ConfigureAwait(false);
         AtomicFile.TryDelete(_temp);
     }
 

@@ -77,7 +77,7 @@ public sealed class TableFileWriter : IAsyncDisposable
         }
         catch
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            await AtomicFile.AbandonAsync(stream).ConfigureAwait(false);
             AtomicFile.TryDelete(temp);
             throw;
         }
@@ -168,23 +168,10 @@ public sealed class TableFileWriter : IAsyncDisposable
         }
 
         _completed = true;
-        try
-        {
-            _csv?.Dispose();
-            if (_parquet is not null)
-            {
-                await _parquet.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (_stream is not null)
-            {
-                await _stream.DisposeAsync().ConfigureAwait(false);
-            }
-
-            AtomicFile.TryDelete(_temp);
-        }
+        AtomicFile.Abandon(_csv);
+        await AtomicFile.AbandonAsync(_parquet).ConfigureAwait(false);
+        await AtomicFile.AbandonAsync(_stream).ConfigureAwait(false);
+        AtomicFile.TryDelete(_temp);
     }
 
     private void AppendCsv(ColumnTable rows)
