@@ -84,9 +84,11 @@ public static class CsvTableReader
         bool more;
         do
         {
-            var raw = names.Select(_ => new List<string?>()).ToArray();
-            more = ReadRows(reader, path, names.Count, raw, chunkRows, ref line);
-            yield return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], forceText: true)));
+            // Sized for the chunk, so a full chunk's columns are taken as they are: growing lists and copying them
+            // made several large-object-heap arrays per column and chunk.
+            var raw = new TextCells(names.Count, Math.Min(chunkRows, 1 << 16));
+            more = ReadRows(reader, path, raw, chunkRows, ref line);
+            yield return new ColumnTable(names.Select((name, c) => ToColumn(name, raw.Column(c), forceText: true)));
         }
         while (more);
     }
@@ -94,10 +96,10 @@ public static class CsvTableReader
     private static ColumnTable Read(SepReader reader, string source, IReadOnlyCollection<string>? textColumns, bool allText = false)
     {
         var names = Header(reader, source);
-        var raw = names.Select(_ => new List<string?>()).ToArray();
+        var raw = new TextCells(names.Count, 1024);
         var line = 1;
-        ReadRows(reader, source, names.Count, raw, int.MaxValue, ref line);
-        return new ColumnTable(names.Select((name, c) => ToColumn(name, raw[c], allText || textColumns?.Contains(name) == true)));
+        ReadRows(reader, source, raw, int.MaxValue, ref line);
+        return new ColumnTable(names.Select((name, c) => ToColumn(name, raw.Column(c), allText || textColumns?.Contains(name) == true)));
     }
 
     private static IReadOnlyList<string> Header(SepReader reader, string source)
@@ -118,8 +120,9 @@ public static class CsvTableReader
     }
 
     // Appends up to `limit` rows to `raw`; true when the file may hold more. Reader errors name the line.
-    private static bool ReadRows(SepReader reader, string source, int width, List<string?>[] raw, int limit, ref int line)
+    private static bool ReadRows(SepReader reader, string source, TextCells raw, int limit, ref int line)
     {
+        var width = raw.Width;
         try
         {
             for (var read = 0; read < limit; read++)
@@ -136,10 +139,11 @@ public static class CsvTableReader
                     throw new InputDataException($"{source}, line {line}: {row.ColCount} fields where the header has {width}.");
                 }
 
+                var cells = raw.NextRow();
                 for (var c = 0; c < width; c++)
                 {
                     var span = row[c].Span;
-                    raw[c].Add(span.IsEmpty ? null : span.ToString());
+                    cells[c][raw.Count - 1] = span.IsEmpty ? null : span.ToString();
                 }
             }
 
@@ -155,13 +159,13 @@ public static class CsvTableReader
         }
     }
 
-    private static Column ToColumn(string name, List<string?> values, bool forceText)
+    private static Column ToColumn(string name, string?[] values, bool forceText)
     {
-        if (!forceText && values.Count > 0)
+        if (!forceText && values.Length > 0)
         {
-            var numbers = new double[values.Count];
+            var numbers = new double[values.Length];
             var allNumeric = true;
-            for (var i = 0; i < values.Count && allNumeric; i++)
+            for (var i = 0; i < values.Length && allNumeric; i++)
             {
                 var v = values[i];
                 if (v is null)
@@ -180,6 +184,41 @@ public static class CsvTableReader
             }
         }
 
-        return new StringColumn(name, [.. values]);
+        return new StringColumn(name, values);
+    }
+
+    // Rows of text cells, one array per column, grown by doubling; a column is handed over without a copy when full.
+    private sealed class TextCells(int width, int capacity)
+    {
+        private readonly string?[][] _columns = [.. Enumerable.Range(0, width).Select(_ => new string?[capacity])];
+
+        public int Width => width;
+
+        public int Count { get; private set; }
+
+        // Makes room for one more row and returns the columns to write it into, at Count - 1.
+        public string?[][] NextRow()
+        {
+            if (Count == _columns[0].Length)
+            {
+                for (var c = 0; c < _columns.Length; c++)
+                {
+                    Array.Resize(ref _columns[c], Math.Max(4, Count * 2));
+                }
+            }
+
+            Count++;
+            return _columns;
+        }
+
+        public string?[] Column(int c)
+        {
+            if (_columns[c].Length != Count)
+            {
+                Array.Resize(ref _columns[c], Count);
+            }
+
+            return _columns[c];
+        }
     }
 }

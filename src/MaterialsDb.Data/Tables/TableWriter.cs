@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Parquet;
 using Parquet.Schema;
@@ -52,23 +53,33 @@ public static class TableWriter
 
     // A double column as Parquet.Net's parts of a nullable column: the values that are there and one definition level
     // per row (0 for a missing value, NaN unless NaN is a value) — the same bytes as a double? per cell, without them.
-    internal static Task WriteDoublesAsync(ParquetRowGroupWriter group, DataField field, DoubleColumn column, int start, int length, CancellationToken cancellationToken)
+    // The parts are rented: a row group's arrays are large-object-heap sized, and a new pair per column and chunk made
+    // the collector sweep that heap every few chunks.
+    internal static async Task WriteDoublesAsync(ParquetRowGroupWriter group, DataField field, DoubleColumn column, int start, int length, CancellationToken cancellationToken)
     {
-        var values = new double[length];
-        var definitions = new int[length];
-        var present = 0;
-        var source = column.Values.AsSpan(start, length);
-        for (var i = 0; i < source.Length; i++)
+        var values = ArrayPool<double>.Shared.Rent(length);
+        var definitions = ArrayPool<int>.Shared.Rent(length);
+        try
         {
-            var missing = double.IsNaN(source[i]) && !column.NaNIsValue;
-            definitions[i] = missing ? 0 : 1;
-            if (!missing)
+            var present = 0;
+            var source = column.Values.AsSpan(start, length);
+            for (var i = 0; i < source.Length; i++)
             {
-                values[present++] = source[i];
+                var missing = double.IsNaN(source[i]) && !column.NaNIsValue;
+                definitions[i] = missing ? 0 : 1;
+                if (!missing)
+                {
+                    values[present++] = source[i];
+                }
             }
-        }
 
-        return group.WriteAllPartsAsync(field, new ReadOnlyMemory<double>(values, 0, present), definitions, null, cancellationToken);
+            await group.WriteAllPartsAsync(field, new ReadOnlyMemory<double>(values, 0, present), new ReadOnlyMemory<int>(definitions, 0, length), null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(values);
+            ArrayPool<int>.Shared.Return(definitions);
+        }
     }
 
     // Nested columns are written leaf by leaf with explicit levels, the same for both leaves: repetition 0 starts a
@@ -82,30 +93,51 @@ public static class TableWriter
             ListField { Item: StructField s } => ((DataField)s.Fields[0], (DataField)s.Fields[1]),
             _ => throw new InvalidOperationException(field.Name),
         };
-        var keys = new List<ReadOnlyMemory<char>>();
-        var values = new List<double>();
-        var definitions = new List<int>();
-        var repetitions = new List<int>();
+        // Sized exactly and rented (see WriteDoublesAsync): one level of each kind per pair, or per missing cell.
+        var slots = 0;
         for (var r = start; r < start + length; r++)
         {
-            if (column.Values[r] is not { Length: > 0 } pairs)
-            {
-                definitions.Add(0);
-                repetitions.Add(0);
-                continue;
-            }
-
-            for (var i = 0; i < pairs.Length; i++)
-            {
-                keys.Add(pairs[i].Key.AsMemory());
-                values.Add(pairs[i].Value);
-                definitions.Add(valueField.MaxDefinitionLevel);
-                repetitions.Add(i == 0 ? 0 : 1);
-            }
+            slots += column.Values[r] is { Length: > 0 } cell ? cell.Length : 1;
         }
 
-        int[] d = [.. definitions], rep = [.. repetitions];
-        await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(keyField, keys.ToArray(), d, rep, cancellationToken).ConfigureAwait(false);
-        await group.WriteAllPartsAsync<double>(valueField, values.ToArray(), d, rep, cancellationToken).ConfigureAwait(false);
+        var keys = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(slots);
+        var values = ArrayPool<double>.Shared.Rent(slots);
+        var definitions = ArrayPool<int>.Shared.Rent(slots);
+        var repetitions = ArrayPool<int>.Shared.Rent(slots);
+        try
+        {
+            var present = 0;
+            var levels = 0;
+            for (var r = start; r < start + length; r++)
+            {
+                if (column.Values[r] is not { Length: > 0 } pairs)
+                {
+                    definitions[levels] = 0;
+                    repetitions[levels++] = 0;
+                    continue;
+                }
+
+                for (var i = 0; i < pairs.Length; i++)
+                {
+                    keys[present] = pairs[i].Key.AsMemory();
+                    values[present++] = pairs[i].Value;
+                    definitions[levels] = valueField.MaxDefinitionLevel;
+                    repetitions[levels++] = i == 0 ? 0 : 1;
+                }
+            }
+
+            var d = new ReadOnlyMemory<int>(definitions, 0, levels);
+            var rep = new ReadOnlyMemory<int>(repetitions, 0, levels);
+            await group.WriteAllPartsAsync(keyField, new ReadOnlyMemory<ReadOnlyMemory<char>>(keys, 0, present), d, rep, cancellationToken).ConfigureAwait(false);
+            await group.WriteAllPartsAsync(valueField, new ReadOnlyMemory<double>(values, 0, present), d, rep, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The keys refer to the phases' formulas; cleared, the pool does not keep them alive.
+            ArrayPool<ReadOnlyMemory<char>>.Shared.Return(keys, clearArray: true);
+            ArrayPool<double>.Shared.Return(values);
+            ArrayPool<int>.Shared.Return(definitions);
+            ArrayPool<int>.Shared.Return(repetitions);
+        }
     }
 }
