@@ -53,8 +53,8 @@ public static class TableWriter
 
     // A double column as Parquet.Net's parts of a nullable column: the values that are there and one definition level
     // per row (0 for a missing value, NaN unless NaN is a value) — the same bytes as a double? per cell, without them.
-    // The parts are rented: a row group's arrays are large-object-heap sized, and a new pair per column and chunk made
-    // the collector sweep that heap every few chunks.
+    // The parts are rented: a row group's arrays are large-object-heap sized, and a new pair per column and chunk was
+    // garbage there, which only a full collection frees.
     internal static async Task WriteDoublesAsync(ParquetRowGroupWriter group, DataField field, DoubleColumn column, int start, int length, CancellationToken cancellationToken)
     {
         var values = ArrayPool<double>.Shared.Rent(length);
