@@ -20,7 +20,7 @@
 //     one large screening (default: huge-space.yaml beside this program, 7.9 M candidates) through `materialsdb screen`
 //     on one thread, then as a chunked job with 1, 2 and 3 worker processes (one core each) in a new PostgreSQL
 //     database: throughput per process against the CLI's, peak memory per worker, plan and merge times, same rows.
-//     Chunks of 100,000 candidates by default; billion-space.yaml (1.2·10^9 candidates) is run with chunks of 2,000,000.
+//     Chunks of 100,000 candidates by default; billion-space.yaml (1.13·10^9 candidates) is run with chunks of 2,000,000.
 //   dotnet run -c Release --project benchmarks/MaterialsDb.LoadTest -- explorer [repeats]
 //     the results explorer on a 10^6-row result over HTTP: pages, sorts, filters, plot points, heatmap, a filtered download.
 using System.Diagnostics;

@@ -46,7 +46,7 @@ internal static class InputTable
     {
         ArgumentNullException.ThrowIfNull(transform);
         CheckOutput(input, output);
-        TableFileWriter.CheckCompression(output.FullName, compression);
+        TableFileWriter.CheckOutput(output.FullName, compression);
         TableFileWriter? writer = null;
         // One chunk is encoded and written (on one core) while the next is read and transformed.
         var writing = Task.CompletedTask;

@@ -46,7 +46,7 @@ internal static class FeaturizeCommand
     private static async Task<int> RunAsync(CliContext context, FileInfo input, FileInfo output, string presetName, string column, bool impute, int threads, ParquetCompression compression, CancellationToken cancellationToken)
     {
         InputTable.CheckOutput(input, output);
-        TableFileWriter.CheckCompression(output.FullName, compression);
+        TableFileWriter.CheckOutput(output.FullName, compression);
         if (threads < 0)
         {
             throw new InvalidOptionException($"--threads must be 0 (all cores) or positive, not {threads}.");

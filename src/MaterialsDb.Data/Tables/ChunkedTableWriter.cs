@@ -70,7 +70,7 @@ public sealed class ChunkedTableWriter : IAsyncDisposable
     public static async Task<ChunkedTableWriter> CreateAsync(string path, IReadOnlyList<string> leadingTextColumns, IReadOnlyList<string> floatColumns, IReadOnlyList<string> trailingTextColumns, CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? metadata = null, string? missingWhen = null, ParquetCompression compression = ParquetCompression.Snappy)
     {
         ArgumentNullException.ThrowIfNull(path);
-        TableFileWriter.CheckCompression(path, compression);
+        TableFileWriter.CheckOutput(path, compression);
         var writer = new ChunkedTableWriter(path, [.. leadingTextColumns], [.. floatColumns], [.. trailingTextColumns]);
         writer._missingColumn = missingWhen is null ? -1 : Array.IndexOf(writer._trailing, missingWhen);
         if (missingWhen is not null && writer._missingColumn < 0)

@@ -51,7 +51,7 @@ public sealed class TableFileWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(schema);
-        CheckCompression(path, compression);
+        CheckOutput(path, compression);
         var extension = Path.GetExtension(path).ToLowerInvariant();
 
         var full = Path.GetFullPath(path);
@@ -85,7 +85,7 @@ public sealed class TableFileWriter : IAsyncDisposable
 
     /// <summary>Checks that <paramref name="path"/> is a <c>.csv</c> or <c>.parquet</c> file, and that only Parquet is asked for a compression.</summary>
     /// <exception cref="InvalidOptionException">Either is not so.</exception>
-    public static void CheckCompression(string path, ParquetCompression compression)
+    public static void CheckOutput(string path, ParquetCompression compression)
     {
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".csv" or ".parquet"))
